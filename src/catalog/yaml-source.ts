@@ -1,0 +1,58 @@
+import {LineCounter, parseAllDocuments, parseDocument, isNode, type Document} from 'yaml';
+import type {z} from 'zod';
+import {UsageError} from '../model/errors.js';
+
+/** A YAML document kept with its line counter, so any field can be traced back to its line. */
+export type LocatedDocument = {readonly file: string; readonly doc: Document; readonly lines: LineCounter};
+
+export function parseYamlFile(file: string, text: string): LocatedDocument {
+	const lines = new LineCounter();
+	const doc = parseDocument(text, {lineCounter: lines, prettyErrors: false});
+	const error = doc.errors[0];
+	if (error) {
+		const line = error.linePos?.[0]?.line ?? lines.linePos(error.pos[0]).line;
+		throw new UsageError(`${file}:${line}: ${firstLine(error.message)}`, 'fix the YAML syntax at that line');
+	}
+	return {file, doc, lines};
+}
+
+export function parseYamlDocuments(file: string, text: string): LocatedDocument[] {
+	const lines = new LineCounter();
+	const docs = parseAllDocuments(text, {lineCounter: lines, prettyErrors: false});
+	if (!Array.isArray(docs)) return [];
+	for (const doc of docs) {
+		const error = doc.errors[0];
+		if (error) {
+			const line = error.linePos?.[0]?.line ?? lines.linePos(error.pos[0]).line;
+			throw new UsageError(`${file}:${line}: ${firstLine(error.message)}`, 'fix the YAML syntax at that line');
+		}
+	}
+	return docs.map((doc) => ({file, doc, lines}));
+}
+
+/** The line of the node at `path`, or of its nearest existing parent, or of the document. */
+export function lineOf(located: LocatedDocument, path: readonly PropertyKey[]): number {
+	for (let depth = path.length; depth >= 0; depth--) {
+		const node = located.doc.getIn(path.slice(0, depth) as unknown[], true);
+		if (isNode(node) && node.range) return located.lines.linePos(node.range[0]).line;
+	}
+	const start = located.doc.contents?.range?.[0] ?? 0;
+	return located.lines.linePos(start).line;
+}
+
+/** Validate a document with a zod schema; the first issue becomes `file:line: field: message`. */
+export function validate<T extends z.ZodType>(located: LocatedDocument, schema: T, what: string): z.infer<T> {
+	const result = schema.safeParse(located.doc.toJS());
+	if (result.success) return result.data;
+	const issue = result.error.issues[0]!;
+	const path = issue.path as PropertyKey[];
+	const field = path.length ? path.map(String).join('.') : '(document)';
+	throw new UsageError(
+		`${located.file}:${lineOf(located, path)}: ${field}: ${issue.message}`,
+		`fix the ${what} file; see README "Writing a check"`,
+	);
+}
+
+function firstLine(text: string): string {
+	return text.split('\n')[0] ?? text;
+}

@@ -1,0 +1,297 @@
+import type {CompiledCheck} from '../catalog/load.js';
+import type {Check} from '../model/check.js';
+import type {PlatformExceptions} from '../model/exceptions.js';
+import type {Evidence, Finding} from '../model/finding.js';
+import type {KubeObject} from '../model/kube.js';
+import type {Status} from '../model/status.js';
+import type {Target} from '../model/target.js';
+import type {CelInput} from '@bufbuild/cel';
+import {toCel, fromCel, type Bindings} from './cel.js';
+import {resolveEvidence} from './evidence.js';
+import {findException, isSystemNamespace} from './exceptions.js';
+import type {AuditSettings, ClusterFacts, NodeFacts} from './facts.js';
+import {parseImageRef} from './image-ref.js';
+import {effectiveSecurityContext} from './security-context.js';
+import {collectWorkloads, type Workload} from './workloads.js';
+import {workloadKinds} from '../model/check.js';
+import {resourceByKind} from '../model/resources.js';
+
+export type EvaluationContext = {
+	readonly exceptions: PlatformExceptions;
+	readonly settings: AuditSettings;
+};
+
+type Roots = Record<string, {value: unknown; label: string}>;
+
+/** One target's bindings, before the check's own CEL runs. */
+type Subject = {
+	readonly target: Target;
+	readonly bindings: Bindings;
+	readonly roots: Roots;
+	readonly object?: KubeObject;
+	readonly preset?: {status: Status; reason: string};
+};
+
+const workloadPlurals = workloadKinds.map((kind) => resourceByKind.get(kind)!.plural);
+
+/** The lists a check reads, workload scopes implying every pod-template kind. */
+export function listsNeeded(check: Check): string[] {
+	const needs = new Set(check.needs);
+	if (check.scope === 'workload' || check.scope === 'container') for (const plural of workloadPlurals) needs.add(plural);
+	if (check.scope === 'namespace' || check.scope === 'workload' || check.scope === 'container') needs.add('namespaces');
+	if (check.scope === 'object') for (const kind of check.kinds ?? []) {
+		const resource = resourceByKind.get(kind);
+		if (resource) needs.add(resource.plural);
+	}
+	return [...needs];
+}
+
+function camel(name: string): string {
+	return name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+function clusterBinding(check: Check, facts: ClusterFacts): {value: Map<string, CelInput>; errors: string[]} {
+	const value = new Map<string, CelInput>();
+	const errors: string[] = [];
+	for (const need of listsNeeded(check)) {
+		const list = facts.lists.get(need);
+		const extra = facts.extra.get(need);
+		if (list) {
+			if (list.error) errors.push(list.error);
+			value.set(need, toCel(list.items));
+		} else if (extra) {
+			if (extra.error) errors.push(extra.error);
+			else value.set(camel(need), toCel(extra.value));
+		}
+	}
+	return {value, errors};
+}
+
+function namespaceOf(object: KubeObject): string | undefined {
+	return object.metadata.namespace;
+}
+
+function finish(
+	compiled: CompiledCheck,
+	subject: Subject,
+	ctx: EvaluationContext,
+	facts: ClusterFacts | undefined,
+): Finding | undefined {
+	const {check} = compiled;
+	const base = {
+		checkId: check.id,
+		section: check.section,
+		severity: check.severity,
+		target: subject.target,
+		remediation: check.remediation,
+		...(check.playbook ? {playbook: check.playbook} : {}),
+		...(subject.object && facts?.locations?.get(subject.object) ? {location: facts.locations.get(subject.object)!} : {}),
+	};
+	if (subject.preset) {
+		return {...base, status: subject.preset.status, message: subject.preset.reason, evidence: {}, reason: subject.preset.reason};
+	}
+	if (compiled.when) {
+		const applies = compiled.when(subject.bindings);
+		if (!applies.ok) return {...base, status: 'error', message: `cannot evaluate: ${applies.error}`, evidence: {}, reason: applies.error};
+		if (applies.value !== true) return undefined;
+	}
+	const outcome = compiled.assert!(subject.bindings);
+	if (!outcome.ok) {
+		return {...base, status: 'error', message: `cannot evaluate: ${outcome.error}`, evidence: {}, reason: outcome.error};
+	}
+	const evidence: Record<string, unknown> = resolveEvidence(check.evidence, subject.roots);
+	if (outcome.value === true) {
+		const message = compiled.passMessage ? compiled.passMessage(subject.bindings) : check.title;
+		return {...base, status: 'pass', message, evidence};
+	}
+	let bindings = subject.bindings;
+	if (compiled.violations) {
+		const found = compiled.violations(subject.bindings);
+		if (found.ok) {
+			const list = fromCel(found.value);
+			evidence['violations'] = list;
+			bindings = {...bindings, violations: toCel(list)};
+		}
+	}
+	const message = compiled.message(bindings);
+	if (subject.object && check.onFail !== 'manual') {
+		const exception = findException(ctx.exceptions, check.id, subject.object);
+		if (exception) {
+			const reason = `platform component ${exception.component}: ${exception.reason}`;
+			return {...base, status: 'accepted', message, evidence, reason};
+		}
+	}
+	const status: Status = check.onFail;
+	return {...base, status, message, evidence: evidence as Evidence, ...(status === 'manual' && check.question ? {reason: check.question} : {})};
+}
+
+function* clusterSubjects(compiled: CompiledCheck, facts: ClusterFacts, ctx: EvaluationContext, workloads: () => Workload[]): Generator<Subject> {
+	const {check} = compiled;
+	const cluster = clusterBinding(check, facts);
+	const settings = toCel({allowedRegistries: [...ctx.settings.allowedRegistries], systemNamespaces: ctx.exceptions.systemNamespaces});
+	const common: Bindings = {cluster: cluster.value, settings};
+	if (cluster.errors.length && check.scope !== 'workload' && check.scope !== 'container') {
+		yield {target: {cluster: true}, bindings: common, roots: {}, preset: {status: 'error', reason: [...new Set(cluster.errors)].join('; ')}};
+		return;
+	}
+	if (cluster.errors.length) {
+		// Judge what could be read, and say plainly what could not.
+		yield {target: {cluster: true}, bindings: common, roots: {}, preset: {status: 'error', reason: [...new Set(cluster.errors)].join('; ')}};
+	}
+	const namespaces = new Map((facts.lists.get('namespaces')?.items ?? []).map((ns) => [ns.metadata.name, ns]));
+	const namespaceValue = (name: string | undefined) => toCel(namespaces.get(name ?? '') ?? {metadata: {name: name ?? ''}});
+	switch (check.scope) {
+		case 'cluster':
+			yield {target: {cluster: true}, bindings: common, roots: {cluster: {value: Object.fromEntries(cluster.value), label: ''}}};
+			return;
+		case 'namespace':
+			for (const ns of namespaces.values()) {
+				const name = ns.metadata.name;
+				const target = {namespace: name};
+				if (check.userNamespacesOnly && isSystemNamespace(ctx.exceptions, name)) {
+					yield {target, bindings: common, roots: {}, preset: {status: 'accepted', reason: `system namespace ${name}: platform-managed, not judged by this check`}};
+					continue;
+				}
+				const namespaced = new Map<string, CelInput>();
+				for (const need of listsNeeded(check)) {
+					const list = facts.lists.get(need);
+					if (list) namespaced.set(need, toCel(list.items.filter((item) => namespaceOf(item) === name)));
+				}
+				yield {
+					target,
+					bindings: {...common, namespace: toCel(ns), namespaced},
+					roots: {namespace: {value: ns, label: `Namespace/${name}`}},
+				};
+			}
+			return;
+		case 'object':
+			for (const kind of check.kinds ?? []) {
+				const plural = resourceByKind.get(kind)?.plural ?? '';
+				for (const object of facts.lists.get(plural)?.items ?? []) {
+					const target = {kind: object.kind, ...(object.metadata.namespace ? {namespace: object.metadata.namespace} : {}), name: object.metadata.name};
+					yield {target, object, bindings: {...common, object: toCel(object), namespace: namespaceValue(namespaceOf(object))}, roots: {object: {value: object, label: ''}}};
+				}
+			}
+			return;
+		case 'workload':
+		case 'container':
+			for (const workload of workloads()) {
+				const {object, podSpec, podSpecPath} = workload;
+				const targetBase = {kind: object.kind, ...(object.metadata.namespace ? {namespace: object.metadata.namespace} : {}), name: object.metadata.name};
+				const bindings: Bindings = {...common, object: toCel(object), podSpec: toCel(podSpec), namespace: namespaceValue(namespaceOf(object))};
+				const roots: Roots = {object: {value: object, label: ''}, podSpec: {value: podSpec, label: podSpecPath}};
+				if (check.scope === 'workload') {
+					yield {target: targetBase, object, bindings, roots};
+					continue;
+				}
+				for (const ref of workload.containers) {
+					const name = String(ref.container['name'] ?? '');
+					const securityContext = effectiveSecurityContext(podSpec, ref.container);
+					const label = ref.fromPod ? `Pod/${ref.fromPod} ${ref.path}` : ref.path;
+					yield {
+						target: {...targetBase, container: name},
+						object,
+						bindings: {
+							...bindings,
+							container: toCel(ref.container),
+							containerType: ref.list,
+							securityContext: toCel(securityContext),
+							image: toCel(parseImageRef(String(ref.container['image'] ?? ''))),
+						},
+						roots: {...roots, container: {value: ref.container, label}, securityContext: {value: securityContext, label: `effective securityContext of ${name}`}},
+					};
+				}
+			}
+			return;
+		case 'node':
+			return;
+	}
+}
+
+/**
+ * Evaluate every cluster-side check against facts already gathered. Pure: no I/O, and the
+ * findings come out in catalogue order, each target once.
+ */
+export function evaluateCluster(
+	checks: readonly CompiledCheck[],
+	facts: ClusterFacts,
+	ctx: EvaluationContext,
+	emit: (finding: Finding) => void,
+): void {
+	let workloads: Workload[] | undefined;
+	const allWorkloads = () => {
+		if (!workloads) {
+			const objects: KubeObject[] = [];
+			for (const plural of workloadPlurals) objects.push(...(facts.lists.get(plural)?.items ?? []));
+			workloads = collectWorkloads(objects);
+		}
+		return workloads;
+	};
+	for (const compiled of checks) {
+		const {check} = compiled;
+		if (check.scope === 'node') continue;
+		const base = {checkId: check.id, section: check.section, severity: check.severity, remediation: check.remediation, evidence: {}};
+		if (facts.unavailable) {
+			emit({...base, status: 'skip', target: {cluster: true}, message: `skipped: ${facts.unavailable}`, reason: facts.unavailable});
+			continue;
+		}
+		if (check.manual) {
+			emit({...base, status: 'manual', target: {cluster: true}, message: check.question!, reason: 'awaiting the operator\'s attestation'});
+			continue;
+		}
+		for (const subject of clusterSubjects(compiled, facts, ctx, allWorkloads)) {
+			const finding = finish(compiled, subject, ctx, facts);
+			if (finding) emit(finding);
+		}
+	}
+}
+
+/** Node checks for one node: unreachable nodes and failed probes give `error`, never a verdict. */
+export function evaluateNode(checks: readonly CompiledCheck[], facts: NodeFacts, emit: (finding: Finding) => void): void {
+	const {node} = facts;
+	for (const compiled of checks) {
+		const {check} = compiled;
+		if (check.scope !== 'node') continue;
+		const target: Target = {node: node.name};
+		const base = {checkId: check.id, section: check.section, severity: check.severity, remediation: check.remediation, target, evidence: {}};
+		const platforms = check.platforms ?? [];
+		if (node.os !== 'linux' && node.os !== 'windows') {
+			emit({...base, status: 'skip', message: 'node OS unknown', reason: 'the node did not report its operating system'});
+			continue;
+		}
+		if (!platforms.includes(node.os)) {
+			const reason = node.os === 'windows' ? 'Windows node: Windows host probes are not available yet' : `check applies to ${platforms.join(', ')} nodes`;
+			emit({...base, status: 'skip', message: reason, reason});
+			continue;
+		}
+		if (node.reachable === false) {
+			const reason = node.error ?? 'node unreachable';
+			emit({...base, status: 'error', message: `cannot check: ${reason}`, reason});
+			continue;
+		}
+		const bindings: Bindings = {node: toCel({name: node.name, address: node.address, os: node.os, role: node.role})};
+		const roots: Roots = {};
+		const commands: Record<string, string> = {};
+		const failures: string[] = [];
+		for (const probe of check.probes) {
+			const result = facts.probes.get(probe);
+			if (!result) {
+				failures.push(`probe ${probe} did not run`);
+				continue;
+			}
+			commands[probe] = result.command;
+			if (result.error) failures.push(`${probe}: ${result.error}`);
+			else {
+				bindings[probe.replaceAll('-', '_')] = toCel(result.facts);
+				roots[probe.replaceAll('-', '_')] = {value: result.facts, label: probe};
+			}
+		}
+		if (failures.length) {
+			const reason = failures.join('; ');
+			emit({...base, status: 'error', message: `cannot check: ${reason}`, reason, evidence: {commands}});
+			continue;
+		}
+		const finding = finish(compiled, {target, bindings, roots}, {exceptions: {systemNamespaces: [], platformRegistries: [], exceptions: []}, settings: {allowedRegistries: []}}, undefined);
+		if (finding) emit({...finding, evidence: {commands, ...finding.evidence}});
+	}
+}

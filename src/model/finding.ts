@@ -1,0 +1,21 @@
+import type {Section, Severity, Status} from './status.js';
+import type {Target} from './target.js';
+import type {SourceLocation} from './kube.js';
+
+/** Evidence is plain data: object paths and values, or a command and its output. Never secret values. */
+export type Evidence = Readonly<Record<string, unknown>>;
+
+export type Finding = {
+	readonly checkId: string;
+	readonly section: Section;
+	readonly severity: Severity;
+	readonly status: Status;
+	readonly target: Target;
+	readonly message: string;
+	readonly evidence: Evidence;
+	readonly remediation: string;
+	readonly playbook?: string;
+	/** Why a finding is accepted, waived, skipped or in error. */
+	readonly reason?: string;
+	readonly location?: SourceLocation;
+};
