@@ -1,0 +1,60 @@
+import {isUsageError} from './model/errors.js';
+import {version} from './version.js';
+
+const help = `aks-harden ${version} — harden AKS hybrid clusters and their nodes
+
+Usage:
+  aks-harden [options]            interactive walkthrough of the current kubeconfig context
+  aks-harden --demo               the walkthrough on the built-in demo environment
+  aks-harden audit [options]      headless audit: report on stdout or --output, exit 0/1/2
+  aks-harden checks [--section S] list the check catalogue
+  aks-harden explain ID           what a check does and how to fix what it finds
+
+Run \`aks-harden COMMAND --help\` for a command's options. Exit codes: 0 no failing finding at or
+above --fail-on, 1 failing findings, 2 the run could not do its job.
+`;
+
+async function dispatch(argv: readonly string[]): Promise<number> {
+	const [command, ...rest] = argv;
+	switch (command) {
+		case 'audit':
+			return (await import('./commands/audit.js')).auditCommand(rest);
+		case 'checks':
+			return (await import('./commands/catalog-commands.js')).checksCommand(rest);
+		case 'explain':
+			return (await import('./commands/catalog-commands.js')).explainCommand(rest);
+		case '--version':
+		case '-v':
+			process.stdout.write(`${version}\n`);
+			return 0;
+		case '--help':
+		case '-h':
+		case 'help':
+			process.stdout.write(help);
+			return 0;
+		default:
+			if (command && !command.startsWith('-')) {
+				process.stderr.write(`aks-harden: unknown command "${command}"\n  next: run \`aks-harden --help\`\n`);
+				return 2;
+			}
+			return (await import('./commands/walkthrough.js')).walkthroughCommand(argv);
+	}
+}
+
+/**
+ * Two kinds of fatal error: expected ones print one line and a next step (exit 2); anything else
+ * is a bug and keeps its stack so it can be reported.
+ */
+export async function main(argv: readonly string[]): Promise<void> {
+	try {
+		process.exitCode = await dispatch(argv);
+	} catch (error) {
+		if (isUsageError(error)) {
+			process.stderr.write(`aks-harden: ${error.message}\n${error.nextStep ? `  next: ${error.nextStep}\n` : ''}`);
+			process.exitCode = 2;
+			return;
+		}
+		process.stderr.write(`aks-harden: internal error (please report it)\n${error instanceof Error ? error.stack : String(error)}\n`);
+		process.exitCode = 2;
+	}
+}

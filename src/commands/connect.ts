@@ -1,0 +1,90 @@
+import type {ClusterSource, NodeSource} from '../engine/source.js';
+import type {NodeInfo} from '../model/report.js';
+import {UsageError} from '../model/errors.js';
+import {resourceTypes} from '../model/resources.js';
+import {inventoryFromNames, inventoryFromNodes} from '../engine/inventory.js';
+import {detectFlavour} from '../engine/flavour.js';
+import {KubernetesSource} from '../transports/kubernetes.js';
+import {loadKubeconfig} from '../transports/kubeconfig.js';
+import {manifestSource} from '../transports/manifests.js';
+import {startDemoEnvironment} from '../demo/environment.js';
+import {listOption, positiveInt} from './options.js';
+import {sshNodeSourceFromOptions} from './ssh-options.js';
+
+export type ConnectionValues = {
+	readonly demo?: boolean;
+	readonly kubeconfig?: string;
+	readonly context?: string;
+	readonly manifests?: string[];
+	readonly nodes?: string;
+	readonly 'no-nodes'?: boolean;
+	readonly concurrency?: string;
+	readonly [option: string]: unknown;
+};
+
+export type Connection = {
+	readonly cluster?: ClusterSource;
+	readonly clusterUnavailable?: string;
+	readonly nodes?: {readonly list: readonly NodeInfo[]; readonly source: NodeSource; readonly concurrency: number};
+	readonly info: {readonly context: string | null; readonly server: string | null; readonly flavour: string; readonly isDemo: boolean};
+	readonly close: () => Promise<void>;
+};
+
+/** Builds the real transports the options ask for. The only place that opens connections. */
+export async function connect(values: ConnectionValues, options: {readonly interactive: boolean}): Promise<Connection> {
+	const concurrency = positiveInt('concurrency', values.concurrency, 16);
+	const nodeNames = listOption(values.nodes);
+	if (values.demo && values.manifests?.length) throw new UsageError('--demo and --manifests cannot be combined', 'choose one source of objects');
+
+	if (values.manifests?.length) {
+		const cluster = manifestSource(values.manifests);
+		const nodes = nodeNames ? {list: inventoryFromNames(nodeNames), source: await sshNodeSourceFromOptions(values, options), concurrency} : undefined;
+		return {cluster, ...(nodes ? {nodes} : {}), info: {context: null, server: null, flavour: 'manifest files', isDemo: false}, close: async () => {}};
+	}
+
+	if (values.demo) {
+		const demo = await startDemoEnvironment();
+		const cluster = new KubernetesSource(demo.kubeConfig, 'demo');
+		const nodeObjects = (await cluster.list(resourceTypes.get('nodes')!)).items;
+		const list = inventoryFromNodes(nodeObjects);
+		const pods = (await cluster.list(resourceTypes.get('pods')!)).items;
+		return {
+			cluster,
+			...(values['no-nodes'] ? {} : {nodes: {list: nodeNames ? inventoryFromNames(nodeNames, list) : list, source: demo.nodeSource, concurrency}}),
+			info: {context: cluster.context, server: cluster.server, flavour: detectFlavour(nodeObjects, pods), isDemo: true},
+			close: demo.close,
+		};
+	}
+
+	let cluster: KubernetesSource | undefined;
+	let clusterUnavailable: string | undefined;
+	try {
+		const config = loadKubeconfig({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {}), ...(values.context ? {context: values.context} : {})});
+		cluster = new KubernetesSource(config);
+		await cluster.preflight();
+	} catch (error) {
+		// With --nodes the operator may audit hosts alone; say why the cluster checks are skipped.
+		if (!nodeNames || values.kubeconfig || values.context) throw error;
+		clusterUnavailable = `no cluster: ${error instanceof Error ? error.message : String(error)}`;
+		cluster = undefined;
+	}
+	let list: NodeInfo[] = [];
+	let flavour = 'unknown';
+	if (cluster) {
+		const nodeObjects = await cluster.list(resourceTypes.get('nodes')!);
+		list = inventoryFromNodes(nodeObjects.items);
+		flavour = detectFlavour(nodeObjects.items, []);
+		if (nodeObjects.error && !nodeNames && !values['no-nodes']) {
+			throw new UsageError(`cannot find the nodes: ${nodeObjects.error}`, 'pass --nodes a,b (names or addresses) or --no-nodes');
+		}
+	}
+	const nodes = values['no-nodes']
+		? undefined
+		: {list: nodeNames ? inventoryFromNames(nodeNames, list) : list, source: await sshNodeSourceFromOptions(values, options), concurrency};
+	return {
+		...(cluster ? {cluster} : {clusterUnavailable: clusterUnavailable!}),
+		...(nodes ? {nodes} : {}),
+		info: {context: cluster?.context ?? null, server: cluster?.server ?? null, flavour, isDemo: false},
+		close: async () => {},
+	};
+}

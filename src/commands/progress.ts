@@ -1,0 +1,32 @@
+import type {WriteStream} from 'node:tty';
+import type {EngineEvent} from '../model/events.js';
+import type {Report} from '../model/report.js';
+
+/**
+ * Headless progress on stderr: a live line on a terminal, nothing in pipelines (CI logs stay
+ * clean), and a one-line summary at the end either way.
+ */
+export function progressPrinter(stream: NodeJS.WriteStream | WriteStream) {
+	const live = Boolean(stream.isTTY) && !process.env['CI'];
+	let lists = 0;
+	let nodesDone = 0;
+	let findings = 0;
+	const draw = () => {
+		if (live) stream.write(`\r\x1b[2Kgathered ${lists} lists, ${nodesDone} nodes probed, ${findings} findings…`);
+	};
+	return {
+		onEvent(event: EngineEvent) {
+			if (event.type === 'gather-finished') lists++;
+			else if (event.type === 'node-state' && (event.state === 'done' || event.state === 'failed')) nodesDone++;
+			else if (event.type === 'finding') findings++;
+			else return;
+			draw();
+		},
+		done(report: Report) {
+			if (live) stream.write('\r\x1b[2K');
+			const s = report.summary;
+			stream.write(`aks-harden: ${s.fail} fail, ${s.warn} warn, ${s.error} error, ${s.pass} pass, ${s.accepted} accepted, ${s.manual} manual, ${s.skip} skip; score ${s.score}\n`);
+			for (const node of report.nodes) if (node.reachable === false) stream.write(`aks-harden: node ${node.name} unreachable: ${node.error}\n`);
+		},
+	};
+}

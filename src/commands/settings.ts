@@ -1,0 +1,30 @@
+import {existsSync, readFileSync} from 'node:fs';
+import {parseYamlFile, validate} from '../catalog/yaml-source.js';
+import {SettingsFileSchema, type SettingsFile} from '../model/settings.js';
+import {UsageError} from '../model/errors.js';
+import type {AuditSettings} from '../engine/facts.js';
+import type {PlatformExceptions} from '../model/exceptions.js';
+
+export const defaultSettingsFile = '.aks-harden.yaml';
+
+/** `.aks-harden.yaml` in the working folder, or `--waivers FILE`; absent is fine, invalid is not. */
+export function readSettingsFile(path: string | undefined): SettingsFile {
+	const file = path ?? defaultSettingsFile;
+	if (!existsSync(file)) {
+		if (path) throw new UsageError(`${file}: no such file`, 'check the --waivers path');
+		return {waivers: []};
+	}
+	let text: string;
+	try {
+		text = readFileSync(file, 'utf8');
+	} catch (error) {
+		throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+	}
+	if (!text.trim()) return {waivers: []};
+	return validate(parseYamlFile(file, text), SettingsFileSchema, 'settings');
+}
+
+/** The platform's own registries are always allowed; the operator adds theirs. */
+export function auditSettings(file: SettingsFile, exceptions: PlatformExceptions, extra: readonly string[] = []): AuditSettings {
+	return {allowedRegistries: [...new Set([...exceptions.platformRegistries, ...(file.registries?.allowed ?? []), ...extra])]};
+}

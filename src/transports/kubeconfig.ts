@@ -1,0 +1,74 @@
+import {existsSync, readFileSync} from 'node:fs';
+import {homedir} from 'node:os';
+import {delimiter, join} from 'node:path';
+import {KubeConfig} from '@kubernetes/client-node';
+import {UsageError} from '../model/errors.js';
+
+export type KubeconfigOptions = {readonly kubeconfig?: string; readonly context?: string; readonly env?: NodeJS.ProcessEnv};
+
+const getCredentials = 'get fresh credentials (AKS Arc: `az aksarc get-credentials -g <rg> -n <cluster>`; AKS on Windows Server: `Get-AksHciCredential -name <cluster>`)';
+
+/** The files kubectl would read, in its order: --kubeconfig, else every KUBECONFIG entry, else ~/.kube/config. */
+export function kubeconfigFiles(options: KubeconfigOptions): string[] {
+	const env = options.env ?? process.env;
+	if (options.kubeconfig) return [options.kubeconfig];
+	const fromEnv = (env['KUBECONFIG'] ?? '').split(delimiter).filter(Boolean);
+	if (fromEnv.length) return fromEnv;
+	return [join(homedir(), '.kube', 'config')];
+}
+
+/**
+ * Load a kubeconfig as kubectl does. KUBECONFIG files merge with the first file's value winning
+ * (so the first current-context is used); missing KUBECONFIG entries are ignored, as kubectl
+ * ignores them, but an explicit --kubeconfig that cannot be read is an error.
+ */
+export function loadKubeconfig(options: KubeconfigOptions): KubeConfig {
+	const files = kubeconfigFiles(options);
+	const readable = options.kubeconfig ? files : files.filter((file) => existsSync(file));
+	if (!readable.length) {
+		throw new UsageError(`no kubeconfig found (looked at ${files.join(', ')})`, `pass --kubeconfig FILE, or ${getCredentials}; or try the demo: aks-harden --demo`);
+	}
+	const merged = new KubeConfig();
+	let currentContext = '';
+	for (const file of readable) {
+		let text: string;
+		try {
+			text = readFileSync(file, 'utf8');
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+			throw new UsageError(`cannot read kubeconfig ${file}: ${code}`, `check the path and its permissions, or ${getCredentials}`);
+		}
+		const one = new KubeConfig();
+		try {
+			one.loadFromString(text);
+		} catch (error) {
+			throw new UsageError(`kubeconfig ${file} is not valid: ${firstLine(error)}`, getCredentials);
+		}
+		one.makePathsAbsolute(join(file, '..'));
+		if (!currentContext && one.getCurrentContext()) currentContext = one.getCurrentContext();
+		mergeFirstWins(merged, one);
+	}
+	const context = options.context ?? currentContext;
+	if (!context) {
+		throw new UsageError('the kubeconfig has no current context', `pass --context NAME (one of: ${merged.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+	}
+	if (!merged.getContextObject(context)) {
+		throw new UsageError(`context "${context}" is not in the kubeconfig`, `use one of: ${merged.getContexts().map((c) => c.name).join(', ') || 'none'}`);
+	}
+	merged.setCurrentContext(context);
+	const cluster = merged.getCurrentCluster();
+	if (!cluster?.server) throw new UsageError(`context "${context}" names no cluster with a server URL`, getCredentials);
+	return merged;
+}
+
+function mergeFirstWins(into: KubeConfig, from: KubeConfig): void {
+	for (const cluster of from.getClusters()) if (!into.getCluster(cluster.name)) into.addCluster(cluster);
+	for (const user of from.getUsers()) if (!into.getUser(user.name)) into.addUser(user);
+	for (const context of from.getContexts()) if (!into.getContextObject(context.name)) into.addContext(context);
+}
+
+function firstLine(error: unknown): string {
+	return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
+export {getCredentials};

@@ -1,0 +1,175 @@
+import {request} from 'node:https';
+import {connect as tlsConnect} from 'node:tls';
+import {ApiException, KubernetesObjectApi, type KubeConfig} from '@kubernetes/client-node';
+import {UsageError} from '../model/errors.js';
+import type {KubeObject} from '../model/kube.js';
+import {apiGroupOf, type ClusterFactName, type ResourceType} from '../model/resources.js';
+import type {ExtraResult, ListResult} from '../engine/facts.js';
+import type {ClusterSource} from '../engine/source.js';
+import {getCredentials} from './kubeconfig.js';
+
+/** Page size: large enough to keep round trips few, small enough to keep the API server's memory flat. */
+const pageSize = 500;
+
+type Cause = {code?: string; message?: string};
+
+function causeOf(error: unknown): Cause {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current; depth++) {
+		const code = (current as {code?: unknown}).code;
+		if (typeof code === 'string') return {code, message: (current as Error).message};
+		current = (current as {cause?: unknown}).cause;
+	}
+	return {message: error instanceof Error ? error.message : String(error)};
+}
+
+const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|DEPTH_ZERO|ERR_TLS|ERR_SSL/;
+
+/** Turn a transport failure into the one-line reason and next step an operator can act on. */
+export function connectionError(server: string, error: unknown): UsageError {
+	if (error instanceof ApiException && error.code === 401) {
+		return new UsageError(`the API server at ${server} rejected the credentials (401 Unauthorized)`, `the token or certificate expired or is wrong: ${getCredentials}`);
+	}
+	const cause = causeOf(error);
+	if (cause.code && tlsCodes.test(cause.code)) {
+		return new UsageError(`TLS verification of ${server} failed: ${cause.code}`, 'the kubeconfig\'s certificate-authority does not match the API server; fetch a fresh kubeconfig');
+	}
+	if (cause.code === 'ECONNREFUSED' || cause.code === 'ENOTFOUND' || cause.code === 'EHOSTUNREACH' || cause.code === 'ETIMEDOUT' || cause.code === 'UND_ERR_CONNECT_TIMEOUT' || cause.code === 'ECONNRESET') {
+		return new UsageError(`cannot reach the API server at ${server}: ${cause.code}`, 'check the network path to the control plane (VPN, firewall, the cluster\'s API VIP) and that the cluster is running; try `kubectl cluster-info`');
+	}
+	if (error instanceof ApiException) {
+		return new UsageError(`the API server at ${server} answered ${error.code}: ${statusMessage(error)}`, 'check the cluster\'s health with `kubectl get --raw /readyz?verbose`');
+	}
+	return new UsageError(`cannot talk to the API server at ${server}: ${cause.code ?? cause.message ?? 'unknown error'}`, 'check the kubeconfig and the network path to the cluster');
+}
+
+function statusMessage(error: ApiException<unknown>): string {
+	const body = error.body as {message?: string} | string | undefined;
+	if (typeof body === 'string') {
+		try {
+			return (JSON.parse(body) as {message?: string}).message ?? body.slice(0, 200);
+		} catch {
+			return body.slice(0, 200);
+		}
+	}
+	return body?.message ?? 'no message';
+}
+
+function forbiddenReason(resource: ResourceType): string {
+	const group = apiGroupOf(resource);
+	const qualified = group ? `${resource.plural}.${group}` : resource.plural;
+	return `forbidden: cannot list ${qualified} (needs RBAC "list" on ${resource.plural} in API group "${group}" at the cluster scope)`;
+}
+
+/** The live cluster through @kubernetes/client-node: lists paginated with limit/continue. */
+export class KubernetesSource implements ClusterSource {
+	readonly kind: 'cluster' | 'demo';
+	readonly context: string;
+	readonly server: string;
+	readonly #config: KubeConfig;
+	readonly #objects: KubernetesObjectApi;
+
+	constructor(config: KubeConfig, kind: 'cluster' | 'demo' = 'cluster') {
+		this.kind = kind;
+		this.#config = config;
+		this.context = config.getCurrentContext();
+		this.server = config.getCurrentCluster()!.server;
+		this.#objects = KubernetesObjectApi.makeApiClient(config);
+	}
+
+	/**
+	 * One authenticated request before anything else, so an unreachable server, a TLS mismatch or
+	 * expired credentials stop the run with one clear line instead of a column of errors.
+	 */
+	async preflight(): Promise<void> {
+		try {
+			await this.#objects.list('v1', 'Namespace', undefined, undefined, undefined, undefined, undefined, undefined, 1);
+		} catch (error) {
+			if (error instanceof ApiException && error.code === 403) return;
+			throw connectionError(this.server, error);
+		}
+	}
+
+	async list(resource: ResourceType): Promise<ListResult> {
+		const items: KubeObject[] = [];
+		let token: string | undefined;
+		try {
+			do {
+				const page = await this.#objects.list(resource.apiVersion, resource.kind, undefined, undefined, undefined, undefined, undefined, undefined, pageSize, token);
+				for (const item of page.items) {
+					// Typed lists omit apiVersion/kind on items; restore them so targets name their kind.
+					items.push({...(item as object), apiVersion: resource.apiVersion, kind: resource.kind} as KubeObject);
+				}
+				token = page.metadata?._continue || undefined;
+			} while (token);
+		} catch (error) {
+			if (error instanceof ApiException && error.code === 403) return {items: [], error: forbiddenReason(resource)};
+			if (error instanceof ApiException && error.code === 404) return {items: []};
+			if (error instanceof Error && error.message.startsWith('Unrecognized API version and kind')) return {items: []};
+			if (error instanceof ApiException && error.code === 410) return {items: [], error: `listing ${resource.plural} expired mid-way (410 Gone); re-run the audit`};
+			throw connectionError(this.server, error);
+		}
+		return {items};
+	}
+
+	async fact(name: ClusterFactName): Promise<ExtraResult> {
+		try {
+			if (name === 'readyz') return {value: await this.#get('/readyz?verbose')};
+			return {value: await this.#serverCertificate()};
+		} catch (error) {
+			return {error: `${name}: ${causeOf(error).code ?? causeOf(error).message}`};
+		}
+	}
+
+	async #get(path: string): Promise<string> {
+		const url = new URL(path, this.server);
+		const options: Parameters<typeof request>[1] = {method: 'GET', headers: {Accept: 'text/plain'}};
+		await this.#config.applyToHTTPSOptions(options);
+		return await new Promise((resolve, reject) => {
+			const req = request(url, options, (res) => {
+				let body = '';
+				res.setEncoding('utf8');
+				res.on('data', (chunk: string) => (body += chunk));
+				res.on('end', () => {
+					// /readyz answers 500 with the same verbose text when a check fails: that is the fact.
+					if (res.statusCode === 401 || res.statusCode === 403) reject(Object.assign(new Error(`HTTP ${res.statusCode}`), {code: `HTTP_${res.statusCode}`}));
+					else resolve(body);
+				});
+			});
+			req.on('error', reject);
+			req.setTimeout(15_000, () => req.destroy(Object.assign(new Error('timeout'), {code: 'ETIMEDOUT'})));
+			req.end();
+		});
+	}
+
+	/** The API server's serving certificate, as the TLS handshake presents it. */
+	async #serverCertificate(): Promise<Record<string, unknown>> {
+		const url = new URL(this.server);
+		const options: Parameters<typeof request>[1] = {};
+		await this.#config.applyToHTTPSOptions(options);
+		return await new Promise((resolve, reject) => {
+			const socket = tlsConnect(
+				{host: url.hostname, port: Number(url.port || 443), servername: isIp(url.hostname) ? undefined : url.hostname, ca: options.ca, cert: options.cert, key: options.key, rejectUnauthorized: options.rejectUnauthorized ?? true},
+				() => {
+					const cert = socket.getPeerCertificate();
+					socket.end();
+					const notAfter = new Date(cert.valid_to);
+					resolve({
+						subject: cert.subject?.CN ?? '',
+						issuer: cert.issuer?.CN ?? '',
+						notBefore: new Date(cert.valid_from).toISOString(),
+						notAfter: notAfter.toISOString(),
+						daysLeft: Math.floor((notAfter.getTime() - Date.now()) / 86_400_000),
+						hoursLeft: Math.floor((notAfter.getTime() - Date.now()) / 3_600_000),
+					});
+				},
+			);
+			socket.on('error', reject);
+			socket.setTimeout(15_000, () => socket.destroy(Object.assign(new Error('timeout'), {code: 'ETIMEDOUT'})));
+		});
+	}
+}
+
+function isIp(host: string): boolean {
+	return /^[\d.]+$/.test(host) || host.includes(':');
+}
