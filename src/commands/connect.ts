@@ -9,7 +9,8 @@ import {loadKubeconfig} from '../transports/kubeconfig.js';
 import {manifestSource} from '../transports/manifests.js';
 import {startDemoEnvironment} from '../demo/environment.js';
 import {listOption, positiveInt} from './options.js';
-import {sshNodeSourceFromOptions} from './ssh-options.js';
+import {inventoryNodes, sshNodeSourceFromOptions, sshSettings} from './ssh-options.js';
+import type {SshOptions} from '../transports/ssh.js';
 
 export type ConnectionValues = {
 	readonly demo?: boolean;
@@ -31,14 +32,19 @@ export type Connection = {
 };
 
 /** Builds the real transports the options ask for. The only place that opens connections. */
-export async function connect(values: ConnectionValues, options: {readonly interactive: boolean}): Promise<Connection> {
+export type ConnectOptions = {readonly interactive: boolean; readonly prompts?: Pick<SshOptions, 'onHostKey' | 'passphrase'>};
+
+export async function connect(values: ConnectionValues, options: ConnectOptions): Promise<Connection> {
 	const concurrency = positiveInt('concurrency', values.concurrency, 16);
 	const nodeNames = listOption(values.nodes);
+	// Nodes named only in an --inventory file count as named nodes: a cluster is then optional.
+	const inventoryOnly = typeof values['inventory'] === 'string' ? inventoryNodes(sshSettings(values)) : [];
+	const named = (known: NodeInfo[]) => (nodeNames ? inventoryFromNames(nodeNames, [...known, ...inventoryOnly]) : inventoryOnly.length && !known.length ? inventoryOnly : known);
 	if (values.demo && values.manifests?.length) throw new UsageError('--demo and --manifests cannot be combined', 'choose one source of objects');
 
 	if (values.manifests?.length) {
 		const cluster = manifestSource(values.manifests);
-		const nodes = nodeNames ? {list: inventoryFromNames(nodeNames), source: await sshNodeSourceFromOptions(values, options), concurrency} : undefined;
+		const nodes = nodeNames || inventoryOnly.length ? {list: named([]), source: await sshNodeSourceFromOptions(values, options), concurrency} : undefined;
 		return {cluster, ...(nodes ? {nodes} : {}), info: {context: null, server: null, flavour: 'manifest files', isDemo: false}, close: async () => {}};
 	}
 
@@ -64,7 +70,7 @@ export async function connect(values: ConnectionValues, options: {readonly inter
 		await cluster.preflight();
 	} catch (error) {
 		// With --nodes the operator may audit hosts alone; say why the cluster checks are skipped.
-		if (!nodeNames || values.kubeconfig || values.context) throw error;
+		if ((!nodeNames && !inventoryOnly.length) || values.kubeconfig || values.context) throw error;
 		clusterUnavailable = `no cluster: ${error instanceof Error ? error.message : String(error)}`;
 		cluster = undefined;
 	}
@@ -74,13 +80,13 @@ export async function connect(values: ConnectionValues, options: {readonly inter
 		const nodeObjects = await cluster.list(resourceTypes.get('nodes')!);
 		list = inventoryFromNodes(nodeObjects.items);
 		flavour = detectFlavour(nodeObjects.items, []);
-		if (nodeObjects.error && !nodeNames && !values['no-nodes']) {
+		if (nodeObjects.error && !nodeNames && !inventoryOnly.length && !values['no-nodes']) {
 			throw new UsageError(`cannot find the nodes: ${nodeObjects.error}`, 'pass --nodes a,b (names or addresses) or --no-nodes');
 		}
 	}
 	const nodes = values['no-nodes']
 		? undefined
-		: {list: nodeNames ? inventoryFromNames(nodeNames, list) : list, source: await sshNodeSourceFromOptions(values, options), concurrency};
+		: {list: named(list), source: await sshNodeSourceFromOptions(values, options), concurrency};
 	return {
 		...(cluster ? {cluster} : {clusterUnavailable: clusterUnavailable!}),
 		...(nodes ? {nodes} : {}),

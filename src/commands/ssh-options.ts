@@ -1,8 +1,107 @@
+import {readFileSync} from 'node:fs';
+import {homedir} from 'node:os';
+import {join} from 'node:path';
 import type {NodeSource} from '../engine/source.js';
+import type {NodeInfo} from '../model/report.js';
+import {UsageError} from '../model/errors.js';
+import {InventorySchema, type InventoryEntry} from '../model/inventory.js';
+import {parseYamlFile, validate} from '../catalog/yaml-source.js';
+import {parseProxyJump} from '../transports/ssh-config.js';
+import type {SshOptions, SshTarget} from '../transports/ssh.js';
+import {durationOption, positiveInt} from './options.js';
 import type {ConnectionValues} from './connect.js';
 
-/** Builds the SSH node source from the command line; wired to the transport in transports/node-source.ts. */
-export async function sshNodeSourceFromOptions(_values: ConnectionValues, _options: {readonly interactive: boolean}): Promise<NodeSource> {
+/** AKS hybrid's users: clouduser on Linux nodes, Administrator on Windows nodes. */
+export function defaultUser(os: NodeInfo['os']): string {
+	return os === 'windows' ? 'Administrator' : 'clouduser';
+}
+
+export function readInventory(path: string): InventoryEntry[] {
+	let text: string;
+	try {
+		text = readFileSync(path, 'utf8');
+	} catch (error) {
+		throw new UsageError(`cannot read inventory ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'check the --inventory path');
+	}
+	return validate(parseYamlFile(path, text), InventorySchema, 'inventory').nodes;
+}
+
+function jumpTarget(spec: string, user: string, keyPaths: readonly string[]): SshTarget | undefined {
+	let hops;
+	try {
+		hops = parseProxyJump(spec);
+	} catch (error) {
+		throw new UsageError(`--jump: ${(error as Error).message}`, 'use [user@]host[:port]');
+	}
+	let previous: SshTarget | undefined;
+	for (const hop of hops) {
+		previous = {name: hop.host, address: hop.host, port: hop.port ?? 22, user: hop.user ?? user, keyPaths: [...keyPaths], ...(previous ? {jump: previous} : {})};
+	}
+	return previous;
+}
+
+export type SshSettings = {
+	readonly ssh: Omit<SshOptions, 'onHostKey' | 'passphrase'>;
+	readonly targetFor: (node: NodeInfo) => SshTarget;
+	readonly inventory: readonly InventoryEntry[];
+};
+
+/** Everything the SSH flags say, resolved once: the same for headless runs and the walkthrough. */
+export function sshSettings(values: ConnectionValues): SshSettings {
+	const inventory = typeof values['inventory'] === 'string' ? readInventory(values['inventory']) : [];
+	const byName = new Map(inventory.map((entry) => [entry.name, entry]));
+	const explicitUser = typeof values['ssh-user'] === 'string' ? values['ssh-user'] : undefined;
+	const keys = (values['ssh-key'] as string[] | undefined) ?? [];
+	const port = positiveInt('ssh-port', values['ssh-port'] as string | undefined, 22);
+	const jump = typeof values['jump'] === 'string' ? values['jump'] : undefined;
+	return {
+		inventory,
+		ssh: {
+			knownHostsPath: typeof values['known-hosts'] === 'string' ? values['known-hosts'] : join(homedir(), '.ssh', 'known_hosts'),
+			acceptNewHostKeys: values['accept-new-host-keys'] === true,
+			timeoutMs: durationOption(values['timeout'] as string | undefined, 60_000),
+		},
+		targetFor(node) {
+			const entry = byName.get(node.name);
+			const user = entry?.user ?? explicitUser ?? defaultUser(node.os);
+			const keyPaths = entry?.key ? [entry.key, ...keys] : keys;
+			const jumpSpec = entry?.jump ?? jump;
+			const via = jumpSpec ? jumpTarget(jumpSpec, user, keyPaths) : undefined;
+			return {name: node.name, address: entry?.address ?? node.address, port: entry?.port ?? port, user, keyPaths, ...(via ? {jump: via} : {})};
+		},
+	};
+}
+
+/** Nodes named only in the inventory file (no cluster to list them from). */
+export function inventoryNodes(settings: SshSettings): NodeInfo[] {
+	return settings.inventory.map((entry) => ({
+		name: entry.name,
+		address: entry.address ?? entry.name,
+		os: entry.os ?? 'linux',
+		role: entry.role ?? 'worker',
+		reachable: null,
+		error: null,
+	}));
+}
+
+/** The SSH node source, one connection per node, with per-node user, port, key and jump host. */
+export async function sshNodeSourceFromOptions(
+	values: ConnectionValues,
+	options: {readonly interactive: boolean; readonly prompts?: Pick<SshOptions, 'onHostKey' | 'passphrase'>},
+): Promise<NodeSource> {
+	const settings = sshSettings(values);
 	const {sshNodeSource} = await import('../transports/node-source.js');
-	return sshNodeSource(_values as never);
+	return {
+		gather(node, probes, signal) {
+			const target = settings.targetFor(node);
+			const source = sshNodeSource({
+				user: target.user,
+				port: target.port,
+				keyPaths: target.keyPaths ?? [],
+				...(target.jump ? {jump: target.jump} : {}),
+				ssh: {...settings.ssh, ...(options.prompts ?? {})},
+			});
+			return source.gather({...node, address: target.address}, probes, signal);
+		},
+	};
 }

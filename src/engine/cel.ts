@@ -1,5 +1,9 @@
+import {existsSync, readFileSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
 import {celEnv, isCelError, isCelList, isCelMap, parse, plan, type CelInput, type CelValue} from '@bufbuild/cel';
 import {strings} from '@bufbuild/cel/ext';
+import {ParsedExprSchema} from '@bufbuild/cel-spec/cel/expr/syntax_pb.js';
+import {fromBinary, toBinary} from '@bufbuild/protobuf';
 
 /**
  * CEL is the language Kubernetes uses for ValidatingAdmissionPolicy, so the same assertion can
@@ -12,16 +16,53 @@ export type Program = (bindings: Bindings) => {readonly ok: true; readonly value
 
 export class CelSyntaxError extends Error {}
 
-/** Parse and plan once per expression; evaluation is then cheap enough for 10,000 pods. */
-export function compile(expression: string): Program {
-	let evaluate: (bindings: Bindings) => unknown;
+/**
+ * The CEL parser costs milliseconds per expression, which for the whole catalogue would delay
+ * every start-up by about a second. The build parses the shipped expressions once and stores
+ * them (build/cel-cache.json); those are planned on first use. Any other expression (a check the
+ * operator edited) is parsed at load, so a syntax error still stops the tool before it starts.
+ */
+const cacheFile = fileURLToPath(new URL('../cel-cache.json', import.meta.url));
+let cache: Map<string, string> | undefined;
+function parsedCache(): Map<string, string> {
+	if (!cache) {
+		cache = new Map();
+		if (existsSync(cacheFile)) {
+			try {
+				cache = new Map(Object.entries(JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, string>));
+			} catch {
+				// A damaged cache only costs speed.
+			}
+		}
+	}
+	return cache;
+}
+
+function parseExpression(expression: string) {
 	try {
-		evaluate = plan(env, parse(expression)) as (bindings: Bindings) => unknown;
+		return parse(expression);
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		throw new CelSyntaxError(message.replace(/^<input>:/, 'CEL '));
 	}
+}
+
+/** The cache's serialised form of an expression, for the build step. */
+export function serializeExpression(expression: string): string {
+	return Buffer.from(toBinary(ParsedExprSchema, parseExpression(expression))).toString('base64');
+}
+
+/** Every expression compiled in this process, so the build can cache them. */
+export const compiledExpressions = new Set<string>();
+
+/** Parse (or take from the build cache) once; evaluation is then cheap enough for 10,000 pods. */
+export function compile(expression: string): Program {
+	compiledExpressions.add(expression);
+	const cached = parsedCache().get(expression);
+	const parsed = cached ? undefined : parseExpression(expression);
+	let evaluate: ((bindings: Bindings) => unknown) | undefined;
 	return (bindings) => {
+		evaluate ??= plan(env, parsed ?? fromBinary(ParsedExprSchema, Buffer.from(cached!, 'base64'))) as (bindings: Bindings) => unknown;
 		const value = evaluate(bindings);
 		if (isCelError(value)) return {ok: false, error: value.message};
 		return {ok: true, value};
@@ -39,8 +80,8 @@ export function toCel(value: unknown): CelInput {
 	if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
 	if (typeof value !== 'object') return value as CelInput;
 	if (value instanceof Date) return value.toISOString();
-	const cached = converted.get(value);
-	if (cached !== undefined) return cached;
+	const known = converted.get(value);
+	if (known !== undefined) return known;
 	let result: CelInput;
 	if (Array.isArray(value)) {
 		result = value.map((item) => toCel(item));

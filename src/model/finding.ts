@@ -18,4 +18,15 @@ export type Finding = {
 	/** Why a finding is accepted, waived, skipped or in error. */
 	readonly reason?: string;
 	readonly location?: SourceLocation;
+	/** Manual checks: the operator's answer, recorded with who and when. */
+	readonly attestation?: Attestation;
+	/** Waived findings: the waiver that applied. */
+	readonly waiver?: {readonly justification: string; readonly approver: string; readonly expires: string};
+};
+
+export type Attestation = {
+	readonly answer: 'yes' | 'no' | 'n/a';
+	readonly note: string;
+	readonly by: string;
+	readonly at: string;
 };

@@ -22,4 +22,8 @@ export type Report = {
 	readonly nodes: readonly NodeInfo[];
 	readonly findings: readonly Finding[];
 	readonly summary: Summary;
+	/** Waivers that no longer apply (expired) or matched nothing (unused), for the auditor. */
+	readonly waivers?: {readonly expired: readonly WaiverRef[]; readonly unused: readonly WaiverRef[]};
 };
+
+export type WaiverRef = {readonly check: string; readonly target: string; readonly approver: string; readonly expires: string; readonly justification: string};

@@ -1,0 +1,7 @@
+// `npm run bench`: measurements, not tests. Each prints its figures beside the issue's target.
+import {benchClusterAudit} from './cluster-audit.js';
+
+const only = process.argv.slice(2);
+const want = (name: string) => only.length === 0 || only.includes(name);
+
+if (want('cluster')) await benchClusterAudit();

@@ -1,0 +1,52 @@
+import {loadCatalog} from '../catalog/load.js';
+import {UsageError} from '../model/errors.js';
+import {reportContext} from '../report/context.js';
+import {readAuditFile} from '../report/read.js';
+import {renderReport, reportFormatOption, reportFormats} from '../report/render.js';
+import {parse} from './options.js';
+import {writeAtomically} from './write-output.js';
+
+export {readAuditFile} from '../report/read.js';
+
+export const reportHelp = `Usage: aks-harden report AUDIT.json [--format FORMAT] [--output FILE]
+
+Render a saved audit (written by \`aks-harden audit --format json --output AUDIT.json\`) in another
+format, without touching the cluster again.
+
+  --format FORMAT    ${reportFormats.join(', ')} (default markdown)
+                       markdown/md  the compliance checklist, per article section
+                       html         one self-contained page: cards, chart, sortable findings
+                       junit        a testsuite per section, a testcase per check and target
+                       sarif        SARIF 2.1.0 for code scanning (GitHub, Azure DevOps)
+                       csv          a row per finding
+                       json         the audit itself (DESIGN §7)
+  --output FILE      write to FILE (whole or not at all) instead of stdout
+  -h, --help         this help
+
+Exit codes: 0 written, 2 the file is missing, not JSON or not an aks-harden audit.
+`;
+
+const options = {
+	format: {type: 'string'},
+	output: {type: 'string', short: 'o'},
+	help: {type: 'boolean', short: 'h'},
+} as const;
+
+/** `aks-harden report AUDIT.json --format F [--output FILE]`. */
+export async function reportCommand(args: readonly string[]): Promise<number> {
+	const {values, positionals} = parse(args, options, 'report');
+	if (values.help) {
+		process.stdout.write(reportHelp);
+		return 0;
+	}
+	if (positionals.length !== 1) {
+		throw new UsageError(positionals.length ? `report takes one audit file, not ${positionals.length}` : 'report needs the audit file to render', 'aks-harden report AUDIT.json --format html --output report.html');
+	}
+	const format = reportFormatOption(values.format, 'markdown');
+	const report = readAuditFile(positionals[0]!);
+	// The saved audit was scrubbed by the redactor when it was written; nothing secret is re-read here.
+	const text = renderReport(report, format, reportContext(loadCatalog().checks));
+	if (values.output) writeAtomically(values.output, text);
+	else process.stdout.write(text);
+	return 0;
+}

@@ -1,0 +1,115 @@
+import {mkdirSync} from 'node:fs';
+import {dirname, join, resolve} from 'node:path';
+import {loadCatalog} from '../catalog/load.js';
+import {runAudit} from '../engine/run.js';
+import type {EngineListener} from '../model/events.js';
+import type {Report} from '../model/report.js';
+import {renderJson} from '../report/json.js';
+import {renderMarkdown} from '../report/markdown.js';
+import {isUsageError} from '../model/errors.js';
+import {version} from '../version.js';
+import {connect, type Connection} from './connect.js';
+import {connectionOptions, listOption, parse, sectionsOption} from './options.js';
+import {selectChecks} from './select.js';
+import {auditSettings, readSettingsFile} from './settings.js';
+import {sessionFileFor} from './state-paths.js';
+import {writeAtomically} from './write-output.js';
+import type {AuditOptions, WalkthroughDeps} from '../ui/deps.js';
+import type {Redactor} from '../engine/redact.js';
+
+/**
+ * `aks-harden` with no command: the walkthrough on the current context, or on the demo
+ * environment when asked (--demo) or when no cluster is reachable (it says so on screen).
+ */
+export async function startWalkthrough(args: readonly string[]): Promise<number> {
+	const {values} = parse(args, {...connectionOptions, resume: {type: 'boolean'}}, 'walkthrough');
+	if (values.help) {
+		process.stdout.write((await import('./audit.js')).auditHelp.replace('aks-harden audit [options]', 'aks-harden [options] [--resume]'));
+		return 0;
+	}
+	const catalog = loadCatalog();
+	const checks = selectChecks(catalog, {sections: sectionsOption(values.sections), checks: listOption(values.checks)});
+	const settingsFile = readSettingsFile(values.waivers);
+	const {registerPrompts, prompts} = promptBridge();
+
+	let connection: Connection;
+	let note: string | undefined;
+	try {
+		connection = await connect(values, {interactive: true, prompts});
+	} catch (error) {
+		if (values.demo || !isUsageError(error) || values.kubeconfig || values.context || values.manifests) throw error;
+		note = `no cluster reachable (${error.message}): showing the demo environment`;
+		connection = await connect({...values, demo: true}, {interactive: true, prompts});
+	}
+	const settings = auditSettings(settingsFile, catalog.exceptions, connection.info.isDemo ? ['contosoacr.azurecr.io'] : []);
+	let lastRedactor: Redactor | undefined;
+
+	const deps: WalkthroughDeps = {
+		catalog,
+		connection: {...connection.info, ...(note ? {note} : {})},
+		nodes: connection.nodes?.list ?? [],
+		async startAudit(onEvent: EngineListener, options: AuditOptions) {
+			const selected = options.checkIds ? checks.filter(({check}) => options.checkIds!.includes(check.id)) : checks;
+			const excluded = new Set(options.excludeNodes ?? []);
+			const result = await runAudit({
+				catalog,
+				checks: selected,
+				settings,
+				...(connection.cluster ? {cluster: connection.cluster} : {clusterUnavailable: connection.clusterUnavailable}),
+				...(connection.nodes ? {nodes: {...connection.nodes, list: connection.nodes.list.filter((node) => !excluded.has(node.name))}} : {}),
+				version,
+				onEvent,
+				...(options.signal ? {signal: options.signal} : {}),
+			});
+			lastRedactor = result.redactor;
+			return {report: result.report};
+		},
+		async exportReport(report: Report, format) {
+			const stamp = report.finishedAt.replace(/[:.]/g, '-');
+			const name = `aks-harden-${(report.cluster.context ?? 'audit').replace(/[^A-Za-z0-9._-]+/g, '_')}-${stamp}.${format === 'json' ? 'json' : 'md'}`;
+			const path = resolve(name);
+			const titles = new Map(catalog.checks.map(({check}) => [check.id, {title: check.title}]));
+			const text = format === 'json' ? renderJson(report) : renderMarkdown(report, titles);
+			writeAtomically(path, lastRedactor ? lastRedactor.apply(text) : text);
+			return path;
+		},
+		sessionFile: sessionFileFor(connection.info.context, connection.info.server),
+		resume: values.resume === true,
+		prefs: (await import('../ui/prefs.js')).createPrefs(),
+		registerPrompts,
+		version,
+	};
+	mkdirSync(dirname(deps.sessionFile), {recursive: true});
+	try {
+		const {runWalkthrough} = await import('../ui/run-walkthrough.js');
+		return await runWalkthrough(deps);
+	} finally {
+		await connection.close();
+	}
+}
+
+/** The SSH layer asks; the walkthrough answers once it has registered its dialogs. */
+function promptBridge() {
+	type Handlers = Parameters<NonNullable<WalkthroughDeps['registerPrompts']>>[0];
+	let handlers: Handlers | undefined;
+	return {
+		registerPrompts(next: Handlers) {
+			handlers = next;
+			return () => {
+				if (handlers === next) handlers = undefined;
+			};
+		},
+		prompts: {
+			async onHostKey(info: {target: {name: string; address: string; port: number}; fingerprint: string; keyType: string; state: 'unknown' | 'changed'}) {
+				if (!handlers || info.state === 'changed') return 'refuse' as const;
+				const decision = await handlers.onHostKey({node: info.target.name, host: info.target.address, port: info.target.port, keyType: info.keyType, fingerprint: info.fingerprint});
+				return decision === 'accept-and-remember' ? ('accept-remember' as const) : decision;
+			},
+			async passphrase(keyPath: string) {
+				if (!handlers) return undefined;
+				return (await handlers.passphrase({keyPath})) ?? undefined;
+			},
+		},
+	};
+}
+export {join};
