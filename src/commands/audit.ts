@@ -58,7 +58,7 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 		const {report, redactor} = await runAudit({
 			catalog,
 			checks,
-			settings: auditSettings(settingsFile, catalog.exceptions),
+			settings: auditSettings(settingsFile, catalog.exceptions, connection.allowedRegistries),
 			...(connection.cluster ? {cluster: connection.cluster} : {clusterUnavailable: connection.clusterUnavailable}),
 			...(connection.nodes ? {nodes: connection.nodes} : {}),
 			version,

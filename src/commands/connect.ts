@@ -28,6 +28,8 @@ export type Connection = {
 	readonly clusterUnavailable?: string;
 	readonly nodes?: {readonly list: readonly NodeInfo[]; readonly source: NodeSource; readonly concurrency: number};
 	readonly info: {readonly context: string | null; readonly server: string | null; readonly flavour: string; readonly isDemo: boolean};
+	/** Registries the environment itself vouches for (the demo's own), added to the settings'. */
+	readonly allowedRegistries?: readonly string[];
 	readonly close: () => Promise<void>;
 };
 
@@ -58,6 +60,7 @@ export async function connect(values: ConnectionValues, options: ConnectOptions)
 			cluster,
 			...(values['no-nodes'] ? {} : {nodes: {list: nodeNames ? inventoryFromNames(nodeNames, list) : list, source: demo.nodeSource, concurrency}}),
 			info: {context: cluster.context, server: cluster.server, flavour: detectFlavour(nodeObjects, pods), isDemo: true},
+			allowedRegistries: demo.allowedRegistries,
 			close: demo.close,
 		};
 	}

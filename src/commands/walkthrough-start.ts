@@ -1,5 +1,5 @@
 import {mkdirSync} from 'node:fs';
-import {dirname, join, resolve} from 'node:path';
+import {dirname, resolve} from 'node:path';
 import {loadCatalog} from '../catalog/load.js';
 import {runAudit} from '../engine/run.js';
 import type {EngineListener} from '../model/events.js';
@@ -41,7 +41,7 @@ export async function startWalkthrough(args: readonly string[]): Promise<number>
 		note = `no cluster reachable (${error.message}): showing the demo environment`;
 		connection = await connect({...values, demo: true}, {interactive: true, prompts});
 	}
-	const settings = auditSettings(settingsFile, catalog.exceptions, connection.info.isDemo ? ['contosoacr.azurecr.io'] : []);
+	const settings = auditSettings(settingsFile, catalog.exceptions, connection.allowedRegistries);
 	let lastRedactor: Redactor | undefined;
 
 	const deps: WalkthroughDeps = {
@@ -112,4 +112,3 @@ function promptBridge() {
 		},
 	};
 }
-export {join};

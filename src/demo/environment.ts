@@ -8,6 +8,8 @@ export type DemoEnvironment = {
 	readonly kubeConfig: KubeConfig;
 	readonly kubeconfigYaml: string;
 	readonly nodeSource: NodeSource;
+	/** The demo's private registry, as an operator would list theirs in .aks-harden.yaml. */
+	readonly allowedRegistries: readonly string[];
 	readonly close: () => Promise<void>;
 };
 
@@ -21,5 +23,5 @@ export async function startDemoEnvironment(): Promise<DemoEnvironment> {
 	const kubeconfigYaml = server.kubeconfigYaml({token: 'demo-operator-token', context: 'aks-harden-demo'});
 	const kubeConfig = new KubeConfig();
 	kubeConfig.loadFromString(kubeconfigYaml);
-	return {kubeConfig, kubeconfigYaml, nodeSource: recordedNodeSource(), close: () => server.close()};
+	return {kubeConfig, kubeconfigYaml, nodeSource: recordedNodeSource(), allowedRegistries: ['contosoacr.azurecr.io'], close: () => server.close()};
 }

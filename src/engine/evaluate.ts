@@ -50,8 +50,9 @@ function camel(name: string): string {
 	return name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
-function clusterBinding(check: Check, facts: ClusterFacts): {value: Map<string, CelInput>; errors: string[]} {
+function clusterBinding(check: Check, facts: ClusterFacts): {value: Map<string, CelInput>; raw: Record<string, unknown>; errors: string[]} {
 	const value = new Map<string, CelInput>();
+	const raw: Record<string, unknown> = {};
 	const errors: string[] = [];
 	for (const need of listsNeeded(check)) {
 		const list = facts.lists.get(need);
@@ -59,12 +60,16 @@ function clusterBinding(check: Check, facts: ClusterFacts): {value: Map<string, 
 		if (list) {
 			if (list.error) errors.push(list.error);
 			value.set(need, toCel(list.items));
+			raw[need] = list.items;
 		} else if (extra) {
 			if (extra.error) errors.push(extra.error);
-			else value.set(camel(need), toCel(extra.value));
+			else {
+				value.set(camel(need), toCel(extra.value));
+				raw[camel(need)] = extra.value;
+			}
 		}
 	}
-	return {value, errors};
+	return {value, raw, errors};
 }
 
 function namespaceOf(object: KubeObject): string | undefined {
@@ -142,7 +147,7 @@ function* clusterSubjects(compiled: CompiledCheck, facts: ClusterFacts, ctx: Eva
 	const namespaceValue = (name: string | undefined) => toCel(namespaces.get(name ?? '') ?? {metadata: {name: name ?? ''}});
 	switch (check.scope) {
 		case 'cluster':
-			yield {target: {cluster: true}, bindings: common, roots: {cluster: {value: Object.fromEntries(cluster.value), label: ''}}};
+			yield {target: {cluster: true}, bindings: common, roots: {cluster: {value: cluster.raw, label: ''}}};
 			return;
 		case 'namespace':
 			for (const ns of namespaces.values()) {
@@ -159,8 +164,8 @@ function* clusterSubjects(compiled: CompiledCheck, facts: ClusterFacts, ctx: Eva
 				}
 				yield {
 					target,
-					bindings: {...common, namespace: toCel(ns), namespaced},
-					roots: {namespace: {value: ns, label: `Namespace/${name}`}},
+					bindings: {...common, namespaceObject: toCel(ns), namespaced},
+					roots: {namespaceObject: {value: ns, label: `Namespace/${name}`}},
 				};
 			}
 			return;
@@ -169,7 +174,7 @@ function* clusterSubjects(compiled: CompiledCheck, facts: ClusterFacts, ctx: Eva
 				const plural = resourceByKind.get(kind)?.plural ?? '';
 				for (const object of facts.lists.get(plural)?.items ?? []) {
 					const target = {kind: object.kind, ...(object.metadata.namespace ? {namespace: object.metadata.namespace} : {}), name: object.metadata.name};
-					yield {target, object, bindings: {...common, object: toCel(object), namespace: namespaceValue(namespaceOf(object))}, roots: {object: {value: object, label: ''}}};
+					yield {target, object, bindings: {...common, object: toCel(object), namespaceObject: namespaceValue(namespaceOf(object))}, roots: {object: {value: object, label: ''}}};
 				}
 			}
 			return;
@@ -178,7 +183,7 @@ function* clusterSubjects(compiled: CompiledCheck, facts: ClusterFacts, ctx: Eva
 			for (const workload of workloads()) {
 				const {object, podSpec, podSpecPath} = workload;
 				const targetBase = {kind: object.kind, ...(object.metadata.namespace ? {namespace: object.metadata.namespace} : {}), name: object.metadata.name};
-				const bindings: Bindings = {...common, object: toCel(object), podSpec: toCel(podSpec), namespace: namespaceValue(namespaceOf(object))};
+				const bindings: Bindings = {...common, object: toCel(object), podSpec: toCel(podSpec), namespaceObject: namespaceValue(namespaceOf(object))};
 				const roots: Roots = {object: {value: object, label: ''}, podSpec: {value: podSpec, label: podSpecPath}};
 				if (check.scope === 'workload') {
 					yield {target: targetBase, object, bindings, roots};

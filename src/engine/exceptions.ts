@@ -10,6 +10,11 @@ function matchesGlob(pattern: string, value: string): boolean {
 	return pattern === value;
 }
 
+/** Names are prefixes (a static pod is `<prefix><node>`); a trailing `$` asks for the exact name. */
+function matchesName(pattern: string, name: string): boolean {
+	return pattern.endsWith('$') ? name === pattern.slice(0, -1) : name.startsWith(pattern);
+}
+
 function runsPlatformImages(object: KubeObject, registries: readonly string[]): boolean {
 	const found = podSpecOf(object);
 	if (!found) return false;
@@ -34,7 +39,7 @@ export function findException(
 			entry.checks.some((pattern) => matchesGlob(pattern, checkId)) &&
 			entry.namespaces.some((pattern) => matchesGlob(pattern, namespace)) &&
 			(!entry.kinds || entry.kinds.includes(object.kind)) &&
-			entry.names.some((prefix) => object.metadata.name.startsWith(prefix)) &&
+			entry.names.some((name) => matchesName(name, object.metadata.name)) &&
 			(!entry.requirePlatformImage || runsPlatformImages(object, exceptions.platformRegistries)),
 	);
 }

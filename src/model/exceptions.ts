@@ -9,7 +9,7 @@ export const PlatformExceptionSchema = z
 		component: z.string().min(1),
 		namespaces: z.array(z.string()).min(1),
 		kinds: z.array(z.string()).optional(),
-		/** Name prefixes; a static pod is `<prefix><node>`. */
+		/** Name prefixes (a static pod is `<prefix><node>`); `name$` matches exactly. */
 		names: z.array(z.string()).min(1),
 		/** Check ids or `<section>.*`. */
 		checks: z.array(z.string()).min(1),

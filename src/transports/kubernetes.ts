@@ -142,14 +142,18 @@ export class KubernetesSource implements ClusterSource {
 		});
 	}
 
-	/** The API server's serving certificate, as the TLS handshake presents it. */
+	/**
+	 * The API server's serving certificate, as the TLS handshake presents it. Read without
+	 * rejecting it (nothing is sent over this socket), so an expired or untrusted certificate is
+	 * a finding with its dates rather than a failed handshake.
+	 */
 	async #serverCertificate(): Promise<Record<string, unknown>> {
 		const url = new URL(this.server);
 		const options: Parameters<typeof request>[1] = {};
 		await this.#config.applyToHTTPSOptions(options);
 		return await new Promise((resolve, reject) => {
 			const socket = tlsConnect(
-				{host: url.hostname, port: Number(url.port || 443), servername: isIp(url.hostname) ? undefined : url.hostname, ca: options.ca, cert: options.cert, key: options.key, rejectUnauthorized: options.rejectUnauthorized ?? true},
+				{host: url.hostname, port: Number(url.port || 443), servername: isIp(url.hostname) ? undefined : url.hostname, ca: options.ca, rejectUnauthorized: false},
 				() => {
 					const cert = socket.getPeerCertificate();
 					socket.end();
@@ -161,6 +165,8 @@ export class KubernetesSource implements ClusterSource {
 						notAfter: notAfter.toISOString(),
 						daysLeft: Math.floor((notAfter.getTime() - Date.now()) / 86_400_000),
 						hoursLeft: Math.floor((notAfter.getTime() - Date.now()) / 3_600_000),
+						trusted: socket.authorized,
+						...(socket.authorizationError ? {trustError: String(socket.authorizationError)} : {}),
 					});
 				},
 			);
