@@ -105,7 +105,7 @@ export function loadCatalog(root = packageRoot): Catalog {
 	if (!exceptions) throw new UsageError(`${join('checks', 'platform-exceptions.yaml')} is missing`, 'restore it from the package');
 	const byId = new Map<string, CompiledCheck>();
 	for (const compiled of checks) {
-		if (byId.has(compiled.check.id)) throw new UsageError(`${compiled.file}:1: id: duplicate check id ${compiled.check.id}`);
+		if (byId.has(compiled.check.id)) throw new UsageError(`${compiled.file}:1: id: duplicate check id ${compiled.check.id}`, 'give each check its own id');
 		byId.set(compiled.check.id, compiled);
 	}
 	checks.sort(

@@ -47,7 +47,7 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 		return 0;
 	}
 	const format = values.format ?? (process.stdout.isTTY && !values.output ? 'markdown' : 'json');
-	if (format !== 'json' && format !== 'markdown' && format !== 'md') throw new UsageError(`--format must be json or markdown, not "${format}"`);
+	if (format !== 'json' && format !== 'markdown' && format !== 'md') throw new UsageError(`--format must be json or markdown, not "${format}"`, 'see `aks-harden audit --help`');
 	const failOn = severityOption(values['fail-on'], 'low');
 	const catalog = loadCatalog();
 	const checks = selectChecks(catalog, {sections: sectionsOption(values.sections), checks: listOption(values.checks)});

@@ -26,7 +26,7 @@ export function checksCommand(args: readonly string[]): number {
 		process.stdout.write(`${JSON.stringify(checks.map(({check}) => check), null, 2)}\n`);
 		return 0;
 	}
-	if (values.format && values.format !== 'text') throw new UsageError(`--format must be text or json, not "${values.format}"`);
+	if (values.format && values.format !== 'text') throw new UsageError(`--format must be text or json, not "${values.format}"`, 'see `aks-harden checks --help`');
 	let section = '';
 	for (const {check} of checks) {
 		if (check.section !== section) {

@@ -56,14 +56,14 @@ export function sectionsOption(value: string | undefined): Section[] | undefined
 
 export function severityOption(value: string | undefined, fallback: Severity): Severity {
 	if (value === undefined) return fallback;
-	if (!(severities as readonly string[]).includes(value)) throw new UsageError(`--fail-on must be one of ${severities.join(', ')}, not "${value}"`);
+	if (!(severities as readonly string[]).includes(value)) throw new UsageError(`--fail-on must be one of ${severities.join(', ')}, not "${value}"`, 'see `aks-harden audit --help`');
 	return value as Severity;
 }
 
 export function positiveInt(name: string, value: string | undefined, fallback: number): number {
 	if (value === undefined) return fallback;
 	const number = Number(value);
-	if (!Number.isInteger(number) || number <= 0) throw new UsageError(`--${name} must be a positive whole number, not "${value}"`);
+	if (!Number.isInteger(number) || number <= 0) throw new UsageError(`--${name} must be a positive whole number, not "${value}"`, 'see `aks-harden audit --help`');
 	return number;
 }
 
@@ -71,7 +71,7 @@ export function positiveInt(name: string, value: string | undefined, fallback: n
 export function durationOption(value: string | undefined, fallbackMs: number): number {
 	if (value === undefined) return fallbackMs;
 	const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
-	if (!match) throw new UsageError(`--timeout must be a duration like 30s or 2m, not "${value}"`);
+	if (!match) throw new UsageError(`--timeout must be a duration like 30s or 2m, not "${value}"`, 'see `aks-harden audit --help`');
 	const amount = Number(match[1]);
 	const unit = match[2] ?? 's';
 	return Math.round(unit === 'ms' ? amount : unit === 'm' ? amount * 60_000 : amount * 1000);

@@ -18,7 +18,7 @@ export function readSettingsFile(path: string | undefined): SettingsFile {
 	try {
 		text = readFileSync(file, 'utf8');
 	} catch (error) {
-		throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+		throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'check the file permissions');
 	}
 	if (!text.trim()) return {waivers: []};
 	return validate(parseYamlFile(file, text), SettingsFileSchema, 'settings');
