@@ -12,7 +12,10 @@ let count = 0;
 const queue = [...lists];
 await Promise.all(
 	Array.from({length: 4}, async () => {
-		for (let plural = queue.shift(); plural; plural = queue.shift()) count += (await source.list(resourceTypes.get(plural)!)).items.length;
+		for (let plural = queue.shift(); plural; plural = queue.shift()) {
+			const {items} = await source.list(resourceTypes.get(plural)!);
+			count += items.length;
+		}
 	}),
 );
 process.stdout.write(`${count}\n`);

@@ -69,29 +69,63 @@ export function compile(expression: string): Program {
 	};
 }
 
+/**
+ * A JSON object seen by CEL as a map, converted only where an expression looks: auditing 10,000
+ * pods converts the few fields the checks read, not every status and annotation of every object.
+ */
+class JsonMap extends Map<string, CelInput> {
+	readonly #object: Record<string, unknown>;
+	constructor(object: Record<string, unknown>) {
+		super();
+		this.#object = object;
+	}
+	#present(key: string): boolean {
+		return Object.hasOwn(this.#object, key) && this.#object[key] !== undefined;
+	}
+	override get(key: string): CelInput | undefined {
+		return typeof key === 'string' && this.#present(key) ? toCel(this.#object[key]) : undefined;
+	}
+	override has(key: string): boolean {
+		return typeof key === 'string' && this.#present(key);
+	}
+	override get size(): number {
+		return this.#keys().length;
+	}
+	#keys(): string[] {
+		return Object.keys(this.#object).filter((key) => this.#object[key] !== undefined);
+	}
+	override keys(): MapIterator<string> {
+		return this.#keys()[Symbol.iterator]();
+	}
+	override *entries(): MapIterator<[string, CelInput]> {
+		for (const key of this.#keys()) yield [key, toCel(this.#object[key])];
+	}
+	override *values(): MapIterator<CelInput> {
+		for (const key of this.#keys()) yield toCel(this.#object[key]);
+	}
+	override forEach(callback: (value: CelInput, key: string, map: Map<string, CelInput>) => void, thisArg?: unknown): void {
+		for (const [key, value] of this.entries()) callback.call(thisArg, value, key, this);
+	}
+	override [Symbol.iterator](): MapIterator<[string, CelInput]> {
+		return this.entries();
+	}
+}
+
 const converted = new WeakMap<object, CelInput>();
 
 /**
  * JSON → CEL values: objects become maps and whole numbers become `int`, as Kubernetes' own CEL
- * sees them, so `runAsUser > 0` and `hostPort == 0` mean what they say. Objects are converted once.
+ * sees them, so `runAsUser > 0` and `hostPort == 0` mean what they say.
  */
 export function toCel(value: unknown): CelInput {
 	if (value === null || value === undefined) return null;
 	if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
 	if (typeof value !== 'object') return value as CelInput;
 	if (value instanceof Date) return value.toISOString();
+	if (value instanceof Map) return value as CelInput;
 	const known = converted.get(value);
 	if (known !== undefined) return known;
-	let result: CelInput;
-	if (Array.isArray(value)) {
-		result = value.map((item) => toCel(item));
-	} else {
-		const map = new Map<string, CelInput>();
-		for (const [key, item] of Object.entries(value)) {
-			if (item !== undefined) map.set(key, toCel(item));
-		}
-		result = map;
-	}
+	const result: CelInput = Array.isArray(value) ? value.map((item) => toCel(item)) : new JsonMap(value as Record<string, unknown>);
 	converted.set(value, result);
 	return result;
 }
