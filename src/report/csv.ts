@@ -1,0 +1,91 @@
+import type {Finding} from '../model/finding.js';
+import type {Report} from '../model/report.js';
+import {sectionTitles} from '../model/status.js';
+import {targetKey} from '../model/target.js';
+import {checkInfo, type ReportContext} from './context.js';
+
+export const csvColumns = [
+	'check',
+	'title',
+	'section',
+	'section_title',
+	'severity',
+	'status',
+	'target',
+	'kind',
+	'namespace',
+	'name',
+	'container',
+	'node',
+	'file',
+	'line',
+	'message',
+	'reason',
+	'evidence',
+	'remediation',
+	'playbook',
+	'attestation',
+	'attested_answer',
+	'attested_by',
+	'attested_at',
+	'attested_note',
+	'waiver_approver',
+	'waiver_expires',
+	'waiver_justification',
+] as const;
+
+/**
+ * One cell: a spreadsheet would run a cell that starts with = + - @ (or a tab or carriage return,
+ * which some strip first) as a formula, so such a cell gets a leading apostrophe; then RFC 4180
+ * quoting when the cell holds a comma, a quote or a line break.
+ */
+export function csvCell(value: string | number | undefined | null): string {
+	let text = value === undefined || value === null ? '' : String(value);
+	if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+	return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function row(finding: Finding, context: ReportContext): Record<(typeof csvColumns)[number], string | number | undefined> {
+	const target = finding.target;
+	const info = checkInfo(context, finding);
+	const attestation = finding.attestation;
+	return {
+		check: finding.checkId,
+		title: info.title,
+		section: finding.section,
+		section_title: sectionTitles[finding.section],
+		severity: finding.severity,
+		status: finding.status,
+		target: targetKey(target),
+		kind: 'kind' in target ? target.kind : 'namespace' in target ? 'Namespace' : 'node' in target ? 'Node' : 'Cluster',
+		namespace: 'namespace' in target ? target.namespace : undefined,
+		name: 'kind' in target ? target.name : 'node' in target ? target.node : 'namespace' in target ? target.namespace : undefined,
+		container: 'kind' in target ? target.container : undefined,
+		node: 'node' in target ? target.node : undefined,
+		file: finding.location?.file,
+		line: finding.location?.line,
+		message: finding.message,
+		reason: finding.reason,
+		evidence: Object.keys(finding.evidence).length ? JSON.stringify(finding.evidence) : '',
+		remediation: finding.remediation,
+		playbook: finding.playbook,
+		attestation: finding.status === 'manual' ? (attestation ? 'attested' : 'open') : undefined,
+		attested_answer: attestation?.answer,
+		attested_by: attestation?.by,
+		attested_at: attestation?.at,
+		attested_note: attestation?.note,
+		waiver_approver: finding.waiver?.approver,
+		waiver_expires: finding.waiver?.expires,
+		waiver_justification: finding.waiver?.justification,
+	};
+}
+
+/** A header and one row per finding, RFC 4180 (CRLF line ends, quoted where needed), UTF-8. */
+export function renderCsv(report: Report, context: ReportContext): string {
+	const lines = [csvColumns.join(',')];
+	for (const finding of report.findings) {
+		const values = row(finding, context);
+		lines.push(csvColumns.map((column) => csvCell(values[column])).join(','));
+	}
+	return `${lines.join('\r\n')}\r\n`;
+}

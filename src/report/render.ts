@@ -1,0 +1,66 @@
+import type {Report} from '../model/report.js';
+import {UsageError} from '../model/errors.js';
+import type {ReportContext} from './context.js';
+import {redactReport, type TextRedactor} from './common.js';
+import {renderCsv} from './csv.js';
+import {renderHtml} from './html.js';
+import {renderJson} from './json.js';
+import {renderJunit} from './junit.js';
+import {renderMarkdown} from './markdown.js';
+import {renderSarif} from './sarif.js';
+
+export const reportFormats = ['json', 'markdown', 'md', 'html', 'junit', 'sarif', 'csv'] as const;
+export type ReportFormat = (typeof reportFormats)[number];
+
+export function isReportFormat(value: string): value is ReportFormat {
+	return (reportFormats as readonly string[]).includes(value);
+}
+
+/** `--format` → a format, or a usage error that lists them. */
+export function reportFormatOption(value: string | undefined, fallback: ReportFormat): ReportFormat {
+	if (value === undefined) return fallback;
+	if (!isReportFormat(value)) throw new UsageError(`--format must be one of ${reportFormats.join(', ')}, not "${value}"`);
+	return value;
+}
+
+/** A sensible file name extension per format (for callers that derive --output names). */
+export const reportExtensions: Readonly<Record<ReportFormat, string>> = {
+	json: 'json',
+	markdown: 'md',
+	md: 'md',
+	html: 'html',
+	junit: 'xml',
+	sarif: 'sarif',
+	csv: 'csv',
+};
+
+/**
+ * Every format from the one Report value; pure. With a redactor, every string of the Report is
+ * scrubbed before encoding and the rendered text once more after, so a secret survives neither raw
+ * nor escaped (`&amp;`, `\\"`, `""`). Without one, the caller must pass the result through
+ * `redactor.apply` itself (a report read back from a saved audit was scrubbed when it was written).
+ */
+export function renderReport(report: Report, format: ReportFormat, context: ReportContext, options: {readonly redactor?: TextRedactor} = {}): string {
+	const redactor = options.redactor;
+	const value = redactor ? redactReport(report, redactor) : report;
+	const text = renderFormat(value, format, context);
+	return redactor ? redactor.apply(text) : text;
+}
+
+function renderFormat(report: Report, format: ReportFormat, context: ReportContext): string {
+	switch (format) {
+		case 'json':
+			return renderJson(report);
+		case 'markdown':
+		case 'md':
+			return renderMarkdown(report, context);
+		case 'html':
+			return renderHtml(report, context);
+		case 'junit':
+			return renderJunit(report, context);
+		case 'sarif':
+			return renderSarif(report, context);
+		case 'csv':
+			return renderCsv(report, context);
+	}
+}
