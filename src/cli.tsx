@@ -9,6 +9,8 @@ Usage:
   aks-harden audit [options]      headless audit: report on stdout or --output, exit 0/1/2
   aks-harden checks [--section S] list the check catalogue
   aks-harden explain ID           what a check does and how to fix what it finds
+  aks-harden report AUDIT.json --format F   render a saved audit (md, html, json, junit, sarif, csv)
+  aks-harden diff OLD.json NEW.json         new, fixed and unchanged failures; node drift
 
 Run \`aks-harden COMMAND --help\` for a command's options. Exit codes: 0 no failing finding at or
 above --fail-on, 1 failing findings, 2 the run could not do its job.
@@ -23,6 +25,10 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 			return (await import('./commands/catalog-commands.js')).checksCommand(rest);
 		case 'explain':
 			return (await import('./commands/catalog-commands.js')).explainCommand(rest);
+		case 'report':
+			return (await import('./commands/report.js')).reportCommand(rest);
+		case 'diff':
+			return (await import('./commands/diff.js')).diffCommand(rest);
 		case '--version':
 		case '-v':
 			process.stdout.write(`${version}\n`);

@@ -2,8 +2,13 @@ import {loadCatalog} from '../catalog/load.js';
 import {runAudit} from '../engine/run.js';
 import {UsageError} from '../model/errors.js';
 import {severityRank} from '../model/status.js';
-import {renderJson} from '../report/json.js';
-import {renderMarkdown} from '../report/markdown.js';
+import {renderReport, reportFormatOption, reportFormats} from '../report/render.js';
+import {reportContext} from '../report/context.js';
+import {applyWaivers} from '../engine/waivers.js';
+import {newFailures} from '../engine/diff.js';
+import {summarize} from '../engine/summary.js';
+import {readAuditFile} from './report.js';
+import type {Report} from '../model/report.js';
 import {version} from '../version.js';
 import {connect} from './connect.js';
 import {connectionOptions, parse, reportOptions, sectionsOption, listOption, severityOption} from './options.js';
@@ -34,20 +39,25 @@ Nodes (reached over SSH as clouduser on Linux, Administrator on Windows):
 Selection and output:
   --sections a,b            images, host, resources, secrets, isolation, monitoring, certificates
   --checks id,prefix*       only these checks
-  --format json|markdown    default markdown on a terminal, json otherwise
+  --format FORMAT           json, markdown, html, junit, sarif or csv
+                            (default markdown on a terminal, json otherwise)
   --output FILE             write the report to FILE (written whole or not at all)
   --fail-on SEVERITY        low (default), medium, high or critical
-  --waivers FILE            default ./.aks-harden.yaml
+  --waivers FILE            settings and waivers (default ./.aks-harden.yaml)
+  --baseline OLD.json       compare with an earlier audit
+  --fail-on-new             with --baseline: exit 1 only for failures that are new
 `;
 
 export async function auditCommand(args: readonly string[]): Promise<number> {
-	const {values} = parse(args, {...connectionOptions, ...reportOptions}, 'audit');
+	const {values} = parse(args, {...connectionOptions, ...reportOptions, baseline: {type: 'string'}, 'fail-on-new': {type: 'boolean'}}, 'audit');
 	if (values.help) {
 		process.stdout.write(auditHelp);
 		return 0;
 	}
-	const format = values.format ?? (process.stdout.isTTY && !values.output ? 'markdown' : 'json');
-	if (format !== 'json' && format !== 'markdown' && format !== 'md') throw new UsageError(`--format must be json or markdown, not "${format}"`, 'see `aks-harden audit --help`');
+	const format = reportFormatOption(values.format, process.stdout.isTTY && !values.output ? 'markdown' : 'json');
+	if (values['fail-on-new'] && !values.baseline) throw new UsageError('--fail-on-new needs --baseline OLD.json', 'save an earlier audit with --format json --output and pass it');
+	// Read the baseline before touching the cluster: a bad file should cost nothing.
+	const baseline = values.baseline ? readAuditFile(values.baseline) : undefined;
 	const failOn = severityOption(values['fail-on'], 'low');
 	const catalog = loadCatalog();
 	const checks = selectChecks(catalog, {sections: sectionsOption(values.sections), checks: listOption(values.checks)});
@@ -55,7 +65,7 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 	const connection = await connect(values, {interactive: false});
 	const progress = progressPrinter(process.stderr);
 	try {
-		const {report, redactor} = await runAudit({
+		const result = await runAudit({
 			catalog,
 			checks,
 			settings: auditSettings(settingsFile, catalog.exceptions, connection.allowedRegistries),
@@ -64,13 +74,25 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 			version,
 			onEvent: progress.onEvent,
 		});
+		const waived = applyWaivers(result.report.findings, settingsFile.waivers, new Date());
+		const report: Report = {
+			...result.report,
+			findings: waived.findings,
+			summary: summarize(waived.findings),
+			...(settingsFile.waivers.length ? {waivers: {expired: waived.expired, unused: waived.unused}} : {}),
+		};
 		progress.done(report);
-		const titles = new Map(catalog.checks.map(({check}) => [check.id, {title: check.title}]));
-		const text = redactor.apply(format === 'json' ? renderJson(report) : renderMarkdown(report, titles));
+		for (const waiver of waived.expired) process.stderr.write(`aks-harden: waiver expired ${waiver.expires}: ${waiver.check} ${waiver.target}\n`);
+		const text = renderReport(report, format, reportContext(catalog.checks), {redactor: result.redactor});
 		if (values.output) writeAtomically(values.output, text);
 		else process.stdout.write(text);
-		const failing = report.findings.some((finding) => finding.status === 'fail' && severityRank(finding.severity) >= severityRank(failOn));
-		return failing ? 1 : 0;
+		const atOrAbove = (finding: Report['findings'][number]) => finding.status === 'fail' && severityRank(finding.severity) >= severityRank(failOn);
+		if (baseline && values['fail-on-new']) {
+			const fresh = newFailures(baseline, report, failOn);
+			process.stderr.write(`aks-harden: ${fresh.length} new failing finding(s) since ${values.baseline}\n`);
+			return fresh.length ? 1 : 0;
+		}
+		return report.findings.some(atOrAbove) ? 1 : 0;
 	} finally {
 		await connection.close();
 	}

@@ -4,8 +4,8 @@ import {loadCatalog} from '../catalog/load.js';
 import {runAudit} from '../engine/run.js';
 import type {EngineListener} from '../model/events.js';
 import type {Report} from '../model/report.js';
-import {renderJson} from '../report/json.js';
-import {renderMarkdown} from '../report/markdown.js';
+import {renderReport} from '../report/render.js';
+import {reportContext} from '../report/context.js';
 import {isUsageError} from '../model/errors.js';
 import {version} from '../version.js';
 import {connect, type Connection} from './connect.js';
@@ -68,9 +68,7 @@ export async function startWalkthrough(args: readonly string[]): Promise<number>
 			const stamp = report.finishedAt.replace(/[:.]/g, '-');
 			const name = `aks-harden-${(report.cluster.context ?? 'audit').replace(/[^A-Za-z0-9._-]+/g, '_')}-${stamp}.${format === 'json' ? 'json' : 'md'}`;
 			const path = resolve(name);
-			const titles = new Map(catalog.checks.map(({check}) => [check.id, {title: check.title}]));
-			const text = format === 'json' ? renderJson(report) : renderMarkdown(report, titles);
-			writeAtomically(path, lastRedactor ? lastRedactor.apply(text) : text);
+			writeAtomically(path, renderReport(report, format, reportContext(catalog.checks), lastRedactor ? {redactor: lastRedactor} : {}));
 			return path;
 		},
 		sessionFile: sessionFileFor(connection.info.context, connection.info.server),
