@@ -1,6 +1,7 @@
 // The hub network namespace of a lab: a bridge every node's veth hangs off, the Unix-socket
 // forwarder that lets the root-namespace test process reach nodes, and the optional delayer.
 import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -34,9 +35,10 @@ export async function must(command: string, args: readonly string[], input?: str
 /** Starts a long-lived process with its output in files, so it never holds the event loop. */
 export function spawnDetached(record: LabRecord, command: string, args: readonly string[], logPath: string): number {
   const log = fs.openSync(logPath, 'a');
-  const child = execa(command, args, { reject: false, stdin: 'ignore', stdout: log, stderr: log, buffer: false });
+  // Plain spawn: execa wants to own the output streams, and these must outlive the event loop.
+  const child = spawn(command, args, { stdio: ['ignore', log, log] });
   fs.closeSync(log);
-  child.catch(() => {});
+  child.on('error', () => {});
   child.unref();
   if (child.pid === undefined) throw new Error(`could not start ${command}`);
   record.pids.push(child.pid);

@@ -41,7 +41,7 @@ export type Lab = {
   readonly dir: string;
   /** Runs a command inside the hub namespace (arguments are never shell-parsed). */
   runInHub(command: string, args: readonly string[], options?: { readonly input?: string; readonly timeoutMs?: number }): Promise<CommandResult>;
-  /** A TCP stream opened from inside the hub; rejects with an Error whose `code` is the errno. */
+  /** A TCP stream opened from inside the hub, handed back paused; rejects with an Error whose `code` is the errno. */
   connect(address: string, port: number): Promise<Duplex>;
   /** The same as connect, shaped for the SSH transport's connectSocket hook. */
   connectSocket(target: { readonly address: string; readonly port: number }): Promise<Duplex>;
