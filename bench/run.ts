@@ -5,3 +5,4 @@ const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
 
 if (want('cluster')) await benchClusterAudit();
+if (want('nodes')) await (await import('./nodes.js')).benchNodes();

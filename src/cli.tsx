@@ -11,6 +11,7 @@ Usage:
   aks-harden explain ID           what a check does and how to fix what it finds
   aks-harden report AUDIT.json --format F   render a saved audit (md, html, json, junit, sarif, csv)
   aks-harden diff OLD.json NEW.json         new, fixed and unchanged failures; node drift
+  aks-harden baseline capture NODE          record a fresh node's services as its image's baseline
 
 Run \`aks-harden COMMAND --help\` for a command's options. Exit codes: 0 no failing finding at or
 above --fail-on, 1 failing findings, 2 the run could not do its job.
@@ -29,6 +30,8 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 			return (await import('./commands/report.js')).reportCommand(rest);
 		case 'diff':
 			return (await import('./commands/diff.js')).diffCommand(rest);
+		case 'baseline':
+			return (await import('./commands/baseline.js')).baselineCommand(rest);
 		case '--version':
 		case '-v':
 			process.stdout.write(`${version}\n`);

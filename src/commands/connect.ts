@@ -4,10 +4,9 @@ import {UsageError} from '../model/errors.js';
 import {resourceTypes} from '../model/resources.js';
 import {inventoryFromNames, inventoryFromNodes} from '../engine/inventory.js';
 import {detectFlavour} from '../engine/flavour.js';
-import {KubernetesSource} from '../transports/kubernetes.js';
-import {loadKubeconfig} from '../transports/kubeconfig.js';
+import {existsSync} from 'node:fs';
 import {manifestSource} from '../transports/manifests.js';
-import {startDemoEnvironment} from '../demo/environment.js';
+import {kubeconfigFiles} from '../transports/kubeconfig-files.js';
 import {listOption, positiveInt} from './options.js';
 import {inventoryNodes, sshNodeSourceFromOptions, sshSettings} from './ssh-options.js';
 import type {SshOptions} from '../transports/ssh.js';
@@ -50,7 +49,19 @@ export async function connect(values: ConnectionValues, options: ConnectOptions)
 		return {cluster, ...(nodes ? {nodes} : {}), info: {context: null, server: null, flavour: 'manifest files', isDemo: false}, close: async () => {}};
 	}
 
+	// The Kubernetes client costs most of a second to load: only a run that uses it imports it.
+	const hasKubeconfig = kubeconfigFiles({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {})}).some((file) => existsSync(file));
+	if (!values.demo && !hasKubeconfig && (nodeNames || inventoryOnly.length)) {
+		return {
+			clusterUnavailable: 'no cluster: no kubeconfig found, so only the named nodes are audited',
+			nodes: {list: named([]), source: await sshNodeSourceFromOptions(values, options), concurrency},
+			info: {context: null, server: null, flavour: 'unknown', isDemo: false},
+			close: async () => {},
+		};
+	}
+	const {KubernetesSource} = await import('../transports/kubernetes.js');
 	if (values.demo) {
+		const {startDemoEnvironment} = await import('../demo/environment.js');
 		const demo = await startDemoEnvironment();
 		const cluster = new KubernetesSource(demo.kubeConfig, 'demo');
 		const nodeObjects = (await cluster.list(resourceTypes.get('nodes')!)).items;
@@ -65,9 +76,10 @@ export async function connect(values: ConnectionValues, options: ConnectOptions)
 		};
 	}
 
-	let cluster: KubernetesSource | undefined;
+	let cluster: InstanceType<typeof KubernetesSource> | undefined;
 	let clusterUnavailable: string | undefined;
 	try {
+		const {loadKubeconfig} = await import('../transports/kubeconfig.js');
 		const config = loadKubeconfig({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {}), ...(values.context ? {context: values.context} : {})});
 		cluster = new KubernetesSource(config);
 		await cluster.preflight();

@@ -12,7 +12,7 @@ import {connect, type Connection} from './connect.js';
 import {connectionOptions, listOption, parse, sectionsOption} from './options.js';
 import {selectChecks} from './select.js';
 import {auditSettings, readSettingsFile} from './settings.js';
-import {sessionFileFor} from './state-paths.js';
+import {sessionFileFor} from '../paths.js';
 import {writeAtomically} from './write-output.js';
 import type {AuditOptions, WalkthroughDeps} from '../ui/deps.js';
 import type {Redactor} from '../engine/redact.js';

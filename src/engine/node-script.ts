@@ -35,8 +35,10 @@ function check(marker: string): void {
  * `timeout` when the node has it. Its stderr goes to a temporary file printed in its own frame
  * section, so "command not found" stays visible without corrupting the output a parser reads.
  */
-export function buildNodeScript(probes: readonly ScriptProbe[], marker: string): string {
+export function buildNodeScript(probes: readonly ScriptProbe[], marker: string, options: {readonly probeTimeoutSeconds?: number} = {}): string {
 	check(marker);
+	const limit = options.probeTimeoutSeconds ?? PROBE_TIMEOUT_SECONDS;
+	if (!Number.isInteger(limit) || limit < 1) throw new Error(`probe timeout must be a whole number of seconds, got ${limit}`);
 	const tag = `__AKH_${marker}`;
 	const out: string[] = [
 		'# aks-harden node probes: read-only. Each probe\'s output is framed by a marker for this run.',
@@ -47,7 +49,7 @@ export function buildNodeScript(probes: readonly ScriptProbe[], marker: string):
 		"trap '[ -n \"$akh_tmp\" ] && rm -rf \"$akh_tmp\"' EXIT",
 		"trap 'exit 130' INT TERM HUP",
 		"akh_timeout=''",
-		`command -v timeout >/dev/null 2>&1 && akh_timeout="timeout -k 5 ${PROBE_TIMEOUT_SECONDS}"`,
+		`command -v timeout >/dev/null 2>&1 && akh_timeout="timeout -k 5 ${limit}"`,
 		'akh_run() {',
 		`  printf '%s\\n' "${tag}_BEGIN $1"`,
 		'  if [ -n "$akh_tmp" ]; then',

@@ -1,4 +1,31 @@
 import type {Probe} from './probe.js';
+import {accountsProbe} from './accounts.js';
+import {containerdConfigProbe} from './containerd-config.js';
+import {fileModesProbe} from './file-modes.js';
+import {kubeletConfigProbe} from './kubelet-config.js';
+import {listeningPortsProbe} from './listening-ports.js';
+import {packagesProbe} from './packages.js';
+import {pkiProbe} from './pki.js';
+import {serviceBaselineProbe} from './service-baseline.js';
+import {servicesProbe} from './services.js';
+import {sshdProbe} from './sshd.js';
+import {sysctlProbe} from './sysctl.js';
+import {unmanagedContainersProbe} from './unmanaged-containers.js';
 
 /** Every probe by name. A check's `probes:` must name one of these (the catalogue test checks). */
-export const probes: ReadonlyMap<string, Probe> = new Map(([] as Probe[]).map((probe) => [probe.name, probe]));
+export const probes: ReadonlyMap<string, Probe> = new Map(
+	[
+		sshdProbe,
+		containerdConfigProbe,
+		kubeletConfigProbe,
+		fileModesProbe,
+		servicesProbe,
+		serviceBaselineProbe,
+		sysctlProbe,
+		accountsProbe,
+		packagesProbe,
+		listeningPortsProbe,
+		unmanagedContainersProbe,
+		pkiProbe,
+	].map((probe) => [probe.name, probe]),
+);

@@ -1,5 +1,6 @@
 import type {NodeFacts, ProbeResult} from '../engine/facts.js';
 import {probes} from './index.js';
+import {probeResult, sudoRefused} from './result.js';
 
 export type RecordedNode = {
 	readonly name: string;
@@ -24,11 +25,10 @@ export function recordedNodeFacts(node: RecordedNode): NodeFacts {
 			continue;
 		}
 		if (probe.needsSudo && node.sudo === 'refused') {
-			results.set(name, {command: probe.command, error: 'sudo refused: the node does not allow sudo over SSH (restricted SSH?)'});
+			results.set(name, sudoRefused(probe, 'the node does not allow sudo over SSH (restricted SSH?)'));
 			continue;
 		}
-		const parsed = probe.parse(output);
-		results.set(name, 'error' in parsed ? {command: probe.command, error: parsed.error} : {command: probe.command, facts: parsed.facts});
+		results.set(name, probeResult(probe, {output, stderr: '', exitCode: 0}));
 	}
 	return {
 		node: {name: node.name, address: node.address ?? '', os: node.os, role: node.role, reachable: true, error: null},

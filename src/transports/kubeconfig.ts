@@ -1,21 +1,13 @@
 import {existsSync, readFileSync} from 'node:fs';
-import {homedir} from 'node:os';
-import {delimiter, join} from 'node:path';
+import {join} from 'node:path';
 import {KubeConfig} from '@kubernetes/client-node';
 import {UsageError} from '../model/errors.js';
 
-export type KubeconfigOptions = {readonly kubeconfig?: string; readonly context?: string; readonly env?: NodeJS.ProcessEnv};
+import {kubeconfigFiles, type KubeconfigOptions} from './kubeconfig-files.js';
+
+export type {KubeconfigOptions};
 
 const getCredentials = 'get fresh credentials (AKS Arc: `az aksarc get-credentials -g <rg> -n <cluster>`; AKS on Windows Server: `Get-AksHciCredential -name <cluster>`)';
-
-/** The files kubectl would read, in its order: --kubeconfig, else every KUBECONFIG entry, else ~/.kube/config. */
-export function kubeconfigFiles(options: KubeconfigOptions): string[] {
-	const env = options.env ?? process.env;
-	if (options.kubeconfig) return [options.kubeconfig];
-	const fromEnv = (env['KUBECONFIG'] ?? '').split(delimiter).filter(Boolean);
-	if (fromEnv.length) return fromEnv;
-	return [join(homedir(), '.kube', 'config')];
-}
 
 /**
  * Load a kubeconfig as kubectl does. KUBECONFIG files merge with the first file's value winning

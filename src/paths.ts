@@ -19,3 +19,8 @@ export function sessionFileFor(context: string | null, server: string | null, en
 	const label = (context ?? 'no-context').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 40);
 	return join(stateDir(env), 'sessions', `${label}-${key}.json`);
 }
+
+/** Service baselines the operator captured, beside the packaged ones. */
+export function operatorBaselineDir(env: NodeJS.ProcessEnv = process.env): string {
+	return env['AKS_HARDEN_BASELINES'] || join(stateDir(env), 'baselines');
+}

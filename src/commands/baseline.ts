@@ -1,0 +1,47 @@
+import {mkdirSync} from 'node:fs';
+import {join} from 'node:path';
+import {UsageError} from '../model/errors.js';
+import {captureBaseline} from '../probes/baseline-capture.js';
+import type {ServicesFacts} from '../probes/services.js';
+import {operatorBaselineDir} from '../paths.js';
+import {inventoryFromNames} from '../engine/inventory.js';
+import {connectionOptions, parse} from './options.js';
+import {sshNodeSourceFromOptions} from './ssh-options.js';
+import {writeAtomically} from './write-output.js';
+
+export const baselineHelp = `Usage: aks-harden baseline capture NODE [--output FILE] [SSH options]
+
+Record the services a freshly provisioned node enables and runs as the service baseline of its
+image (read from /etc/os-release). host.services then reports any other unit on nodes of that
+image. Saved to ${operatorBaselineDir()}/<image>.yaml unless --output is given; review it before
+trusting it: every unit captured is allowed on every node of the image.
+
+SSH options as for \`aks-harden audit\`: --ssh-user, --ssh-key, --ssh-port, --known-hosts,
+--accept-new-host-keys, --jump, --inventory, --timeout.
+`;
+
+export async function baselineCommand(args: readonly string[]): Promise<number> {
+	const {values, positionals} = parse(args, {...connectionOptions, output: {type: 'string', short: 'o'}}, 'baseline');
+	if (values.help) {
+		process.stdout.write(baselineHelp);
+		return 0;
+	}
+	const [verb, node] = positionals;
+	if (verb !== 'capture' || !node) throw new UsageError('usage: aks-harden baseline capture NODE', 'NODE is a node name or address');
+	const source = await sshNodeSourceFromOptions(values, {interactive: false});
+	const [info] = inventoryFromNames([node]);
+	const facts = await source.gather(info!, ['services', 'service-baseline'], new AbortController().signal);
+	if (facts.node.reachable === false) throw new UsageError(`cannot reach ${node}: ${facts.node.error}`, 'check the SSH options and that the node is up');
+	const services = facts.probes.get('services');
+	if (!services || services.error) throw new UsageError(`cannot list the services of ${node}: ${services?.error ?? 'no output'}`, 'the node must allow `systemctl` over SSH (sudo)');
+	// The image id comes from os-release; a missing baseline is exactly the expected case here.
+	const release = facts.probes.get('service-baseline');
+	const image = (release?.facts as {image?: string} | undefined)?.image ?? /no service baseline for image (\S+):/.exec(release?.error ?? '')?.[1];
+	if (!image) throw new UsageError(`cannot tell the image of ${node}: ${release?.error ?? 'no os-release'}`, 'the node needs /etc/os-release');
+	const text = captureBaseline(services.facts as ServicesFacts, image, {node, capturedAt: new Date().toISOString()});
+	const output = values.output ?? join(operatorBaselineDir(), `${image}.yaml`);
+	if (!values.output) mkdirSync(operatorBaselineDir(), {recursive: true});
+	writeAtomically(output, text);
+	process.stdout.write(`baseline for ${image} captured from ${node}: ${output}\n`);
+	return 0;
+}

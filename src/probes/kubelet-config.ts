@@ -1,0 +1,238 @@
+import {parse as parseYaml} from 'yaml';
+import type {Probe, ProbeParse} from './probe.js';
+import {MISSING, SECTION, sections} from './shell.js';
+
+/** The settings CIS 4.2.x judges, as the kubelet runs with them: flags first, then the file, then defaults. */
+export type KubeletEffective = {
+	readonly anonymousAuth: boolean;
+	readonly authorizationMode: string;
+	readonly clientCAFile: string;
+	readonly readOnlyPort: number;
+	readonly streamingConnectionIdleTimeout: string;
+	readonly streamingConnectionIdleTimeoutSeconds: number;
+	readonly makeIPTablesUtilChains: boolean;
+	/** null when unset anywhere: CIS 4.2.10 only fails an explicit false. */
+	readonly rotateCertificates: boolean | null;
+	readonly protectKernelDefaults: boolean;
+	/** null when unset (kubelet default -1: unlimited). */
+	readonly podPidsLimit: number | null;
+	readonly tlsCipherSuites: readonly string[];
+};
+
+export type KubeletFacts = {
+	readonly configPath: string;
+	readonly config: Record<string, unknown> | null;
+	readonly flags: Readonly<Record<string, string>>;
+	/** Where the flags came from: the running process, or the systemd unit when kubelet is not running. */
+	readonly flagsSource: 'process' | 'unit' | 'none';
+	readonly effective: KubeletEffective;
+};
+
+type Obj = Record<string, unknown>;
+
+function obj(value: unknown): Obj {
+	return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Obj) : {};
+}
+
+/** kubelet flags as pflag reads them: --a=b, --a b, and bare boolean --a. */
+export function parseFlags(args: readonly string[]): Record<string, string> {
+	const flags: Record<string, string> = {};
+	for (let i = 0; i < args.length; i++) {
+		const arg = args[i]!;
+		if (!arg.startsWith('--')) continue;
+		const eq = arg.indexOf('=');
+		if (eq > 0) {
+			flags[arg.slice(2, eq)] = arg.slice(eq + 1);
+			continue;
+		}
+		const next = args[i + 1];
+		if (next !== undefined && !next.startsWith('-')) {
+			flags[arg.slice(2)] = next;
+			i++;
+		} else {
+			flags[arg.slice(2)] = 'true';
+		}
+	}
+	return flags;
+}
+
+/** Go durations ("4h0m0s", "30m", "0s", "0") in whole seconds. */
+export function durationSeconds(text: string): number {
+	const trimmed = text.trim();
+	if (/^-?\d+$/.test(trimmed)) return Number(trimmed);
+	const units: Record<string, number> = {h: 3600, m: 60, s: 1, ms: 0.001, us: 0.000001, 'µs': 0.000001, ns: 1e-9};
+	let total = 0;
+	for (const match of trimmed.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) total += Number(match[1]) * units[match[2]!]!;
+	return Math.floor(total);
+}
+
+/**
+ * Expands `$VAR` / `${VAR}` in the unit's last ExecStart with its Environment= lines and
+ * EnvironmentFile= contents, as systemd would, to get the flags of a kubelet that is not running.
+ */
+function unitArgs(unit: string, envFiles: ReadonlyMap<string, string>): string[] {
+	const env = new Map<string, string>();
+	let exec = '';
+	const setEnv = (assignment: string) => {
+		const eq = assignment.indexOf('=');
+		if (eq > 0) env.set(assignment.slice(0, eq), assignment.slice(eq + 1).replace(/^"(.*)"$/, '$1'));
+	};
+	for (const raw of unit.split('\n')) {
+		const line = raw.trim();
+		if (line.startsWith('Environment=')) {
+			for (const part of line.slice('Environment='.length).match(/"[^"]*"|\S+/g) ?? []) setEnv(part.replace(/^"(.*)"$/, '$1'));
+		} else if (line.startsWith('EnvironmentFile=')) {
+			const file = line.slice('EnvironmentFile='.length).replace(/^-/, '');
+			for (const envLine of (envFiles.get(file) ?? '').split('\n')) {
+				const trimmed = envLine.trim();
+				if (trimmed && !trimmed.startsWith('#')) setEnv(trimmed);
+			}
+		} else if (line.startsWith('ExecStart=')) {
+			// A bare `ExecStart=` in a drop-in resets the list; the last non-empty one wins.
+			const command = line.slice('ExecStart='.length).trim();
+			if (command) exec = command;
+		}
+	}
+	const expanded = exec.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a: string | undefined, b: string | undefined) => env.get((a ?? b)!) ?? '');
+	return expanded.split(/\s+/).filter(Boolean).slice(1);
+}
+
+function boolFlag(value: string | undefined): boolean | undefined {
+	if (value === undefined) return undefined;
+	return value === 'true' || value === '1';
+}
+
+function intFlag(value: string | undefined): number | undefined {
+	if (value === undefined || !/^-?\d+$/.test(value)) return undefined;
+	return Number(value);
+}
+
+function pick<T>(...values: (T | undefined)[]): T | undefined {
+	return values.find((value) => value !== undefined);
+}
+
+function asBool(value: unknown): boolean | undefined {
+	return typeof value === 'boolean' ? value : undefined;
+}
+
+function asNumber(value: unknown): number | undefined {
+	return typeof value === 'number' ? value : undefined;
+}
+
+function asString(value: unknown): string | undefined {
+	return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Effective values. With a config file the KubeletConfiguration (v1beta1) defaults apply —
+ * anonymous auth off, Webhook authorization, read-only port 0; a kubelet started from flags
+ * alone keeps the command-line defaults (anonymous on, AlwaysAllow, port 10255).
+ */
+export function effectiveKubelet(config: Obj | null, flags: Readonly<Record<string, string>>): KubeletEffective {
+	const file = config ?? {};
+	const hasFile = config !== null;
+	const authn = obj(file['authentication']);
+	const authz = obj(file['authorization']);
+	// A zero duration in the file is "unset" to the kubelet's defaulting (kubeadm writes 0s for
+	// every duration); only a flag can really set 0.
+	const fileIdle = asString(file['streamingConnectionIdleTimeout']);
+	const idle = flags['streaming-connection-idle-timeout'] ?? (fileIdle && durationSeconds(fileIdle) > 0 ? fileIdle : '4h0m0s');
+	const ciphers = pick(flags['tls-cipher-suites']?.split(',').filter(Boolean), Array.isArray(file['tlsCipherSuites']) ? (file['tlsCipherSuites'] as unknown[]).map(String) : undefined) ?? [];
+	const pids = pick(intFlag(flags['pod-max-pids']), asNumber(file['podPidsLimit']));
+	return {
+		anonymousAuth: pick(boolFlag(flags['anonymous-auth']), asBool(obj(authn['anonymous'])['enabled'])) ?? !hasFile,
+		authorizationMode: pick(flags['authorization-mode'], asString(authz['mode'])) ?? (hasFile ? 'Webhook' : 'AlwaysAllow'),
+		clientCAFile: pick(flags['client-ca-file'], asString(obj(authn['x509'])['clientCAFile'])) ?? '',
+		readOnlyPort: pick(intFlag(flags['read-only-port']), asNumber(file['readOnlyPort'])) ?? (hasFile ? 0 : 10255),
+		streamingConnectionIdleTimeout: idle,
+		streamingConnectionIdleTimeoutSeconds: durationSeconds(idle),
+		makeIPTablesUtilChains: pick(boolFlag(flags['make-iptables-util-chains']), asBool(file['makeIPTablesUtilChains'])) ?? true,
+		rotateCertificates: pick(boolFlag(flags['rotate-certificates']), asBool(file['rotateCertificates'])) ?? null,
+		protectKernelDefaults: pick(boolFlag(flags['protect-kernel-defaults']), asBool(file['protectKernelDefaults'])) ?? false,
+		podPidsLimit: pids === undefined || pids < 0 ? null : pids,
+		tlsCipherSuites: ciphers,
+	};
+}
+
+/**
+ * The kubelet's config file, its command line (one argument per line, from /proc) and, when it
+ * is not running, the systemd unit and drop-ins that would start it.
+ */
+export function parseKubeletConfig(output: string): ProbeParse {
+	const parts = sections(output);
+	const cmdline = parts.find((part) => part.name === 'cmdline');
+	const configPart = parts.find((part) => part.name === 'config');
+	const unit = parts.find((part) => part.name === 'unit');
+	const envFiles = new Map(parts.filter((part) => part.name === 'env').map((part) => [part.args[0] ?? '', part.body]));
+	const configPath = configPart?.args[0] ?? '/var/lib/kubelet/config.yaml';
+	let flags: Record<string, string> = {};
+	let flagsSource: KubeletFacts['flagsSource'] = 'none';
+	const processArgs = (cmdline?.body ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+	if (processArgs.length) {
+		flags = parseFlags(processArgs.slice(1));
+		flagsSource = 'process';
+	} else if (unit?.body.includes('ExecStart=')) {
+		flags = parseFlags(unitArgs(unit.body, envFiles));
+		flagsSource = 'unit';
+	}
+	let config: Obj | null = null;
+	const body = configPart?.body ?? '';
+	const missingConfig = body.trim().startsWith(MISSING);
+	if (configPart && !missingConfig) {
+		try {
+			const parsed: unknown = parseYaml(body);
+			if (parsed !== null && parsed !== undefined && typeof parsed !== 'object') {
+				return {error: `cannot parse kubelet config ${configPath}: not a YAML mapping`};
+			}
+			config = parsed ? obj(parsed) : {};
+		} catch (error) {
+			const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+			return {error: `cannot parse kubelet config ${configPath}: ${message}`};
+		}
+	}
+	if (config === null && flagsSource === 'none') {
+		return {error: `kubelet not found: no running kubelet, no kubelet unit and no ${configPath}`};
+	}
+	const facts: KubeletFacts = {configPath, config, flags, flagsSource, effective: effectiveKubelet(config, flags)};
+	return {facts};
+}
+
+export const kubeletConfigProbe: Probe = {
+	name: 'kubelet-config',
+	platforms: ['linux'],
+	needsSudo: true,
+	command: 'ps -o args= -C kubelet; sudo cat /var/lib/kubelet/config.yaml; systemctl cat kubelet',
+	script: [
+		"pid=''",
+		// `read` is a builtin: no process per /proc entry on a node running hundreds of them.
+		'for p in /proc/[0-9]*; do',
+		'  if read -r c < "$p/comm" 2>/dev/null && [ "$c" = kubelet ]; then pid=${p#/proc/}; break; fi',
+		'done',
+		`echo '${SECTION} cmdline'`,
+		// One argument per line: exact even when an argument holds spaces.
+		'args=\'\'',
+		'if [ -n "$pid" ]; then args=$(tr \'\\000\' \'\\n\' < "/proc/$pid/cmdline" 2>/dev/null); printf \'%s\\n\' "$args"; fi',
+		'unit=$(systemctl cat kubelet 2>/dev/null)',
+		// Without systemd as PID 1 `systemctl cat` fails: read the unit and drop-ins directly.
+		"nl='\n'",
+		'if [ -z "$unit" ]; then',
+		'  for f in /etc/systemd/system/kubelet.service /usr/lib/systemd/system/kubelet.service /lib/systemd/system/kubelet.service \\',
+		'    /usr/lib/systemd/system/kubelet.service.d/*.conf /lib/systemd/system/kubelet.service.d/*.conf /etc/systemd/system/kubelet.service.d/*.conf; do',
+		'    [ -f "$f" ] && unit="$unit$nl# $f$nl$(cat "$f")"',
+		'  done',
+		'fi',
+		'cfg=$(printf \'%s\\n\' "$args" | sed -n \'s/^--config=//p\')',
+		'[ -n "$cfg" ] || cfg=$(printf \'%s\\n\' "$args" | sed -n \'/^--config$/{n;p;}\')',
+		'[ -n "$cfg" ] || cfg=$(printf \'%s\\n\' "$unit" | sed -n \'s/.*--config[= ]\\([^ "]*\\).*/\\1/p\' | tail -n 1)',
+		'[ -n "$cfg" ] || cfg=/var/lib/kubelet/config.yaml',
+		`echo "${SECTION} config $cfg"`,
+		`if [ -r "$cfg" ]; then cat "$cfg"; else echo "${MISSING} $cfg"; fi`,
+		`echo '${SECTION} unit'`,
+		'printf \'%s\\n\' "$unit"',
+		'for f in /var/lib/kubelet/kubeadm-flags.env /etc/default/kubelet /etc/sysconfig/kubelet; do',
+		`  [ -f "$f" ] && { echo "${SECTION} env $f"; cat "$f"; }`,
+		'done',
+		'exit 0',
+	].join('\n'),
+	parse: parseKubeletConfig,
+};

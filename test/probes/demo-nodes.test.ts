@@ -1,0 +1,59 @@
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {loadCatalog} from '../../src/catalog/load.js';
+import {evaluateNode} from '../../src/engine/evaluate.js';
+import type {Finding} from '../../src/model/finding.js';
+import {demoNodeRecordings} from '../../src/probes/demo-nodes.js';
+import {probes} from '../../src/probes/index.js';
+import {recordedNodeFacts} from '../../src/probes/recorded.js';
+
+const catalog = loadCatalog();
+const nodeChecks = catalog.checks.filter(({check}) => check.scope === 'node');
+
+function findings(name: string): Map<string, Finding> {
+	const node = demoNodeRecordings().find((candidate) => candidate.name === name)!;
+	const out = new Map<string, Finding>();
+	evaluateNode(nodeChecks, recordedNodeFacts(node), (finding) => out.set(finding.checkId, finding));
+	return out;
+}
+
+test('every demo node answers every registered probe, and every probe parses', () => {
+	for (const node of demoNodeRecordings()) {
+		assert.deepEqual(Object.keys(node.probes).sort(), [...probes.keys()].sort(), node.name);
+		for (const [name, result] of recordedNodeFacts(node).probes) assert.equal(result.error, undefined, `${node.name} ${name}: ${result.error}`);
+	}
+});
+
+test('every node check names registered probes', () => {
+	for (const {check} of nodeChecks) for (const name of check.probes) assert.ok(probes.has(name), `${check.id}: unknown probe ${name}`);
+});
+
+test('the control plane is clean but for the password-login drop-in', () => {
+	const got = findings('moc-l1hj0nllpvs');
+	assert.equal(got.get('host.sshd-config')?.status, 'fail');
+	assert.match(got.get('host.sshd-config')!.message, /passwordauthentication yes/);
+	for (const [id, finding] of got) if (id !== 'host.sshd-config') assert.equal(finding.status, 'pass', `${id}: ${finding.message}`);
+	assert.equal(got.get('certificates.pki-expiry')?.status, 'pass');
+});
+
+test('the drifted worker fails exactly where it drifted', () => {
+	const got = findings('moc-lq2x7c9wd3f');
+	const failing = [...got].filter(([, finding]) => finding.status !== 'pass').map(([id, finding]) => [id, finding.status]);
+	assert.deepEqual(failing.sort(), [
+		['host.file-permissions', 'fail'],
+		['host.kubelet-config', 'fail'],
+		['host.listening-ports', 'warn'],
+		['host.packages', 'fail'],
+		['host.services', 'fail'],
+		['images.registry-tls', 'fail'],
+	]);
+	assert.match(got.get('images.registry-tls')!.message, /http:\/\/10\.20\.0\.15:5000/);
+	assert.match(got.get('host.kubelet-config')!.message, /readOnlyPort 10255/);
+	assert.match(got.get('host.file-permissions')!.message, /\/etc\/kubernetes\/kubelet\.conf 644 root:root \(want ≤600 root:root\)/);
+	assert.match(got.get('host.services')!.message, /cups\.service \(enabled, running\)/);
+	assert.equal(got.has('certificates.pki-expiry'), false, 'workers are not judged on control-plane PKI');
+});
+
+test('the clean worker passes every node check', () => {
+	for (const [id, finding] of findings('moc-lm84tkzv0pa')) assert.equal(finding.status, 'pass', `${id}: ${finding.message}`);
+});
