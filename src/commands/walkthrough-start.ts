@@ -71,7 +71,8 @@ export async function startWalkthrough(args: readonly string[]): Promise<number>
 			writeAtomically(path, renderReport(report, format, reportContext(catalog.checks), lastRedactor ? {redactor: lastRedactor} : {}));
 			return path;
 		},
-		sessionFile: sessionFileFor(connection.info.context, connection.info.server),
+		// The demo's server port changes every run; its session is keyed by context alone.
+		sessionFile: sessionFileFor(connection.info.context, connection.info.isDemo ? 'demo' : connection.info.server),
 		resume: values.resume === true,
 		prefs: (await import('../ui/prefs.js')).createPrefs(),
 		registerPrompts,

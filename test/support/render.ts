@@ -70,7 +70,7 @@ export function render(tree: ReactElement, {columns = 80, rows = 24}: Options = 
 	const frame = () => instance.lastFrame() ?? '';
 	const text = () => stripAnsi(frame());
 
-	const waitFor: Rendered['waitFor'] = (predicate, {timeoutMs = 3000, what = 'condition'} = {}) =>
+	const waitFor: Rendered['waitFor'] = (predicate, {timeoutMs = 10_000, what = 'condition'} = {}) =>
 		new Promise((resolve, reject) => {
 			const check = () => {
 				const current = text();

@@ -92,7 +92,7 @@ export class TmuxSession {
 	}
 
 	/** Poll the screen until the predicate holds; the error carries the last screen. */
-	async waitFor(predicate: (screen: string) => boolean, {timeoutMs = 10_000, what = 'the screen'}: {readonly timeoutMs?: number; readonly what?: string} = {}): Promise<string> {
+	async waitFor(predicate: (screen: string) => boolean, {timeoutMs = 20_000, what = 'the screen'}: {readonly timeoutMs?: number; readonly what?: string} = {}): Promise<string> {
 		const deadline = Date.now() + timeoutMs;
 		let screen = '';
 		for (;;) {
@@ -118,7 +118,7 @@ export class TmuxSession {
 		}
 	}
 
-	async waitForExit({timeoutMs = 10_000}: {readonly timeoutMs?: number} = {}): Promise<number> {
+	async waitForExit({timeoutMs = 20_000}: {readonly timeoutMs?: number} = {}): Promise<number> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const status = await this.exitStatus();

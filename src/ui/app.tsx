@@ -1,0 +1,336 @@
+import {Box, Text, useApp, useInput, useWindowSize} from 'ink';
+import {useCallback, useMemo, useRef, useState} from 'react';
+import {score} from '../engine/summary.js';
+import type {ExportFormat, WalkthroughDeps} from './deps.js';
+import {DialogLayer} from './dialogs/dialog-layer.js';
+import {useAudit} from './hooks/use-audit.js';
+import {usePrompts} from './hooks/use-prompts.js';
+import {useSessionSaver} from './hooks/use-session-saver.js';
+import {useSyncReducer} from './hooks/use-sync-reducer.js';
+import {actionFor, type Action} from './keymap.js';
+import {CheckScreen, checkLayout, checkScrollMax} from './screens/check-screen.js';
+import {ConnectScreen} from './screens/connect-screen.js';
+import {SectionScreen} from './screens/section-screen.js';
+import {SectionsScreen} from './screens/sections-screen.js';
+import {summaryDocument} from './screens/summary-document.js';
+import {SummaryScreen} from './screens/summary-screen.js';
+import {localDate} from './state/decisions.js';
+import {allEffective, checkProgress, displayStatus, effectiveFindings, isFailing, nodeProgress, sectionRows} from './state/derive.js';
+import {buildReport} from './state/export-report.js';
+import {isActionAvailable, screenModel, selectedSubject, unsavedWork} from './state/screen-model.js';
+import type {Startup} from './state/startup.js';
+import {currentRoute, initialViewState, viewReducer, type Dialog, type ViewState} from './state/view-state.js';
+import {Footer} from './widgets/footer.js';
+import {Header} from './widgets/header.js';
+import {Line} from './widgets/line.js';
+import {Styled} from './widgets/styled.js';
+import {TextInput} from './widgets/text-input/index.js';
+
+export type AppProps = {
+	readonly deps: WalkthroughDeps;
+	readonly startup: Startup;
+	readonly operator: string;
+	/** Called with the exit code just before the app unmounts. */
+	readonly onExit?: (code: number) => void;
+};
+
+const defaultNow = () => new Date();
+function initialView(startup: Startup): ViewState {
+	const view = initialViewState();
+	if (startup.resumeOffer) return {...view, dialog: {kind: 'resume', savedAt: startup.resumeOffer.savedAt}};
+	return startup.note ? {...view, flash: startup.note} : view;
+}
+
+/**
+ * The walkthrough: engine events and operator decisions fold into one reducer, the screen stack
+ * into another, and every key goes through the keymap. Nothing here waits on the audit: screens
+ * draw whatever has arrived so far.
+ */
+export function App({deps, startup, operator, onExit}: AppProps) {
+	const {exit} = useApp();
+	const {columns, rows} = useWindowSize();
+	const now = deps.now ?? defaultNow;
+	const [sessionStartedAt] = useState(() => now().toISOString());
+	const audit = useAudit(deps, startup.initial, now);
+	const [view, dispatchView, viewRef] = useSyncReducer(viewReducer, () => initialView(startup));
+	const [isResumeDecided, setResumeDecided] = useState(!startup.resumeOffer);
+	const [isQuitting, setQuitting] = useState(false);
+	const prompts = usePrompts(deps.registerPrompts);
+	const {catalog, connection} = deps;
+	const {state} = audit;
+	const today = localDate(now());
+
+	const flash = useCallback((text: string | undefined) => dispatchView({type: 'flash', text}), []);
+	const saver = useSessionSaver({
+		file: deps.sessionFile,
+		identity: {context: connection.context, server: connection.server},
+		state,
+		now,
+		isEnabled: isResumeDecided,
+		onError: flash,
+	});
+
+	// Decisions applied to every finding, recomputed only when findings or decisions change; a key
+	// handled before the next render asks for the latest state's and gets it from here too.
+	const effectiveCache = useRef<{readonly key: readonly unknown[]; readonly value: ReturnType<typeof effectiveFindings>} | undefined>(undefined);
+	const effectiveOf = (current: typeof state) => {
+		const key = [current.findings, current.attestations, current.waivers, today];
+		const cached = effectiveCache.current;
+		if (cached && cached.key.every((part, index) => part === key[index])) return cached.value;
+		const value = effectiveFindings(current, today);
+		effectiveCache.current = {key, value};
+		return value;
+	};
+	const effective = effectiveOf(state);
+	const findings = useMemo(() => allEffective(effective), [effective]);
+	const sections = useMemo(() => sectionRows(catalog, state, effective), [catalog, state, effective]);
+	const overall = score(findings);
+	const route = currentRoute(view);
+	const width = Math.max(20, columns);
+	const bodyHeight = Math.max(4, rows - 2 - (view.flash ? 1 : 0));
+	const summaryLines = useMemo(
+		() => (route.screen === 'summary' ? summaryDocument({catalog, state, findings, sections, score: overall, sessionStartedAt, today, width}) : []),
+		[route.screen, catalog, state, findings, sections, overall, sessionStartedAt, today, width],
+	);
+	const summaryScrollable = Math.max(1, summaryLines.length - (bodyHeight - 1) + 1);
+	const model = screenModel(route, catalog, state, effective, summaryScrollable);
+	const available = (action: Action) => isActionAvailable(action, model, state);
+
+	const quit = useCallback(
+		async (code: number) => {
+			setQuitting(true);
+			await saver.flush();
+			onExit?.(code);
+			exit(code);
+		},
+		[saver, onExit, exit],
+	);
+
+	const openDialog = (dialog: Dialog) => dispatchView({type: 'open-dialog', dialog});
+	const closeDialog = () => dispatchView({type: 'close-dialog'});
+
+	const act = (action: Action) => {
+		// Read the state as the previous key left it, not as last drawn (see useSyncReducer).
+		const route = currentRoute(viewRef.current);
+		const state = audit.latest.current;
+		const model = screenModel(route, catalog, state, effectiveOf(state), summaryScrollable);
+		if (!isActionAvailable(action, model, state)) return;
+		const subject = selectedSubject(model);
+		const page = Math.max(1, bodyHeight - 4);
+		switch (action) {
+			case 'move-up':
+			case 'move-down':
+				dispatchView({type: 'move', delta: action === 'move-up' ? -1 : 1, count: model.count});
+				return;
+			case 'page-up':
+			case 'page-down':
+				dispatchView({type: 'move', delta: action === 'page-up' ? -page : page, count: model.count});
+				return;
+			case 'scroll-up':
+			case 'scroll-down': {
+				if (model.screen !== 'check' || route.screen !== 'check') return;
+				const {docHeight} = checkLayout(bodyHeight, model.findings.length);
+				const max = checkScrollMax({width, height: bodyHeight, row: model.row, findings: model.findings, cursor: route.cursor, note: state.notes[model.row.check.id]});
+				const step = Math.max(1, docHeight - 1);
+				dispatchView({type: 'scroll', delta: action === 'scroll-up' ? -step : step, max});
+				return;
+			}
+			case 'start':
+				if (state.phase === 'idle' || state.phase === 'failed') audit.start();
+				dispatchView({type: 'push', route: {screen: 'sections', cursor: 0}});
+				return;
+			case 'open':
+				if (model.screen === 'sections' && model.selected) {
+					dispatchView({type: 'push', route: {screen: 'section', section: model.selected.section, cursor: 0, filter: 'all', query: ''}});
+				} else if (model.screen === 'section' && model.selected) {
+					dispatchView({type: 'push', route: {screen: 'check', checkId: model.selected.check.id, cursor: 0, scroll: 0, filter: 'all'}});
+				}
+				return;
+			case 'back':
+				dispatchView({type: 'back'});
+				return;
+			case 'toggle-node':
+				if (model.screen === 'connect' && model.selected) audit.dispatch({type: 'toggle-node', name: model.selected.info.name});
+				return;
+			case 'search':
+				if (route.screen === 'section') openDialog({kind: 'search', initial: route.query});
+				return;
+			case 'toggle-filter':
+				dispatchView({type: 'toggle-filter'});
+				return;
+			case 'fix':
+				if (subject) openDialog({kind: 'fix', checkId: subject.checkId, target: subject.target});
+				return;
+			case 'attest':
+				if (subject) openDialog({kind: 'attest', checkId: subject.checkId, target: subject.target});
+				return;
+			case 'waive': {
+				if (!subject) return;
+				const hasFailing = subject.findings.some((finding) => isFailing(displayStatus(finding)));
+				const existing = state.waivers.find((waiver) => waiver.checkId === subject.checkId && waiver.target === subject.target);
+				openDialog(existing && !hasFailing ? {kind: 'unwaive', ...subject} : {kind: 'waive', checkId: subject.checkId, target: subject.target});
+				return;
+			}
+			case 'note':
+				if (model.screen === 'check') openDialog({kind: 'note', checkId: model.row.check.id});
+				else if (model.screen === 'section' && model.selected) openDialog({kind: 'note', checkId: model.selected.check.id});
+				return;
+			case 'rerun': {
+				const checkId = model.screen === 'check' ? model.row.check.id : model.screen === 'section' ? model.selected?.check.id : undefined;
+				if (!checkId) return;
+				audit.rerun(checkId);
+				flash(`re-running ${checkId}…`);
+				return;
+			}
+			case 'export':
+				openDialog({kind: 'export'});
+				return;
+			case 'summary':
+				if (route.screen !== 'summary') dispatchView({type: 'push', route: {screen: 'summary', cursor: 0}});
+				return;
+			case 'help':
+				openDialog({kind: 'help'});
+				return;
+			case 'quit': {
+				const reasons = unsavedWork(state);
+				if (reasons.length) openDialog({kind: 'quit', reasons});
+				else void quit(0);
+				return;
+			}
+			default:
+				return;
+		}
+	};
+
+	// Ctrl+C leaves from anywhere, dialogs included, after the session is on disk.
+	useInput((input, key) => {
+		if (key.ctrl && input === 'c' && !isQuitting) void quit(130);
+	});
+
+	useInput(
+		(input, key) => {
+			if (view.flash) flash(undefined);
+			const action = actionFor(route.screen, input, key);
+			if (action) act(action);
+		},
+		{isActive: !view.dialog && !prompts.current && !isQuitting},
+	);
+
+	const renderScreen = () => {
+		switch (model.screen) {
+			case 'connect':
+				return <ConnectScreen width={width} height={bodyHeight} connection={connection} state={state} cursor={route.cursor} />;
+			case 'sections':
+				return <SectionsScreen width={width} height={bodyHeight} rows={model.rows} cursor={Math.min(route.cursor, model.count - 1)} score={overall} state={state} />;
+			case 'section': {
+				if (route.screen !== 'section') return null;
+				const isSearching = view.dialog?.kind === 'search';
+				const initial = view.dialog?.kind === 'search' ? view.dialog.initial : '';
+				return (
+					<SectionScreen
+						width={width}
+						height={bodyHeight}
+						section={model.section}
+						rows={model.rows}
+						allRows={model.allRows}
+						cursor={Math.min(route.cursor, Math.max(0, model.count - 1))}
+						filter={route.filter}
+						query={route.query}
+						notes={state.notes}
+						{...(isSearching
+							? {
+									searchBar: (
+										<Text>
+											<Styled tone="accent">/ </Styled>
+											<TextInput
+												width={width - 3}
+												initialValue={initial}
+												placeholder="id, title or severity"
+												onChange={(query) => dispatchView({type: 'set-query', query})}
+												onSubmit={closeDialog}
+												onCancel={() => {
+													dispatchView({type: 'set-query', query: initial});
+													closeDialog();
+												}}
+											/>
+										</Text>
+									),
+								}
+							: {})}
+					/>
+				);
+			}
+			case 'check':
+				if (route.screen !== 'check') return null;
+				return (
+					<CheckScreen
+						width={width}
+						height={bodyHeight}
+						row={model.row}
+						findings={model.findings}
+						cursor={Math.min(route.cursor, Math.max(0, model.count - 1))}
+						scroll={route.scroll}
+						filter={route.filter}
+						note={state.notes[model.row.check.id]}
+					/>
+				);
+			case 'summary':
+				return <SummaryScreen width={width} height={bodyHeight} lines={summaryLines} scroll={route.cursor} />;
+		}
+	};
+
+	const dialogBody =
+		prompts.current || (view.dialog && view.dialog.kind !== 'search') ? (
+			<DialogLayer
+				dialog={view.dialog}
+				prompt={prompts.current}
+				waitingPrompts={prompts.waiting}
+				width={width}
+				height={bodyHeight}
+				catalog={catalog}
+				state={state}
+				effective={effective}
+				operator={operator}
+				today={today}
+				now={now}
+				inventory={deps.nodes}
+				resumeOffer={startup.resumeOffer}
+				onPromptAnswer={prompts.answer}
+				onAudit={audit.dispatch}
+				onClose={closeDialog}
+				onFlash={flash}
+				onResumeDecided={() => setResumeDecided(true)}
+				onQuit={() => void quit(0)}
+				onExport={async (format: ExportFormat) => {
+					const at = now();
+					const report = buildReport(audit.latest.current, effectiveOf(audit.latest.current), {catalog, connection, version: deps.version, now: at});
+					const path = await deps.exportReport(report, format);
+					audit.dispatch({type: 'exported', record: {format, path, at: at.toISOString()}});
+					return path;
+				}}
+			/>
+		) : undefined;
+	const footerContext = dialogBody || view.dialog?.kind === 'search' ? 'dialog' : route.screen;
+	return (
+		<Box flexDirection="column" width={width} height={rows}>
+			<Header
+				width={width}
+				connection={connection}
+				phase={state.phase}
+				checks={checkProgress(catalog, state)}
+				nodes={nodeProgress(state)}
+				score={overall}
+				rerunning={state.rerunning.length}
+			/>
+			<Box flexDirection="column" height={bodyHeight} flexShrink={0} overflow="hidden">
+				{dialogBody ?? renderScreen()}
+			</Box>
+			{view.flash ? (
+				<Line width={width}>
+					<Styled tone="accent">{view.flash}</Styled>
+				</Line>
+			) : null}
+			<Footer context={footerContext} width={width} isAvailable={footerContext === 'dialog' ? undefined : available} />
+		</Box>
+	);
+}

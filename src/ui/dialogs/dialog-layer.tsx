@@ -1,0 +1,216 @@
+import type {Catalog} from '../../catalog/load.js';
+import type {Finding} from '../../model/finding.js';
+import type {NodeInfo} from '../../model/report.js';
+import {targetKey} from '../../model/target.js';
+import type {ExportFormat} from '../deps.js';
+import type {PendingPrompt} from '../hooks/use-prompts.js';
+import type {AuditAction, AuditState} from '../state/audit-state.js';
+import {allTargets, attestationFor, waiverFor, type Attestation, type Waiver} from '../state/decisions.js';
+import {isFailing} from '../state/derive.js';
+import {isAttestable} from '../state/screen-model.js';
+import type {SessionFile} from '../state/session.js';
+import {restoredState} from '../state/startup.js';
+import type {Dialog} from '../state/view-state.js';
+import {formatTime} from '../text.js';
+import {HelpOverlay} from '../widgets/help-overlay.js';
+import {AttestDialog} from './attest-dialog.js';
+import {ConfirmDialog} from './confirm-dialog.js';
+import {ExportDialog} from './export-dialog.js';
+import {FixDialog} from './fix-dialog.js';
+import {HostKeyDialog} from './host-key-dialog.js';
+import {NoteDialog} from './note-dialog.js';
+import {PassphraseDialog} from './passphrase-dialog.js';
+import {WaiveDialog} from './waive-dialog.js';
+
+type Props = {
+	readonly dialog: Dialog | undefined;
+	/** A question from the SSH layer: it comes before any other dialog. */
+	readonly prompt: PendingPrompt | undefined;
+	readonly waitingPrompts: number;
+	readonly width: number;
+	readonly height: number;
+	readonly catalog: Catalog;
+	readonly state: AuditState;
+	readonly effective: Readonly<Record<string, readonly Finding[]>>;
+	readonly operator: string;
+	readonly today: string;
+	readonly now: () => Date;
+	readonly inventory: readonly NodeInfo[];
+	readonly resumeOffer: SessionFile | undefined;
+	readonly onPromptAnswer: (id: number, value: Parameters<PendingPrompt['resolve']>[0]) => void;
+	readonly onAudit: (action: AuditAction) => void;
+	readonly onClose: () => void;
+	readonly onFlash: (text: string | undefined) => void;
+	readonly onResumeDecided: () => void;
+	readonly onQuit: () => void;
+	readonly onExport: (format: ExportFormat) => Promise<string>;
+};
+
+const waiverDays = 90;
+
+export function addDays(today: string, days: number): string {
+	const date = new Date(`${today}T00:00:00Z`);
+	date.setUTCDate(date.getUTCDate() + days);
+	return date.toISOString().slice(0, 10);
+}
+
+/**
+ * The dialog over the current screen, if any, and what each answer does: SSH questions first,
+ * then help, resume, quit, fix, attest, waive, note and export.
+ */
+export function DialogLayer(props: Props) {
+	const {dialog, prompt, waitingPrompts, width, height, catalog, state, effective, operator, today, now, inventory, resumeOffer} = props;
+	const {onPromptAnswer, onAudit, onClose, onFlash, onResumeDecided, onQuit, onExport} = props;
+	const subjectCheck = (checkId: string) => catalog.byId.get(checkId)!.check;
+	const subjectFindings = (checkId: string, target: string) =>
+		(effective[checkId] ?? []).filter((finding) => target === allTargets || targetKey(finding.target) === target);
+
+	const render = () => {
+		const dialogWidth = width;
+		const dialogHeight = height;
+		if (prompt) {
+			if (prompt.kind === 'host-key') {
+				return <HostKeyDialog key={prompt.id} request={prompt.request} waiting={waitingPrompts} width={dialogWidth} height={dialogHeight} onAnswer={(decision) => onPromptAnswer(prompt.id, decision)} />;
+			}
+			return <PassphraseDialog key={prompt.id} request={prompt.request} waiting={waitingPrompts} width={dialogWidth} height={dialogHeight} onAnswer={(value) => onPromptAnswer(prompt.id, value)} />;
+		}
+		if (!dialog || dialog.kind === 'search') return undefined;
+		switch (dialog.kind) {
+			case 'help':
+				return <HelpOverlay width={dialogWidth} height={dialogHeight} onClose={onClose} />;
+			case 'resume': {
+				const session = resumeOffer!;
+				return (
+					<ConfirmDialog
+						title="Resume?"
+						lines={[
+							`resume the session from ${formatTime(dialog.savedAt)}? y/n`,
+							'',
+							`${session.context ?? session.server ?? 'this cluster'}: ${session.finishedChecks.length} check(s) done, ${session.attestations.length} attestation(s), ${session.waivers.length} waiver(s).`,
+							'No starts afresh; the saved session is replaced as the new one is saved.',
+						]}
+						yesLabel="resume it"
+						noLabel="start afresh"
+						width={dialogWidth}
+						height={dialogHeight}
+						onAnswer={(isYes) => {
+							if (isYes) onAudit({type: 'restore', state: restoredState(session, inventory)});
+							onResumeDecided();
+							onClose();
+							onFlash(isYes ? `resumed the session from ${formatTime(dialog.savedAt)}` : undefined);
+						}}
+					/>
+				);
+			}
+			case 'quit':
+				return (
+					<ConfirmDialog
+						title="Quit?"
+						lines={dialog.reasons}
+						yesLabel="quit"
+						noLabel="stay"
+						width={dialogWidth}
+						height={dialogHeight}
+						onAnswer={(isYes) => {
+							onClose();
+							if (isYes) onQuit();
+						}}
+					/>
+				);
+			case 'fix': {
+				const failing = subjectFindings(dialog.checkId, dialog.target).filter((finding) => isFailing(finding.status)).length;
+				return <FixDialog check={subjectCheck(dialog.checkId)} target={dialog.target} failing={failing} width={dialogWidth} height={dialogHeight} onClose={onClose} />;
+			}
+			case 'attest': {
+				const check = subjectCheck(dialog.checkId);
+				const attestable = subjectFindings(dialog.checkId, dialog.target).filter(isAttestable);
+				const first = attestable[0];
+				const previous = first ? attestationFor(state.attestations, first) : undefined;
+				return (
+					<AttestDialog
+						check={check}
+						question={first?.status === 'manual' ? first.message : (check.question ?? first?.message ?? '')}
+						target={dialog.target}
+						by={operator}
+						{...(previous && previous.target === dialog.target ? {previous} : {})}
+						width={dialogWidth}
+						height={dialogHeight}
+						onCancel={onClose}
+						onSubmit={(answer, note) => {
+							const attestation: Attestation = {checkId: dialog.checkId, target: dialog.target, answer, note, by: operator, at: now().toISOString()};
+							onAudit({type: 'attest', attestation});
+							onClose();
+							onFlash(`attested ${dialog.checkId}: ${answer}`);
+						}}
+					/>
+				);
+			}
+			case 'waive':
+				return (
+					<WaiveDialog
+						check={subjectCheck(dialog.checkId)}
+						target={dialog.target}
+						by={operator}
+						today={today}
+						defaultExpiry={addDays(today, waiverDays)}
+						width={dialogWidth}
+						height={dialogHeight}
+						onCancel={onClose}
+						onSubmit={(reason, expires) => {
+							const waiver: Waiver = {checkId: dialog.checkId, target: dialog.target, reason, expires, by: operator, at: now().toISOString()};
+							onAudit({type: 'waive', waiver});
+							onClose();
+							onFlash(`waived ${dialog.checkId} until ${expires}`);
+						}}
+					/>
+				);
+			case 'unwaive': {
+				const finding = subjectFindings(dialog.checkId, dialog.target)[0];
+				const waiver = finding ? waiverFor(state.waivers, finding) : undefined;
+				return (
+					<ConfirmDialog
+						title="Remove the waiver?"
+						lines={[
+							`${dialog.checkId} (${dialog.target === allTargets ? 'all targets' : dialog.target})`,
+							waiver ? `waived by ${waiver.by} until ${waiver.expires}: ${waiver.reason}` : '',
+						]}
+						yesLabel="remove it"
+						noLabel="keep it"
+						width={dialogWidth}
+						height={dialogHeight}
+						onAnswer={(isYes) => {
+							if (isYes) onAudit({type: 'remove-waiver', checkId: dialog.checkId, target: dialog.target});
+							onClose();
+						}}
+					/>
+				);
+			}
+			case 'note':
+				return (
+					<NoteDialog
+						check={subjectCheck(dialog.checkId)}
+						note={state.notes[dialog.checkId] ?? ''}
+						width={dialogWidth}
+						height={dialogHeight}
+						onCancel={onClose}
+						onSubmit={(text) => {
+							onAudit({type: 'note', checkId: dialog.checkId, text});
+							onClose();
+						}}
+					/>
+				);
+			case 'export':
+				return (
+					<ExportDialog
+						width={dialogWidth}
+						height={dialogHeight}
+						unexported={state.unexportedChanges}
+						onClose={onClose}
+						onExport={onExport}
+					/>
+				);
+		}
+	};
+
+	return render() ?? null;
+}

@@ -1,0 +1,153 @@
+import type {Key} from 'ink';
+
+export const screens = ['connect', 'sections', 'section', 'check', 'summary'] as const;
+export type Screen = (typeof screens)[number];
+/** Where a key works: a screen, or any dialog (forms, questions, the search bar). */
+export type KeyContext = Screen | 'dialog';
+
+export type Action =
+	| 'move-up'
+	| 'move-down'
+	| 'page-up'
+	| 'page-down'
+	| 'scroll-up'
+	| 'scroll-down'
+	| 'open'
+	| 'start'
+	| 'back'
+	| 'toggle-node'
+	| 'search'
+	| 'toggle-filter'
+	| 'fix'
+	| 'attest'
+	| 'waive'
+	| 'note'
+	| 'rerun'
+	| 'export'
+	| 'summary'
+	| 'help'
+	| 'quit'
+	| 'confirm'
+	| 'cancel'
+	| 'next-field'
+	| 'choose-previous'
+	| 'choose-next';
+
+/** A normalised key: a named key (`up`, `return`, `escape`…) or the printable character itself. */
+export type KeyName = string;
+
+export type Binding = {
+	readonly keys: readonly KeyName[];
+	/** How the key is written in the footer and the help overlay. */
+	readonly display: string;
+	readonly label: string;
+	readonly action: Action;
+	readonly contexts: readonly KeyContext[];
+	/** Changes something outside this program (none yet: fixes only show the plan). */
+	readonly isDangerous?: boolean;
+	/** Help lists it; the footer leaves it out to save room. */
+	readonly isFooterHidden?: boolean;
+};
+
+const everyScreen = screens;
+const lists: readonly KeyContext[] = ['connect', 'sections', 'section', 'check', 'summary'];
+
+/**
+ * The one keymap: key handling, the footer and the `?` overlay all read this table. The first
+ * binding that matches a key in a context wins, so context-specific rows come first.
+ */
+export const keymap: readonly Binding[] = [
+	{keys: ['up', 'k'], display: '↑/k', label: 'up', action: 'move-up', contexts: lists, isFooterHidden: true},
+	{keys: ['down', 'j'], display: '↓/j', label: 'down', action: 'move-down', contexts: lists, isFooterHidden: true},
+	{keys: ['pageup', 'K'], display: 'K/PgUp', label: 'scroll details up', action: 'scroll-up', contexts: ['check'], isFooterHidden: true},
+	{keys: ['pagedown', 'J'], display: 'J/PgDn', label: 'scroll', action: 'scroll-down', contexts: ['check']},
+	{keys: ['pageup'], display: 'PgUp', label: 'page up', action: 'page-up', contexts: ['connect', 'sections', 'section', 'summary'], isFooterHidden: true},
+	{keys: ['pagedown'], display: 'PgDn', label: 'page down', action: 'page-down', contexts: ['connect', 'sections', 'section', 'summary'], isFooterHidden: true},
+	{keys: ['space'], display: 'space', label: 'leave node out', action: 'toggle-node', contexts: ['connect']},
+	{keys: ['return'], display: '⏎', label: 'continue', action: 'start', contexts: ['connect']},
+	{keys: ['return'], display: '⏎', label: 'open', action: 'open', contexts: ['sections', 'section']},
+	{keys: ['escape', 'backspace'], display: 'esc', label: 'back', action: 'back', contexts: ['sections', 'section', 'check', 'summary']},
+	{keys: ['/'], display: '/', label: 'search', action: 'search', contexts: ['section']},
+	{keys: ['t', 'tab'], display: 't', label: 'filter', action: 'toggle-filter', contexts: ['section', 'check']},
+	{keys: ['f'], display: 'f', label: 'fix', action: 'fix', contexts: ['section', 'check']},
+	{keys: ['a'], display: 'a', label: 'attest', action: 'attest', contexts: ['section', 'check']},
+	{keys: ['w'], display: 'w', label: 'waive', action: 'waive', contexts: ['section', 'check']},
+	{keys: ['n'], display: 'n', label: 'note', action: 'note', contexts: ['section', 'check'], isFooterHidden: true},
+	{keys: ['r'], display: 'r', label: 'rerun', action: 'rerun', contexts: ['section', 'check']},
+	{keys: ['s'], display: 's', label: 'summary', action: 'summary', contexts: ['connect', 'sections', 'section', 'check']},
+	{keys: ['e'], display: 'e', label: 'export', action: 'export', contexts: everyScreen},
+	{keys: ['?'], display: '?', label: 'help', action: 'help', contexts: everyScreen},
+	{keys: ['q'], display: 'q', label: 'quit', action: 'quit', contexts: everyScreen},
+	{keys: ['return'], display: '⏎', label: 'confirm', action: 'confirm', contexts: ['dialog']},
+	{keys: ['escape'], display: 'esc', label: 'cancel', action: 'cancel', contexts: ['dialog']},
+	{keys: ['tab'], display: 'tab', label: 'next field', action: 'next-field', contexts: ['dialog'], isFooterHidden: true},
+	{keys: ['up'], display: '↑', label: 'previous choice', action: 'choose-previous', contexts: ['dialog'], isFooterHidden: true},
+	{keys: ['down'], display: '↓', label: 'next choice', action: 'choose-next', contexts: ['dialog'], isFooterHidden: true},
+];
+
+/** Ink's key record → one name the table uses. */
+export function keyName(input: string, key: Key): KeyName | undefined {
+	if (key.upArrow) return 'up';
+	if (key.downArrow) return 'down';
+	if (key.leftArrow) return 'left';
+	if (key.rightArrow) return 'right';
+	if (key.pageUp) return 'pageup';
+	if (key.pageDown) return 'pagedown';
+	if (key.home) return 'home';
+	if (key.end) return 'end';
+	if (key.return) return 'return';
+	if (key.escape) return 'escape';
+	if (key.tab) return key.shift ? 'shift-tab' : 'tab';
+	if (key.backspace) return 'backspace';
+	if (key.delete) return 'delete';
+	if (key.ctrl) return input ? `ctrl-${input}` : undefined;
+	if (key.meta) return undefined;
+	if (input === ' ') return 'space';
+	return input.length === 1 ? input : undefined;
+}
+
+export function bindingFor(context: KeyContext, name: KeyName | undefined): Binding | undefined {
+	if (name === undefined) return undefined;
+	return keymap.find((binding) => binding.contexts.includes(context) && binding.keys.includes(name));
+}
+
+/** The action a key press means in a context, or undefined when the key does nothing there. */
+export function actionFor(context: KeyContext, input: string, key: Key): Action | undefined {
+	return bindingFor(context, keyName(input, key))?.action;
+}
+
+/** Bindings for the footer of a context, in table order, without those the screen says are unavailable. */
+export function footerBindings(context: KeyContext, isAvailable: (action: Action) => boolean = () => true): Binding[] {
+	const seen = new Set<Action>();
+	const out: Binding[] = [];
+	for (const binding of keymap) {
+		if (!binding.contexts.includes(context) || binding.isFooterHidden || seen.has(binding.action)) continue;
+		seen.add(binding.action);
+		if (isAvailable(binding.action)) out.push(binding);
+	}
+	return out;
+}
+
+const keyGlyphs: Readonly<Record<string, string>> = {
+	up: '↑',
+	down: '↓',
+	pageup: 'PgUp',
+	pagedown: 'PgDn',
+	return: '⏎',
+	escape: 'esc',
+	backspace: '⌫',
+};
+
+/** Every key of a binding, as the help overlay lists them (the footer shows the short `display`). */
+export function keysText(binding: Binding): string {
+	return binding.keys.map((key) => keyGlyphs[key] ?? key).join('/');
+}
+
+export const contextTitles: Readonly<Record<KeyContext, string>> = {
+	connect: 'Connect',
+	sections: 'Sections',
+	section: 'Section',
+	check: 'Check',
+	summary: 'Summary',
+	dialog: 'Dialogs',
+};

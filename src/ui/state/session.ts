@@ -1,0 +1,141 @@
+import {z} from 'zod';
+import type {Finding} from '../../model/finding.js';
+import type {Report} from '../../model/report.js';
+import {Section, Severity, Status} from '../../model/status.js';
+import {attestAnswers} from './decisions.js';
+import {initialAuditState, type AuditState, type NodeEntry} from './audit-state.js';
+
+/**
+ * The session file: what the walkthrough saves as it goes, so an interrupted audit resumes with its
+ * findings, attestations, waivers and notes. It is ours alone (not a public contract), but it is
+ * read back after upgrades, so parsing is strict about what matters and lenient about the rest.
+ */
+const FindingSchema = z.looseObject({
+	checkId: z.string(),
+	section: Section,
+	severity: Severity,
+	status: Status,
+	target: z.record(z.string(), z.unknown()),
+	message: z.string(),
+	evidence: z.record(z.string(), z.unknown()),
+	remediation: z.string(),
+});
+
+const NodeInfoSchema = z.object({
+	name: z.string(),
+	address: z.string(),
+	os: z.enum(['linux', 'windows', 'unknown']),
+	role: z.enum(['control-plane', 'worker']),
+	reachable: z.boolean().nullable(),
+	error: z.string().nullable(),
+});
+
+const AttestationSchema = z.object({
+	checkId: z.string(),
+	target: z.string(),
+	answer: z.enum(attestAnswers),
+	note: z.string(),
+	by: z.string(),
+	at: z.string(),
+});
+
+const WaiverSchema = z.object({
+	checkId: z.string(),
+	target: z.string(),
+	reason: z.string(),
+	expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+	by: z.string(),
+	at: z.string(),
+});
+
+export const SessionSchema = z.object({
+	kind: z.literal('aks-harden-session'),
+	version: z.literal(1),
+	context: z.string().nullable(),
+	server: z.string().nullable(),
+	savedAt: z.string(),
+	phase: z.enum(['idle', 'running', 'finished', 'failed']),
+	startedAt: z.string().optional(),
+	finishedAt: z.string().optional(),
+	plannedChecks: z.array(z.string()),
+	finishedChecks: z.array(z.string()),
+	findings: z.array(FindingSchema),
+	nodes: z.array(z.object({info: NodeInfoSchema, state: z.enum(['waiting', 'connecting', 'probing', 'done', 'failed']), message: z.string().optional()})),
+	excludedNodes: z.array(z.string()),
+	attestations: z.array(AttestationSchema),
+	waivers: z.array(WaiverSchema),
+	notes: z.record(z.string(), z.string()),
+	exports: z.array(z.object({format: z.enum(['json', 'markdown']), path: z.string(), at: z.string()})),
+	unexportedChanges: z.number().int().nonnegative(),
+	/** The last full run's report without its findings (they are above). */
+	report: z.looseObject({tool: z.looseObject({version: z.string()})}).optional(),
+});
+
+export type SessionFile = z.infer<typeof SessionSchema>;
+
+export type SessionIdentity = {readonly context: string | null; readonly server: string | null};
+
+export function toSession(state: AuditState, identity: SessionIdentity, savedAt: string): SessionFile {
+	return {
+		kind: 'aks-harden-session',
+		version: 1,
+		context: identity.context,
+		server: identity.server,
+		savedAt,
+		phase: state.phase,
+		...(state.startedAt ? {startedAt: state.startedAt} : {}),
+		...(state.finishedAt ? {finishedAt: state.finishedAt} : {}),
+		plannedChecks: [...state.plannedChecks],
+		finishedChecks: [...state.finishedChecks],
+		findings: Object.values(state.findings).flat() as unknown as SessionFile['findings'],
+		nodes: state.nodes.map((node) => ({...node, info: {...node.info}})),
+		excludedNodes: [...state.excludedNodes],
+		attestations: [...state.attestations],
+		waivers: [...state.waivers],
+		notes: {...state.notes},
+		exports: [...state.exports],
+		unexportedChanges: state.unexportedChanges,
+		...(state.report ? {report: {...state.report, findings: []} as unknown as SessionFile['report']} : {}),
+	};
+}
+
+/**
+ * Back to walkthrough state. A run that was going when the session was saved was interrupted: it
+ * comes back idle, so the operator restarts it and only the unfinished checks run again.
+ */
+export function fromSession(session: SessionFile): AuditState {
+	const findings: Record<string, Finding[]> = {};
+	for (const finding of session.findings as unknown as Finding[]) (findings[finding.checkId] ??= []).push(finding);
+	const nodes: NodeEntry[] = session.nodes.map((node) => ({
+		...node,
+		state: node.state === 'connecting' || node.state === 'probing' ? 'waiting' : node.state,
+	})) as NodeEntry[];
+	return {
+		...initialAuditState([]),
+		phase: session.phase === 'running' ? 'idle' : session.phase,
+		...(session.startedAt ? {startedAt: session.startedAt} : {}),
+		...(session.finishedAt ? {finishedAt: session.finishedAt} : {}),
+		plannedChecks: session.plannedChecks,
+		finishedChecks: session.finishedChecks,
+		findings,
+		nodes,
+		excludedNodes: session.excludedNodes,
+		attestations: session.attestations,
+		waivers: session.waivers,
+		notes: session.notes,
+		exports: session.exports,
+		unexportedChanges: session.unexportedChanges,
+		...(session.report ? {report: session.report as unknown as Report} : {}),
+	};
+}
+
+/** Whether a saved session holds anything worth offering to resume. */
+export function hasWork(session: SessionFile): boolean {
+	return session.findings.length > 0 || session.attestations.length > 0 || session.waivers.length > 0 || Object.keys(session.notes).length > 0;
+}
+
+/** Same kubeconfig context; the server address alone decides only when neither has a context (the demo's port changes per run). */
+export function isSameCluster(session: SessionFile, identity: SessionIdentity): boolean {
+	if (session.context !== null || identity.context !== null) return session.context === identity.context;
+	return session.server === identity.server;
+}

@@ -1,0 +1,91 @@
+// The summary screen and export: totals, what changed in this session, the exported report with the
+// operator's decisions in it. Fake engine, synthetic findings and a fake exportReport (fixtures.ts).
+import React from 'react';
+import {afterEach, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {cleanup, keys} from '../support/render.js';
+import {openSection, renderWalkthrough, startAndFinish} from './harness.js';
+
+afterEach(cleanup);
+
+test('the summary shows totals, sections, this session’s decisions and the exports', async () => {
+	const ui = await renderWalkthrough();
+	await startAndFinish(ui);
+	await openSection(ui, 0, 'Secure images');
+	await ui.press('j');
+	await ui.press('a');
+	await ui.waitForText('Attest:');
+	await ui.press('y');
+	await ui.waitForText('answer: yes');
+	await ui.type('Trivy in CI');
+	await ui.press(keys.enter);
+	await ui.waitForText('attested images.scanning: yes');
+	await ui.press('k');
+	await ui.press('w');
+	await ui.waitForText('Waive:');
+	await ui.type('vendor image');
+	await ui.press(keys.enter);
+	await ui.press(keys.enter);
+	await ui.waitForText('waived images.tag-pinned');
+	await ui.press('s');
+	await ui.waitForText('This session');
+	const screen = ui.text();
+	assert.match(screen, /Overall score \d+\.\d · 16 findings/);
+	assert.match(screen, /\? manual 2 \(1 attested\)/);
+	assert.match(screen, /⊘ waived 1/);
+	assert.match(screen, /\? images\.scanning \(all targets\): attested yes by alice, 2026-05-01 \d\d:00\n\s+Trivy in CI/);
+	assert.match(screen, /⊘ images\.tag-pinned \(all targets\): waived until \d{4}-\d\d-\d\d by alice,\s+2026-05-01 \d\d:00\n\s+vendor image/);
+	assert.doesNotMatch(screen, /since the last export/, 'below the fold at 24 rows');
+	await ui.press('j');
+	await ui.press('j');
+	await ui.waitForText('2 decision(s) since the last export');
+});
+
+test('e exports as JSON or Markdown through exportReport, with decisions in the report, and shows the path', async () => {
+	const ui = await renderWalkthrough();
+	await startAndFinish(ui);
+	await openSection(ui, 5, 'Deploy runtime security monitoring');
+	await ui.press('a');
+	await ui.waitForText('Attest:');
+	await ui.press('y');
+	await ui.waitForText('answer: yes');
+	await ui.press(keys.enter);
+	await ui.waitForText('attested monitoring.audit-logging: yes');
+	await ui.press('e');
+	await ui.waitForText('Export the report');
+	assert.match(ui.text(), /1 decision\(s\) not in any export yet/);
+	await ui.press('j');
+	await ui.waitForText('json report written to');
+	assert.match(ui.text(), /\/tmp\/aks-harden-report\.json/);
+	const [{report, format}] = ui.exported as [(typeof ui.exported)[0]];
+	assert.equal(format, 'json');
+	assert.equal(report.schemaVersion, 1);
+	assert.equal(report.cluster.context, 'aks-test');
+	assert.equal(report.cluster.source, 'demo');
+	assert.equal(report.tool.version, '0.0.0-test');
+	const attested = report.findings.find((finding) => finding.checkId === 'monitoring.audit-logging')!;
+	assert.equal(attested.status, 'manual');
+	assert.deepEqual(attested.attestation, {answer: 'yes', note: '', by: 'alice', at: '2026-05-01T10:00:00.000Z'});
+	assert.equal(report.summary.fail, 5);
+	assert.equal(report.findings.length, 16);
+	await ui.press(keys.enter);
+	await ui.waitForNoText('Export the report');
+	await ui.press('s');
+	await ui.waitForText('Exports');
+	assert.match(ui.text(), /json → \/tmp\/aks-harden-report\.json/);
+	await ui.press('e');
+	await ui.waitForText('Export the report');
+	await ui.press('m');
+	await ui.waitForText('markdown report written to');
+	assert.equal(ui.exported.at(-1)!.format, 'markdown');
+});
+
+test('an export that fails says why and leaves the walkthrough usable', async () => {
+	const ui = await renderWalkthrough({deps: {exportReport: async () => Promise.reject(new Error('EACCES: permission denied'))}});
+	await ui.press('e');
+	await ui.waitForText('Export the report');
+	await ui.press(keys.enter);
+	await ui.waitForText('could not write the json report: EACCES: permission denied');
+	await ui.press(keys.escape);
+	await ui.waitForText('Nodes (3)');
+});
