@@ -1,6 +1,6 @@
 import {readdirSync, readFileSync} from 'node:fs';
 import {join, relative} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {packageRoot} from '../package-root.js';
 import {CheckSchema, CheckCasesSchema, type Check, type CheckCase} from '../model/check.js';
 import {PlatformExceptionsSchema, type PlatformExceptions} from '../model/exceptions.js';
 import {UsageError} from '../model/errors.js';
@@ -27,8 +27,7 @@ export type Catalog = {
 	readonly exceptions: PlatformExceptions;
 };
 
-/** The package folder: checks/ and playbooks/ ship beside build/ and src/. */
-export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+export {packageRoot};
 
 function yamlFiles(folder: string): string[] {
 	const out: string[] = [];

@@ -16,16 +16,44 @@ import {sessionFileFor} from '../paths.js';
 import {writeAtomically} from './write-output.js';
 import type {AuditOptions, WalkthroughDeps} from '../ui/deps.js';
 import type {Redactor} from '../engine/redact.js';
+import type {Instance} from 'ink';
 
 /**
  * `aks-harden` with no command: the walkthrough on the current context, or on the demo
  * environment when asked (--demo) or when no cluster is reachable (it says so on screen).
  */
-export async function startWalkthrough(args: readonly string[]): Promise<number> {
+export async function startWalkthrough(args: readonly string[], starting?: Instance): Promise<number> {
+	// Until the walkthrough takes the terminal over, an error must first give it back.
+	const release = async () => {
+		if (!starting) return;
+		starting.unmount();
+		await starting.waitUntilExit().catch(() => {});
+	};
+	let quitEarly = false;
+	void starting?.waitUntilExit().then(() => (quitEarly = true), () => (quitEarly = true));
+	let prepared;
+	try {
+		prepared = await prepare(args);
+	} catch (error) {
+		await release();
+		throw error;
+	}
+	if (prepared === 'help') return 0;
+	const {deps, connection} = prepared;
+	try {
+		if (quitEarly) return 130;
+		const ui = await import('../ui/run-walkthrough.js');
+		return starting ? await ui.runWalkthroughIn(starting, deps) : await ui.runWalkthrough(deps);
+	} finally {
+		await connection.close();
+	}
+}
+
+async function prepare(args: readonly string[]): Promise<'help' | {deps: WalkthroughDeps; connection: Connection}> {
 	const {values} = parse(args, {...connectionOptions, resume: {type: 'boolean'}}, 'walkthrough');
 	if (values.help) {
 		process.stdout.write((await import('./audit.js')).auditHelp.replace('aks-harden audit [options]', 'aks-harden [options] [--resume]'));
-		return 0;
+		return 'help';
 	}
 	const catalog = loadCatalog();
 	const checks = selectChecks(catalog, {sections: sectionsOption(values.sections), checks: listOption(values.checks)});
@@ -79,12 +107,7 @@ export async function startWalkthrough(args: readonly string[]): Promise<number>
 		version,
 	};
 	mkdirSync(dirname(deps.sessionFile), {recursive: true});
-	try {
-		const {runWalkthrough} = await import('../ui/run-walkthrough.js');
-		return await runWalkthrough(deps);
-	} finally {
-		await connection.close();
-	}
+	return {deps, connection};
 }
 
 /** The SSH layer asks; the walkthrough answers once it has registered its dialogs. */

@@ -1,4 +1,5 @@
 import {object, type Obj, type Spec} from './builders.js';
+import {clone} from './clone.js';
 
 const rbac = 'rbac.authorization.k8s.io/v1';
 const bootstrap = {labels: {'kubernetes.io/bootstrapping': 'rbac-defaults'}, annotations: {'rbac.authorization.kubernetes.io/autoupdate': 'true'}};
@@ -12,11 +13,11 @@ const rule = (apiGroups: string[], resources: string[], verbs: string[]): Spec =
 const read = ['get', 'list', 'watch'];
 
 function clusterRole(name: string, created: string, rules: Spec[], isBootstrap = false): Obj {
-	return object(rbac, 'ClusterRole', {name, ...(isBootstrap ? structuredClone(bootstrap) : {}), creationTimestamp: created}, {rules});
+	return object(rbac, 'ClusterRole', {name, ...(isBootstrap ? clone(bootstrap) : {}), creationTimestamp: created}, {rules});
 }
 
 function clusterRoleBinding(name: string, created: string, role: string, subjects: Subject[], isBootstrap = false): Obj {
-	return object(rbac, 'ClusterRoleBinding', {name, ...(isBootstrap ? structuredClone(bootstrap) : {}), creationTimestamp: created}, {
+	return object(rbac, 'ClusterRoleBinding', {name, ...(isBootstrap ? clone(bootstrap) : {}), creationTimestamp: created}, {
 		roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role},
 		subjects: subjects.map((s) => (s.kind === 'ServiceAccount' ? s : {apiGroup: 'rbac.authorization.k8s.io', ...s})),
 	});

@@ -1,6 +1,7 @@
-import {createHash} from 'node:crypto';
+import {createHash, randomUUID} from 'node:crypto';
 import type {KubeObject} from '../model/kube.js';
 import {splitApiVersion} from './resource-table.js';
+import {clone} from './clone.js';
 
 /** What the server works on: a stored object it may mutate after copying. */
 export type MutableObject = {apiVersion: string; kind: string; metadata: MutableMetadata; [field: string]: unknown};
@@ -35,7 +36,7 @@ export class ObjectStore {
 	readonly #listeners = new Set<(event: StoreEvent) => void>();
 
 	constructor(objects: Iterable<KubeObject> = []) {
-		for (const object of objects) this.#insert(structuredClone(object) as MutableObject);
+		for (const object of objects) this.#insert(clone(object) as MutableObject);
 	}
 
 	get resourceVersion(): number {
@@ -50,7 +51,7 @@ export class ObjectStore {
 	/** A copy of one object, or undefined. */
 	get(apiVersionOrGroup: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
 		const object = this.peek(bucketName(groupOf(apiVersionOrGroup), kind), namespace, name);
-		return object === undefined ? undefined : (structuredClone(object) as KubeObject);
+		return object === undefined ? undefined : (clone(object) as KubeObject);
 	}
 
 	/** Finds by kind alone, whatever the group; convenient in tests. */
@@ -58,7 +59,7 @@ export class ObjectStore {
 		for (const [bucket, entries] of this.#buckets) {
 			if (!bucket.endsWith(`/${kind}`)) continue;
 			const object = entries.objects.get(keyOf(namespace, name));
-			if (object) return structuredClone(object) as KubeObject;
+			if (object) return clone(object) as KubeObject;
 		}
 		return undefined;
 	}
@@ -68,14 +69,19 @@ export class ObjectStore {
 		const out: KubeObject[] = [];
 		for (const [bucket, entries] of this.#buckets) {
 			if (kind !== undefined && !bucket.endsWith(`/${kind}`)) continue;
-			for (const object of entries.objects.values()) out.push(structuredClone(object) as KubeObject);
+			for (const object of entries.objects.values()) out.push(clone(object) as KubeObject);
 		}
 		return out;
 	}
 
+	/** Every stored object with its bucket, uncopied; collect before writing. */
+	*entries(): Generator<readonly [bucket: string, object: MutableObject]> {
+		for (const [bucket, entries] of this.#buckets) for (const object of entries.objects.values()) yield [bucket, object];
+	}
+
 	/** Stores a new or replacement object as a write would, giving it a new resourceVersion. */
 	put(object: KubeObject): KubeObject {
-		return structuredClone(this.write(structuredClone(object) as MutableObject)) as KubeObject;
+		return clone(this.write(clone(object) as MutableObject)) as KubeObject;
 	}
 
 	remove(apiVersionOrGroup: string, kind: string, namespace: string | undefined, name: string): boolean {
@@ -94,7 +100,11 @@ export class ObjectStore {
 		const existing = this.#buckets.get(bucket)?.objects.get(key);
 		const resourceVersion = ++this.#resourceVersion;
 		object.metadata.resourceVersion = String(resourceVersion);
-		if (!existing) fillDefaults(object);
+		if (!existing) {
+			// A re-created object is a different object: clients tell them apart by uid.
+			object.metadata.uid ??= randomUUID();
+			fillDefaults(object);
+		}
 		this.#bucket(bucket).set(key, object);
 		this.#emit({type: existing ? 'MODIFIED' : 'ADDED', resourceVersion, bucket, object});
 		return object;
@@ -204,7 +214,7 @@ function fillDefaults(object: MutableObject): void {
 }
 
 /** A UUID derived from the object's identity, so fixtures and owner references agree across runs. */
-export function stableUid(object: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): string {
+export function stableUid(object: {readonly apiVersion: string; readonly kind: string; readonly metadata: {readonly name: string; readonly namespace?: string}}): string {
 	const hex = createHash('sha1')
 		.update(`${groupOf(object.apiVersion)}/${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`)
 		.digest('hex');

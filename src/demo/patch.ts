@@ -1,3 +1,5 @@
+import {clone} from './clone.js';
+
 /** A patch the server cannot apply; maps to 422 (or 400 for a malformed JSON patch). */
 export class PatchError extends Error {
 	constructor(
@@ -13,7 +15,7 @@ type JsonObject = {[key: string]: Json};
 
 /** RFC 7386: objects merge recursively, null deletes, anything else replaces. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
-	if (!isObject(patch)) return structuredClone(patch);
+	if (!isObject(patch)) return clone(patch);
 	const result: JsonObject = isObject(target) ? {...target} : {};
 	for (const [key, value] of Object.entries(patch)) {
 		if (value === null) delete result[key];
@@ -27,20 +29,20 @@ type Operation = {op: string; path: string; value?: Json; from?: string};
 /** RFC 6902, all six operations; the document is copied, never changed in place. */
 export function jsonPatch(target: unknown, operations: unknown): unknown {
 	if (!Array.isArray(operations)) throw new PatchError('a JSON patch must be an array of operations', true);
-	let document = structuredClone(target) as Json;
+	let document = clone(target) as Json;
 	for (const raw of operations as Operation[]) {
 		if (!isObject(raw as unknown) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {
 			throw new PatchError('each JSON patch operation needs "op" and "path"', true);
 		}
 		switch (raw.op) {
 			case 'add':
-				document = add(document, parsePointer(raw.path), structuredClone(requireValue(raw)));
+				document = add(document, parsePointer(raw.path), clone(requireValue(raw)));
 				break;
 			case 'remove':
 				document = remove(document, parsePointer(raw.path));
 				break;
 			case 'replace':
-				document = add(remove(document, parsePointer(raw.path)), parsePointer(raw.path), structuredClone(requireValue(raw)));
+				document = add(remove(document, parsePointer(raw.path)), parsePointer(raw.path), clone(requireValue(raw)));
 				break;
 			case 'move': {
 				const from = parsePointer(requireFrom(raw));
@@ -49,7 +51,7 @@ export function jsonPatch(target: unknown, operations: unknown): unknown {
 				break;
 			}
 			case 'copy':
-				document = add(document, parsePointer(raw.path), structuredClone(get(document, parsePointer(requireFrom(raw)))));
+				document = add(document, parsePointer(raw.path), clone(get(document, parsePointer(requireFrom(raw)))));
 				break;
 			case 'test':
 				if (JSON.stringify(get(document, parsePointer(raw.path))) !== JSON.stringify(requireValue(raw))) {
@@ -95,7 +97,7 @@ const mergeKeys: Readonly<Record<string, readonly string[]>> = {
 const mergedPrimitiveLists = new Set(['finalizers']);
 
 function strategicMerge(target: unknown, patch: unknown): unknown {
-	if (!isObject(patch)) return structuredClone(patch);
+	if (!isObject(patch)) return clone(patch);
 	if (patch.$patch === 'replace') {
 		const {$patch: _, ...rest} = patch;
 		return stripDirectives(rest);

@@ -1,5 +1,5 @@
 import {relative} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {packageRoot} from '../package-root.js';
 import type {Probe, ProbeParse} from './probe.js';
 import {MISSING} from './shell.js';
 import {imageId, loadBaselines, packagedBaselineDir, parseOsRelease, unitPattern, type Baseline} from './baselines.js';
@@ -15,7 +15,6 @@ export type ServiceBaselineFacts = {
 	readonly patterns: readonly string[];
 };
 
-const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 function display(file: string): string {
 	const rel = relative(packageRoot, file);

@@ -1,4 +1,4 @@
-import {render} from 'ink';
+import {render, type Instance} from 'ink';
 import type {WalkthroughDeps} from './deps.js';
 import {App} from './app.js';
 import {operatorName} from './operator.js';
@@ -59,6 +59,14 @@ export async function runWalkthrough(deps: WalkthroughDeps): Promise<number> {
 		alternateScreen: deps.isAlternateScreen ?? true,
 		exitOnCtrlC: false,
 	});
+	const result = await instance.waitUntilExit();
+	return typeof result === 'number' ? result : 0;
+}
+
+/** Run the walkthrough in a terminal `renderStarting` already holds; resolves to the exit code. */
+export async function runWalkthroughIn(instance: Instance, deps: WalkthroughDeps): Promise<number> {
+	const props = await prepareWalkthrough(deps);
+	instance.rerender(<Walkthrough {...props} />);
 	const result = await instance.waitUntilExit();
 	return typeof result === 'number' ? result : 0;
 }
