@@ -64,7 +64,7 @@ test('sudo allowed: every probe in one script, one exec, with sudo', async () =>
 	assert.deepEqual(facts.probes.get('broken'), {command: 'cmd-broken', error: 'cannot parse broken (why it broke)'});
 	assert.equal(calls.length, 1, 'one exec in the common case');
 	assert.equal(calls[0]!.opts?.sudo, true);
-	assert.equal(calls[0]!.opts?.timeoutMs, 120_000);
+	assert.equal(calls[0]!.opts?.timeoutMs, 5000, '--timeout bounds the whole node');
 	for (const call of calls) assert.doesNotMatch(call.script, /moc-lq2x7c9wd3f|10\.0\.0\.5/);
 	assert.deepEqual(targets, [{name: 'moc-lq2x7c9wd3f', address: '10.0.0.5', port: 22, user: 'clouduser', keyPaths: ['/k/id']}]);
 	assert.equal(closes.count, 1);
