@@ -14,7 +14,7 @@ function launchOnce(home: string): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const started = performance.now();
 		const command = `stty cols 80 rows 24; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} --demo`;
-		const child = spawn('script', ['-qfec', command, '/dev/null'], {env: {...process.env, HOME: home, TERM: 'xterm-256color', AKS_HARDEN_STATE_DIR: join(home, 'state')}, stdio: ['pipe', 'pipe', 'inherit']});
+		const child = spawn('script', ['-qfec', command, '/dev/null'], {env: {...process.env, HOME: home, TERM: 'xterm-256color', AKS_HARDEN_STATE_DIR: join(home, 'state')}, stdio: ['pipe', 'pipe', 'inherit'], detached: true});
 		let seen = '';
 		let done = false;
 		const timer = setTimeout(() => finish(new Error('no frame within 20 s')), 20_000);
@@ -22,9 +22,15 @@ function launchOnce(home: string): Promise<number> {
 			if (done) return;
 			done = true;
 			clearTimeout(timer);
+			// Leave as an operator would (q, then y if it asks); the whole process group goes after that.
 			child.stdin.write('q');
-			setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-			child.on('close', () => (error ? reject(error) : resolve(ms!)));
+			setTimeout(() => child.stdin.write('y'), 500).unref();
+			const kill = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 3000);
+			child.on('exit', () => {
+				clearTimeout(kill);
+				if (error) reject(error);
+				else resolve(ms!);
+			});
 		}
 		child.stdout.on('data', (chunk: Buffer) => {
 			seen += chunk.toString();

@@ -1,11 +1,10 @@
 // Build step: parse every CEL expression of the shipped catalogue once and store the result
 // beside the build, so start-up skips the parser (see engine/cel.ts).
 import {writeFileSync} from 'node:fs';
-import {fileURLToPath} from 'node:url';
-import {compiledExpressions, serializeExpression} from '../engine/cel.js';
+import {celCacheFile, compiledExpressions, serializeExpression} from '../engine/cel.js';
 import {loadCatalog} from './load.js';
 
 loadCatalog();
 const cache: Record<string, string> = {};
 for (const expression of [...compiledExpressions].sort()) cache[expression] = serializeExpression(expression);
-writeFileSync(fileURLToPath(new URL('../cel-cache.json', import.meta.url)), JSON.stringify(cache));
+writeFileSync(celCacheFile, JSON.stringify(cache));

@@ -1,5 +1,6 @@
 import {existsSync, readFileSync} from 'node:fs';
-import {fileURLToPath} from 'node:url';
+import {join} from 'node:path';
+import {packageRoot} from '../package-root.js';
 import {celEnv, isCelError, isCelList, isCelMap, parse, plan, type CelInput, type CelValue} from '@bufbuild/cel';
 import {strings} from '@bufbuild/cel/ext';
 import {ParsedExprSchema} from '@bufbuild/cel-spec/cel/expr/syntax_pb.js';
@@ -22,14 +23,14 @@ export class CelSyntaxError extends Error {}
  * them (build/cel-cache.json); those are planned on first use. Any other expression (a check the
  * operator edited) is parsed at load, so a syntax error still stops the tool before it starts.
  */
-const cacheFile = fileURLToPath(new URL('../cel-cache.json', import.meta.url));
+export const celCacheFile = join(packageRoot, 'build', 'cel-cache.json');
 let cache: Map<string, string> | undefined;
 function parsedCache(): Map<string, string> {
 	if (!cache) {
 		cache = new Map();
-		if (existsSync(cacheFile)) {
+		if (existsSync(celCacheFile)) {
 			try {
-				cache = new Map(Object.entries(JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, string>));
+				cache = new Map(Object.entries(JSON.parse(readFileSync(celCacheFile, 'utf8')) as Record<string, string>));
 			} catch {
 				// A damaged cache only costs speed.
 			}

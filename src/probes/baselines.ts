@@ -1,6 +1,6 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {packageRoot} from '../package-root.js';
 import {parse as parseYaml} from 'yaml';
 import {z} from 'zod';
 
@@ -23,7 +23,7 @@ export const BaselineSchema = z
 
 export type Baseline = z.infer<typeof BaselineSchema> & {readonly file: string};
 
-export const packagedBaselineDir = fileURLToPath(new URL('../../data/baselines/', import.meta.url));
+export const packagedBaselineDir = join(packageRoot, 'data', 'baselines');
 
 /** A unit glob as an anchored regular expression CEL's `matches` can use. */
 export function unitPattern(glob: string): string {
