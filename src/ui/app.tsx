@@ -210,8 +210,13 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 	useInput(
 		(input, key) => {
 			if (view.flash) flash(undefined);
-			const action = actionFor(route.screen, input, key);
-			if (action) act(action);
+			// Keys typed faster than a frame (or pasted) can arrive as one string: take them one by
+			// one, each against the screen the previous one left.
+			const burst = !key.ctrl && !key.meta && input.length > 1 && /^[\x20-\x7e]+$/.test(input);
+			for (const one of burst ? [...input] : [input]) {
+				const action = actionFor(currentRoute(viewRef.current).screen, one, burst ? {...key, shift: one !== one.toLowerCase()} : key);
+				if (action) act(action);
+			}
 		},
 		{isActive: !view.dialog && !prompts.current && !isQuitting},
 	);

@@ -47,3 +47,12 @@ test('a failed audit says why on the connect screen and keeps what it had', asyn
 	await ui.press(keys.escape);
 	await ui.waitForText('✗ the API server refused the connection');
 });
+
+test('keys typed faster than a frame arrive as one string and still count one by one', async () => {
+	const ui = await renderWalkthrough();
+	await startAndFinish(ui);
+	await ui.press('jj');
+	await ui.waitForText(`› `);
+	const selected = ui.text().split('\n').find((line) => line.startsWith('› '));
+	assert.match(selected ?? '', new RegExp(sectionTitles[sections[2]!]), `the third section is selected: ${selected}`);
+});
