@@ -11,6 +11,8 @@ Usage:
   aks-harden explain ID           what a check does and how to fix what it finds
   aks-harden report AUDIT.json --format F   render a saved audit (md, html, json, junit, sarif, csv)
   aks-harden diff OLD.json NEW.json         new, fixed and unchanged failures; node drift
+  aks-harden fix --plan F | --apply F       guided fixes: plan for review, apply exactly that plan
+  aks-harden undo ID                        revert a change recorded in the audit log
   aks-harden baseline capture NODE          record a fresh node's services as its image's baseline
 
 Run \`aks-harden COMMAND --help\` for a command's options. Exit codes: 0 no failing finding at or
@@ -30,6 +32,10 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 			return (await import('./commands/report.js')).reportCommand(rest);
 		case 'diff':
 			return (await import('./commands/diff.js')).diffCommand(rest);
+		case 'fix':
+			return (await import('./commands/fix.js')).fixCommand(rest);
+		case 'undo':
+			return (await import('./commands/undo.js')).undoCommand(rest);
 		case 'baseline':
 			return (await import('./commands/baseline.js')).baselineCommand(rest);
 		case '--version':

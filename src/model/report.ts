@@ -1,14 +1,18 @@
+import {z} from 'zod';
 import type {Finding} from './finding.js';
 import type {Status} from './status.js';
 
-export type NodeInfo = {
-	readonly name: string;
-	readonly address: string;
-	readonly os: 'linux' | 'windows' | 'unknown';
-	readonly role: 'control-plane' | 'worker';
-	readonly reachable: boolean | null;
-	readonly error: string | null;
-};
+/** A node as reports and saved sessions carry it; one schema for every reader. */
+export const NodeInfoSchema = z.object({
+	name: z.string(),
+	address: z.string(),
+	os: z.enum(['linux', 'windows', 'unknown']),
+	role: z.enum(['control-plane', 'worker']),
+	reachable: z.boolean().nullable(),
+	error: z.string().nullable(),
+});
+
+export type NodeInfo = Readonly<z.infer<typeof NodeInfoSchema>>;
 
 export type Summary = Readonly<Record<Status, number>> & {readonly score: number};
 

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {z} from 'zod';
 import {UsageError} from '../model/errors.js';
-import type {Report} from '../model/report.js';
+import {NodeInfoSchema, type Report} from '../model/report.js';
 import {Section, Severity, Status} from '../model/status.js';
 
 const Target = z.union([
@@ -35,16 +35,7 @@ const ReportShape = z.looseObject({
 	startedAt: z.string(),
 	finishedAt: z.string(),
 	cluster: z.looseObject({context: z.string().nullable(), server: z.string().nullable(), source: z.enum(['cluster', 'manifests', 'demo', 'none'])}),
-	nodes: z.array(
-		z.looseObject({
-			name: z.string(),
-			address: z.string(),
-			os: z.enum(['linux', 'windows', 'unknown']),
-			role: z.enum(['control-plane', 'worker']),
-			reachable: z.boolean().nullable(),
-			error: z.string().nullable(),
-		}),
-	),
+	nodes: z.array(NodeInfoSchema.loose()),
 	findings: z.array(FindingShape),
 	summary: z.looseObject({score: z.number()}),
 	waivers: z.looseObject({expired: z.array(WaiverRefShape), unused: z.array(WaiverRefShape)}).optional(),

@@ -1,6 +1,6 @@
 import {z} from 'zod';
 import type {Finding} from '../../model/finding.js';
-import type {Report} from '../../model/report.js';
+import {NodeInfoSchema, type Report} from '../../model/report.js';
 import {Section, Severity, Status} from '../../model/status.js';
 import {attestAnswers} from './decisions.js';
 import {initialAuditState, type AuditState, type NodeEntry} from './audit-state.js';
@@ -21,14 +21,6 @@ const FindingSchema = z.looseObject({
 	remediation: z.string(),
 });
 
-const NodeInfoSchema = z.object({
-	name: z.string(),
-	address: z.string(),
-	os: z.enum(['linux', 'windows', 'unknown']),
-	role: z.enum(['control-plane', 'worker']),
-	reachable: z.boolean().nullable(),
-	error: z.string().nullable(),
-});
 
 const AttestationSchema = z.object({
 	checkId: z.string(),

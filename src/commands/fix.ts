@@ -1,0 +1,380 @@
+import {mkdirSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {createInterface} from 'node:readline/promises';
+import {loadCatalog, type Catalog} from '../catalog/load.js';
+import {runAudit} from '../engine/run.js';
+import {applyWaivers} from '../engine/waivers.js';
+import type {ClusterSource, NodeSource} from '../engine/source.js';
+import {UsageError} from '../model/errors.js';
+import type {Finding} from '../model/finding.js';
+import type {NodeInfo} from '../model/report.js';
+import {KubernetesSource} from '../transports/kubernetes.js';
+import {loadKubeconfig} from '../transports/kubeconfig.js';
+import type {NodeSession} from '../transports/ssh.js';
+import {version} from '../version.js';
+import {applyPlan, confirmationNeeded} from '../fix/apply.js';
+import {AuditLog} from '../fix/audit-log.js';
+import {KubeHttpApi} from '../fix/cluster/kube-api.js';
+import type {FixContext, FixTransport} from '../fix/context.js';
+import type {ChangeResult, FixEvent} from '../fix/events.js';
+import {loadPlaybooks, type Playbooks} from '../fix/load.js';
+import {targetsOf, type NodeRef, type Plan} from '../fix/model.js';
+import {planFile, readPlanFile} from '../fix/plan-file.js';
+import {planFixes} from '../fix/plan.js';
+import {renderPlan, renderResult} from '../fix/render.js';
+import {exportPolicies, planAdmissionPolicies, policyYaml} from '../fix/admission-policy.js';
+import {planManifestFixes} from '../fix/manifests.js';
+import {memorySource} from '../engine/memory-source.js';
+import {readManifests} from '../transports/manifests.js';
+import {connect} from './connect.js';
+import {connectionOptions, listOption, parse, sectionsOption} from './options.js';
+import {selectChecks} from './select.js';
+import {auditSettings, readSettingsFile} from './settings.js';
+import {sshSettings} from './ssh-options.js';
+import {stateDir} from '../paths.js';
+import {writeAtomically} from './write-output.js';
+
+export const fixHelp = `Usage: aks-harden fix [options]
+
+Guided fixes for failing findings. Every change shows its risk (safe, guided, manual, never),
+whether it lasts (persistent: a Kubernetes object; ephemeral: a host edit an AKS hybrid upgrade or
+reimage discards) and the exact diff. Kubernetes changes are dry-run on the server first; host
+files are backed up beside themselves, replaced by an atomic rename and validated. Each applied
+change is re-checked and recorded in the audit log; \`aks-harden undo ID\` reverts it.
+
+Modes:
+  (none)                    on a terminal: audit, then show each fix and ask before applying it
+  --plan FILE               audit, plan the safe and guided fixes, write them (with their diffs
+                            and the digests of what they change) to FILE for review
+  --apply FILE              apply exactly the plans in FILE (the file is the confirmation);
+                            a target that changed since the plan is refused
+  --export-policies DIR     write ValidatingAdmissionPolicy + binding manifests for the selected
+                            cluster checks to DIR (validationActions Warn, Audit)
+  --deny                    with --export-policies: validationActions Deny
+  --export-policies DIR --plan FILE   also plan applying them (dry-run on the server, diff);
+                            \`fix --apply FILE\` then applies them
+  --manifests PATH          fix workload manifest files instead of a cluster: print the diff
+  --write                   with --manifests: edit the files in place (comments and key order kept)
+
+Options:
+  --set NAME=VALUE          a playbook parameter (runAsUser=10001, cpuLimit=500m, level=restricted,
+                            limitRange=@file.yaml reads a file); repeatable
+  --log FILE                also append the audit log to FILE (always: <state folder>/changes.jsonl)
+  --checks id,prefix*  --sections a,b     which findings to fix
+  Connection options as for \`aks-harden audit\`: --kubeconfig, --context, --demo, --nodes,
+  --no-nodes, --inventory, --ssh-user, --ssh-key, --ssh-port, --known-hosts,
+  --accept-new-host-keys, --jump, --timeout, --waivers
+
+Exit codes: 0 done (or nothing to do), 1 a change was refused, rejected, rolled back or failed,
+2 the command could not run.
+`;
+
+const fixOptions = {
+	...connectionOptions,
+	plan: {type: 'string'},
+	apply: {type: 'string'},
+	'export-policies': {type: 'string'},
+	deny: {type: 'boolean'},
+	write: {type: 'boolean'},
+	set: {type: 'string', multiple: true},
+	log: {type: 'string'},
+} as const;
+
+type Values = ReturnType<typeof parse<typeof fixOptions>>['values'];
+
+export async function fixCommand(args: readonly string[]): Promise<number> {
+	const {values, positionals} = parse(args, fixOptions, 'fix');
+	if (values.help) {
+		process.stdout.write(fixHelp);
+		return 0;
+	}
+	if (positionals.length) throw new UsageError(`fix takes no arguments (got "${positionals[0]}")`, 'see `aks-harden fix --help`');
+	const modes = ['plan', 'apply', 'export-policies'].filter((mode) => values[mode as keyof Values] !== undefined);
+	// --export-policies with --plan: the files, and a plan that applies them.
+	const isPolicyPlan = modes.length === 2 && modes.includes('plan') && modes.includes('export-policies');
+	if (modes.length > 1 && !isPolicyPlan) throw new UsageError(`--${modes.join(' and --')} cannot be combined`, 'run them one after the other');
+	if (values.deny && !values['export-policies']) throw new UsageError('--deny goes with --export-policies DIR', 'see `aks-harden fix --help`');
+	if (values.write && !values.manifests?.length) throw new UsageError('--write goes with --manifests PATH', 'see `aks-harden fix --help`');
+	if (values['export-policies']) return exportPoliciesCommand(values['export-policies'], values);
+	if (values.manifests?.length && !values.apply) return manifestsCommand(values);
+	if (values.apply) return applyCommand(values.apply, values);
+	if (values.plan) return planCommand(values.plan, values);
+	if (!process.stdin.isTTY || !process.stdout.isTTY) {
+		throw new UsageError('fix asks before each change and needs a terminal', 'for scripts: `aks-harden fix --plan FILE`, review FILE, then `aks-harden fix --apply FILE`');
+	}
+	return interactiveCommand(values);
+}
+
+/** `--set name=value` (value `@file` reads the file: an edited LimitRange, for instance). */
+export function parameterOption(list: readonly string[] | undefined): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const item of list ?? []) {
+		const at = item.indexOf('=');
+		if (at <= 0) throw new UsageError(`--set ${item}: expected NAME=VALUE`, 'for example --set runAsUser=10001');
+		const name = item.slice(0, at);
+		let value = item.slice(at + 1);
+		if (value.startsWith('@')) {
+			try {
+				value = readFileSync(value.slice(1), 'utf8');
+			} catch (error) {
+				throw new UsageError(`--set ${name}: cannot read ${value.slice(1)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'check the path');
+			}
+		}
+		out[name] = value;
+	}
+	return out;
+}
+
+/** Opens SSH sessions to nodes with the same options an audit uses (user, keys, known_hosts, jump). */
+export function nodeOpener(values: Values): (node: NodeRef) => Promise<NodeSession> {
+	const settings = sshSettings(values);
+	return async (node) => {
+		const {connectNode} = await import('../transports/ssh.js');
+		const info: NodeInfo = {name: node.name, address: node.address, os: 'linux', role: 'worker', reachable: null, error: null};
+		return connectNode(settings.targetFor(info), settings.ssh);
+	};
+}
+
+type Session = {
+	readonly catalog: Catalog;
+	readonly playbooks: Playbooks;
+	readonly context: FixContext;
+	readonly findings: readonly Finding[];
+	readonly cluster: {context: string | null; server: string | null} | null;
+	readonly close: () => Promise<void>;
+};
+
+/** Audit what the selected fixable checks say, with the transports a fix then writes through. */
+async function auditForFixes(values: Values): Promise<Session> {
+	const catalog = loadCatalog();
+	const playbooks = loadPlaybooks(undefined, catalog);
+	const checks = selectChecks(catalog, {sections: sectionsOption(values.sections), checks: listOption(values.checks)}).filter(({check}) =>
+		playbooks.forFinding({checkId: check.id, ...(check.playbook ? {playbook: check.playbook} : {})}),
+	);
+	const settingsFile = readSettingsFile(values.waivers);
+	let cluster: ClusterSource | undefined;
+	let clusterUnavailable: string | undefined;
+	let nodes: {list: readonly NodeInfo[]; source: NodeSource; concurrency: number} | undefined;
+	let kube: KubeHttpApi | undefined;
+	let close = async () => {};
+	let allowed: readonly string[] = [];
+	if (values.demo) {
+		const {startDemoEnvironment} = await import('../demo/environment.js');
+		const demo = await startDemoEnvironment();
+		cluster = new KubernetesSource(demo.kubeConfig, 'demo');
+		kube = new KubeHttpApi(demo.kubeConfig);
+		allowed = demo.allowedRegistries;
+		close = demo.close;
+	} else {
+		const connection = await connect(values, {interactive: false});
+		cluster = connection.cluster;
+		clusterUnavailable = connection.clusterUnavailable;
+		nodes = connection.nodes;
+		close = connection.close;
+		if (cluster) kube = new KubeHttpApi(loadKubeconfig({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {}), ...(values.context ? {context: values.context} : {})}));
+	}
+	const settings = auditSettings(settingsFile, catalog.exceptions, allowed);
+	const result = await runAudit({
+		catalog,
+		checks,
+		settings,
+		...(cluster ? {cluster} : {clusterUnavailable: clusterUnavailable ?? 'no cluster'}),
+		...(nodes ? {nodes} : {}),
+		version,
+	});
+	// A waived finding is an accepted risk: it is not fixed behind the approver's back.
+	const findings = applyWaivers(result.report.findings, settingsFile.waivers, new Date()).findings;
+	const transport: FixTransport = {
+		...(kube ? {kube} : {}),
+		...(cluster ? {clusterSource: cluster} : {}),
+		...(values.demo ? {} : {openNode: nodeOpener(values)}),
+	};
+	const context: FixContext = {catalog, playbooks, settings, transport, parameters: parameterOption(values.set), nodes: result.report.nodes};
+	for (const node of result.report.nodes) if (node.reachable === false) process.stderr.write(`aks-harden: node ${node.name} unreachable: ${node.error}\n`);
+	return {catalog, playbooks, context, findings, cluster: cluster ? {context: cluster.context, server: cluster.server} : null, close};
+}
+
+function tally(plans: readonly Plan[]): string {
+	const counts = new Map<string, number>();
+	for (const plan of plans) counts.set(plan.status, (counts.get(plan.status) ?? 0) + 1);
+	return [...counts].map(([status, count]) => `${count} ${status}`).join(', ') || 'nothing to fix';
+}
+
+async function planCommand(path: string, values: Values): Promise<number> {
+	const session = await auditForFixes(values);
+	try {
+		const plans = await planFixes(session.findings, session.context);
+		const file = planFile(plans, {version, cluster: session.cluster});
+		writeAtomically(path, `${JSON.stringify(file, null, 2)}\n`);
+		for (const plan of plans) process.stdout.write(`\n${renderPlan(plan)}`);
+		const ready = plans.filter((plan) => plan.status === 'ready');
+		process.stdout.write(`\nPlanned: ${tally(plans)}. Wrote ${path}.\n${ready.length ? `Review it, then: aks-harden fix --apply ${path}\n` : ''}`);
+		return 0;
+	} finally {
+		await session.close();
+	}
+}
+
+function printEvent(event: FixEvent): void {
+	if (event.type === 'step') process.stderr.write(`  ${event.step}: ${event.message}\n`);
+	else if (event.type === 'change-started') process.stderr.write(`→ ${event.summary}\n`);
+}
+
+function exitCode(results: readonly ChangeResult[]): number {
+	return results.every((result) => result.outcome === 'applied' || result.outcome === 'nothing-to-do') ? 0 : 1;
+}
+
+async function applyCommand(path: string, values: Values): Promise<number> {
+	const file = readPlanFile(path);
+	if (values.demo) throw new UsageError('a plan cannot be applied to the demo environment', 'the demo lives only as long as one run; try the interactive `aks-harden fix --demo`');
+	const ready = file.plans.filter((plan) => plan.status === 'ready');
+	const others = file.plans.length - ready.length;
+	if (others) process.stdout.write(`${others} plan${others === 1 ? ' is' : 's are'} not ready (manual, refused, needing parameters or rejected) and ${others === 1 ? 'is' : 'are'} left out\n`);
+	if (!ready.length) {
+		process.stdout.write(`${path} has no ready plan: nothing to do\n`);
+		return 0;
+	}
+	const catalog = loadCatalog();
+	const playbooks = loadPlaybooks(undefined, catalog);
+	const settings = auditSettings(readSettingsFile(values.waivers), catalog.exceptions);
+	let transport: FixTransport = {openNode: nodeOpener(values)};
+	let cluster = file.cluster;
+	if (ready.some((plan) => plan.changes.some((change) => change.type === 'kube'))) {
+		const config = loadKubeconfig({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {}), ...(values.context ? {context: values.context} : {})});
+		const server = config.getCurrentCluster()!.server;
+		if (file.cluster?.server && file.cluster.server !== server) {
+			throw new UsageError(`${path} was planned against ${file.cluster.server}, but the kubeconfig points at ${server}`, 'pass the --kubeconfig/--context the plan was made with');
+		}
+		transport = {...transport, kube: new KubeHttpApi(config), clusterSource: new KubernetesSource(config)};
+		cluster = {context: config.getCurrentContext(), server};
+	}
+	const context: FixContext = {catalog, playbooks, settings, transport};
+	const log = AuditLog.at(stateDir(), values.log);
+	const results: ChangeResult[] = [];
+	for (const plan of ready) {
+		process.stdout.write(`\n${renderPlan(plan, {withDiff: false})}`);
+		// The plan file is the confirmation: its own target count is what the operator reviewed.
+		const planResults = await applyPlan(plan, {context, confirmedCount: confirmationNeeded(plan), log, ...(cluster ? {cluster} : {}), onEvent: printEvent});
+		for (const result of planResults) process.stdout.write(renderResult(result));
+		results.push(...planResults);
+	}
+	const applied = results.filter((result) => result.outcome === 'applied').length;
+	const nothing = results.filter((result) => result.outcome === 'nothing-to-do').length;
+	const other = results.length - applied - nothing;
+	process.stdout.write(`\n${applied ? `${applied} applied` : 'nothing applied'}${nothing ? `, ${nothing} already done (nothing to do)` : ''}${other ? `, ${other} not applied` : ''}. Audit log: ${log.files.join(', ')}\n`);
+	return exitCode(results);
+}
+
+/** On a terminal: each plan shown whole, each change (each stage) confirmed before it is applied. */
+async function interactiveCommand(values: Values): Promise<number> {
+	const session = await auditForFixes(values);
+	const prompt = createInterface({input: process.stdin, output: process.stdout});
+	const log = AuditLog.at(stateDir(), values.log);
+	const results: ChangeResult[] = [];
+	try {
+		const plans = await planFixes(session.findings, session.context);
+		if (!plans.length) process.stdout.write('Nothing to fix among the selected checks.\n');
+		for (const plan of plans) {
+			process.stdout.write(`\n${renderPlan(plan)}`);
+			if (plan.status !== 'ready') continue;
+			const staged = plan.changes.some((change) => change.type === 'kube' && change.stage);
+			const groups = staged ? plan.changes.map((change) => [change.id]) : [plan.changes.map((change) => change.id)];
+			for (const ids of groups) {
+				const count = targetsOf(plan.changes.filter((change) => ids.includes(change.id))).length;
+				const label = staged ? `stage "${(plan.changes.find((change) => change.id === ids[0]) as {stage?: string}).stage}"` : 'this change';
+				let answer: string;
+				try {
+					answer = (await prompt.question(count > 1 ? `Apply to ${count} targets? Type ${count} to confirm, anything else skips: ` : `Apply ${label}? [y/N] `)).trim();
+				} catch (error) {
+					// Ctrl+D or Ctrl+C at the prompt: stop asking, apply nothing more.
+					if ((error as Error).name === 'AbortError') {
+						process.stdout.write('\nstopped: nothing more applied\n');
+						return exitCode(results);
+					}
+					throw error;
+				}
+				const confirmed = count > 1 ? Number(answer) === count : /^y(es)?$/i.test(answer);
+				if (!confirmed) {
+					process.stdout.write('  skipped\n');
+					break;
+				}
+				const planResults = await applyPlan(plan, {context: session.context, confirmedCount: count, changeIds: ids, log, ...(session.cluster ? {cluster: session.cluster} : {}), onEvent: printEvent});
+				for (const result of planResults) process.stdout.write(renderResult(result));
+				results.push(...planResults);
+				if (planResults.some((result) => result.outcome !== 'applied' && result.outcome !== 'nothing-to-do')) break;
+			}
+		}
+		return exitCode(results);
+	} finally {
+		prompt.close();
+		await session.close();
+	}
+}
+
+/** `--export-policies DIR`: one YAML file per check, a ValidatingAdmissionPolicy and its binding. */
+async function exportPoliciesCommand(dir: string, values: Values): Promise<number> {
+	const catalog = loadCatalog();
+	const checks = selectChecks(catalog, {sections: sectionsOption(values.sections), checks: listOption(values.checks)});
+	const settings = auditSettings(readSettingsFile(values.waivers), catalog.exceptions);
+	const {policies, skipped} = exportPolicies(checks, {allowedRegistries: settings.allowedRegistries, systemNamespaces: catalog.exceptions.systemNamespaces}, {deny: values.deny === true});
+	try {
+		mkdirSync(dir, {recursive: true});
+	} catch (error) {
+		throw new UsageError(`cannot create ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'pass a folder you can write to');
+	}
+	for (const policy of policies) {
+		const file = join(dir, `${policy.checkId}.yaml`);
+		writeAtomically(file, policyYaml(policy));
+		process.stdout.write(`wrote ${file} (${policy.name}, validationActions ${values.deny ? 'Deny' : 'Warn, Audit'})\n`);
+	}
+	for (const entry of skipped) process.stdout.write(`skipped ${entry.checkId}: ${entry.reason}\n`);
+	if (!policies.length) process.stdout.write('no selected check can become an admission policy (container and workload checks can)\n');
+	else if (values.plan) {
+		const config = loadKubeconfig({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {}), ...(values.context ? {context: values.context} : {})});
+		const plan = await planAdmissionPolicies(policies, new KubeHttpApi(config), {deny: values.deny === true});
+		writeAtomically(values.plan, `${JSON.stringify(planFile([plan], {version, cluster: {context: config.getCurrentContext(), server: config.getCurrentCluster()!.server}}), null, 2)}\n`);
+		process.stdout.write(`\n${renderPlan(plan)}\nWrote ${values.plan}. Review it, then: aks-harden fix --apply ${values.plan}\n`);
+	} else {
+		process.stdout.write(
+			`\nReview the files, then apply them as a guided step: \`kubectl apply --dry-run=server -f ${dir}\`, then \`kubectl apply -f ${dir}\`.\n` +
+				(values.deny ? '' : 'They warn and audit only; once nothing is reported, export again with --deny to block.\n'),
+		);
+	}
+	return 0;
+}
+
+/** `--manifests PATH [--write]`: the workload playbooks applied to files (GitOps), diff or in place. */
+async function manifestsCommand(values: Values): Promise<number> {
+	const catalog = loadCatalog();
+	const playbooks = loadPlaybooks(undefined, catalog);
+	const checks = selectChecks(catalog, {sections: sectionsOption(values.sections), checks: listOption(values.checks)}).filter(({check}) => {
+		const loaded = playbooks.forFinding({checkId: check.id, ...(check.playbook ? {playbook: check.playbook} : {})});
+		return loaded?.playbook.steps.some((step) => step.type === 'workload-patch');
+	});
+	const settingsFile = readSettingsFile(values.waivers);
+	const {objects, locations} = readManifests(values.manifests ?? []);
+	const result = await runAudit({
+		catalog,
+		checks,
+		settings: auditSettings(settingsFile, catalog.exceptions),
+		cluster: memorySource(objects, {kind: 'manifests', locations}),
+		version,
+	});
+	const findings = applyWaivers(result.report.findings, settingsFile.waivers, new Date()).findings;
+	const files = new Map<string, string>();
+	for (const location of locations.values()) if (!files.has(location.file)) files.set(location.file, readFileSync(location.file, 'utf8'));
+	const located = objects.map((object) => ({object, location: locations.get(object)!}));
+	const {edits, notes} = planManifestFixes(files, located, findings, playbooks, parameterOption(values.set));
+	for (const edit of edits) {
+		if (values.write) {
+			writeAtomically(edit.file, edit.after);
+			process.stdout.write(`fixed ${edit.file}: ${edit.fixes.map((fix) => fix.checkId).filter((id, index, all) => all.indexOf(id) === index).join(', ')}\n`);
+		} else {
+			process.stdout.write(edit.diff);
+		}
+	}
+	for (const note of notes) process.stderr.write(`aks-harden: ${note.target}: ${note.status}: ${note.reason}\n`);
+	if (!edits.length) process.stdout.write('nothing to change in the manifests\n');
+	else if (!values.write) process.stdout.write(`\n${edits.length} file${edits.length === 1 ? '' : 's'} would change; pass --write to edit them in place\n`);
+	return 0;
+}

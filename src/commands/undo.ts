@@ -1,0 +1,76 @@
+import {createInterface} from 'node:readline/promises';
+import {loadCatalog} from '../catalog/load.js';
+import {UsageError} from '../model/errors.js';
+import {KubernetesSource} from '../transports/kubernetes.js';
+import {loadKubeconfig} from '../transports/kubeconfig.js';
+import {AuditLog} from '../fix/audit-log.js';
+import {KubeHttpApi} from '../fix/cluster/kube-api.js';
+import type {FixContext, FixTransport} from '../fix/context.js';
+import {loadPlaybooks} from '../fix/load.js';
+import {describeUndo, undoable, undoChange} from '../fix/undo.js';
+import {nodeOpener} from './fix.js';
+import {connectionOptions, parse} from './options.js';
+import {auditSettings, readSettingsFile} from './settings.js';
+import {stateDir} from '../paths.js';
+
+export const undoHelp = `Usage: aks-harden undo CHANGE-ID [--yes] [--force] [--log FILE] [connection options]
+
+Revert a change recorded in the audit log (<state folder>/changes.jsonl, or --log FILE): a
+Kubernetes object gets its previous state back (dry-run first), a host file its backup. The
+change's checks are run again afterwards, and the undo is recorded too.
+
+  --yes          do not ask (scripts)
+  --force        undo even though the target changed since the fix (its digest differs)
+  --log FILE     look the change up in FILE as well, and record the undo there too
+Connection options as for \`aks-harden fix\` (--kubeconfig, --context, --ssh-user, --ssh-key,
+--known-hosts, --inventory, --jump, …).
+
+Exit codes: 0 undone, 1 refused or failed, 2 the command could not run.
+`;
+
+export async function undoCommand(args: readonly string[]): Promise<number> {
+	const {values, positionals} = parse(args, {...connectionOptions, yes: {type: 'boolean'}, force: {type: 'boolean'}, log: {type: 'string'}}, 'undo');
+	if (values.help) {
+		process.stdout.write(undoHelp);
+		return 0;
+	}
+	const id = positionals[0];
+	if (!id || positionals.length > 1) throw new UsageError('undo needs one change id', 'the ids are in the output of `aks-harden fix` and in the audit log');
+	const log = AuditLog.at(stateDir(), values.log);
+	const found = undoable(log, id);
+	if ('problem' in found) {
+		if (!log.find(id).entry) throw new UsageError(found.problem, 'check the id; the log is JSON lines, one change per line');
+		process.stderr.write(`aks-harden: ${found.problem}\n`);
+		return 1;
+	}
+	const {entry} = found;
+	process.stdout.write(`${entry.id}: ${entry.message ?? entry.result} (${entry.time}, by ${entry.operator})\nUndo will ${describeUndo(entry)}.\n`);
+
+	let transport: FixTransport = {openNode: nodeOpener(values)};
+	let cluster: {context: string | null; server: string | null} | undefined;
+	if (entry.undo?.type === 'kube-patch' || entry.undo?.type === 'kube-delete') {
+		const config = loadKubeconfig({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {}), ...(values.context ? {context: values.context} : {})});
+		const server = config.getCurrentCluster()!.server;
+		if (entry.cluster?.server && entry.cluster.server !== server && !values.force) {
+			throw new UsageError(`${entry.id} was made on ${entry.cluster.server}, but the kubeconfig points at ${server}`, 'pass the --kubeconfig/--context of that cluster');
+		}
+		transport = {...transport, kube: new KubeHttpApi(config), clusterSource: new KubernetesSource(config)};
+		cluster = {context: config.getCurrentContext(), server};
+	}
+
+	if (!values.yes) {
+		if (!process.stdin.isTTY) throw new UsageError('undo asks for confirmation and stdin is not a terminal', 'pass --yes to undo without asking');
+		const prompt = createInterface({input: process.stdin, output: process.stdout});
+		const answer = await prompt.question('Undo it? [y/N] ');
+		prompt.close();
+		if (!/^y(es)?$/i.test(answer.trim())) {
+			process.stdout.write('not undone\n');
+			return 1;
+		}
+	}
+	const catalog = loadCatalog();
+	const context: FixContext = {catalog, playbooks: loadPlaybooks(undefined, catalog), settings: auditSettings(readSettingsFile(values.waivers), catalog.exceptions), transport};
+	const result = await undoChange(id, {context, log, ...(values.force ? {force: true} : {}), ...(cluster ? {cluster} : {})});
+	process.stdout.write(`${result.outcome === 'undone' ? '✔' : '✘'} ${result.outcome}: ${result.message}\n${result.logId ? `  recorded as ${result.logId}\n` : ''}`);
+	return result.outcome === 'undone' ? 0 : 1;
+}

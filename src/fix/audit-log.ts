@@ -1,0 +1,102 @@
+import {appendFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs';
+import {userInfo} from 'node:os';
+import {dirname, join} from 'node:path';
+import {z} from 'zod';
+import {FindingRefSchema, NodeRefSchema, ObjectRefSchema} from './model.js';
+
+/**
+ * The record of every change: JSON lines in the user's state folder (and `--log FILE`), one per
+ * change applied, rolled back, failed or undone. An entry holds what `undo` needs, so a change
+ * can be reverted from another shell, another day.
+ */
+export const UndoSchema = z.discriminatedUnion('type', [
+	/** Reverts a patch: the JSON patch from the state after to the state before. */
+	z.object({type: z.literal('kube-patch'), ref: ObjectRefSchema, patch: z.array(z.unknown())}),
+	/** Reverts a create. */
+	z.object({type: z.literal('kube-delete'), ref: ObjectRefSchema}),
+	/** Puts the backup (taken beside the file, mode and owner kept) back. */
+	z.object({type: z.literal('file-restore'), node: NodeRefSchema, path: z.string(), backup: z.string(), validate: z.string().optional(), reload: z.enum(['sshd', 'sysctl']).optional()}),
+	/** Removes a file the change created. */
+	z.object({type: z.literal('file-remove'), node: NodeRefSchema, path: z.string(), validate: z.string().optional(), reload: z.enum(['sshd', 'sysctl']).optional()}),
+	z.object({type: z.literal('mode'), node: NodeRefSchema, path: z.string(), mode: z.string(), owner: z.string(), group: z.string()}),
+]);
+export type Undo = z.infer<typeof UndoSchema>;
+
+export const LogEntrySchema = z.object({
+	id: z.string(),
+	time: z.string(),
+	operator: z.string(),
+	cluster: z.object({context: z.string().nullable(), server: z.string().nullable()}).optional(),
+	/** One line naming the target: `Deployment/shop/web`, `node/moc-a:/etc/ssh/sshd_config.d/00-aks-harden.conf`. */
+	target: z.string(),
+	checks: z.array(z.string()),
+	fixes: z.array(FindingRefSchema).default([]),
+	playbooks: z.array(z.string()),
+	planId: z.string().optional(),
+	changeId: z.string().optional(),
+	beforeDigest: z.string(),
+	afterDigest: z.string(),
+	diff: z.string(),
+	result: z.enum(['applied', 'rolled-back', 'failed', 'undone']),
+	message: z.string().optional(),
+	verified: z.array(z.object({checkId: z.string(), target: z.string(), status: z.string(), message: z.string().optional()})).optional(),
+	undo: UndoSchema.optional(),
+	/** On an `undone` entry: the change it reverted. */
+	undoes: z.string().optional(),
+});
+export type LogEntry = z.infer<typeof LogEntrySchema>;
+
+export function operatorName(): string {
+	try {
+		return userInfo().username;
+	} catch {
+		return process.env['USER'] ?? process.env['USERNAME'] ?? 'unknown';
+	}
+}
+
+export class AuditLog {
+	readonly files: readonly string[];
+	constructor(files: readonly string[]) {
+		this.files = [...new Set(files)];
+	}
+
+	static at(stateFolder: string, extra?: string): AuditLog {
+		return new AuditLog([join(stateFolder, 'changes.jsonl'), ...(extra ? [extra] : [])]);
+	}
+
+	/** Appends to every log file; a line is written whole by one append, so readers never see half an entry. */
+	append(entry: LogEntry): void {
+		const line = `${JSON.stringify(LogEntrySchema.parse(entry))}\n`;
+		for (const file of this.files) {
+			mkdirSync(dirname(file), {recursive: true});
+			appendFileSync(file, line, {mode: 0o600});
+		}
+	}
+
+	/** Entries of the first log file; a damaged line is skipped, not fatal, and reported. */
+	read(file = this.files[0]!): {entries: LogEntry[]; damaged: number[]} {
+		if (!existsSync(file)) return {entries: [], damaged: []};
+		const entries: LogEntry[] = [];
+		const damaged: number[] = [];
+		readFileSync(file, 'utf8')
+			.split('\n')
+			.forEach((line, index) => {
+				if (!line.trim()) return;
+				try {
+					entries.push(LogEntrySchema.parse(JSON.parse(line)));
+				} catch {
+					damaged.push(index + 1);
+				}
+			});
+		return {entries, damaged};
+	}
+
+	find(id: string): {entry?: LogEntry; undoneBy?: LogEntry} {
+		for (const file of this.files) {
+			const {entries} = this.read(file);
+			const entry = entries.find((candidate) => candidate.id === id);
+			if (entry) return {entry, ...(entries.find((candidate) => candidate.undoes === id) ? {undoneBy: entries.find((candidate) => candidate.undoes === id)!} : {})};
+		}
+		return {};
+	}
+}

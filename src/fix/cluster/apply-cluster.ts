@@ -1,0 +1,128 @@
+import type {KubeObject} from '../../model/kube.js';
+import type {LogEntry, Undo} from '../audit-log.js';
+import {operatorName} from '../audit-log.js';
+import {objectDigest, objectView} from '../digest.js';
+import type {ApplyOptions, ChangeResult, StepName} from '../events.js';
+import {jsonDiff} from '../json-ops.js';
+import type {KubeChange, ObjectRef, Plan} from '../model.js';
+import {newId} from '../plan-base.js';
+import {isVerified, recheckCluster} from '../recheck.js';
+import {KubeRejection, type KubeFixApi, type WriteResult} from './kube-api.js';
+
+export function labelOf(ref: ObjectRef): string {
+	return `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+}
+
+function write(kube: KubeFixApi, change: KubeChange, dryRun: boolean): Promise<WriteResult> {
+	if (change.operation === 'create') return kube.create(change.body as KubeObject, {dryRun});
+	return kube.patch(change.target, change.patchType ?? 'strategic', change.body, {dryRun});
+}
+
+function reasonOf(error: unknown): string {
+	if (error instanceof KubeRejection) return `${error.status} ${error.reason}: ${error.message}`;
+	return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * One Kubernetes change: the object must still be exactly as planned (or already as wanted);
+ * the server dry-runs it first and must return what the plan showed; then it is applied, the
+ * checks are run again against the live object, and the change is recorded with its inverse.
+ */
+export async function applyKubeChange(plan: Plan, change: KubeChange, options: ApplyOptions): Promise<ChangeResult> {
+	const kube = options.context.transport.kube;
+	const base = {changeId: change.id, summary: change.summary};
+	const step = (name: StepName, message: string) =>
+		options.onEvent?.({type: 'step', changeId: change.id, step: name, message});
+	if (!kube) return {...base, outcome: 'failed', message: 'no cluster connection (pass --kubeconfig / --context)'};
+	const label = labelOf(change.target);
+
+	let live: KubeObject | undefined;
+	try {
+		live = await kube.get(change.target);
+	} catch (error) {
+		return {...base, outcome: 'failed', message: `cannot read ${label}: ${reasonOf(error)}`};
+	}
+	const current = objectDigest(live);
+	step('read', `${label}: ${current === change.beforeDigest ? 'as planned' : current === change.afterDigest ? 'already changed' : 'changed since the plan'}`);
+	if (current === change.afterDigest) return {...base, outcome: 'nothing-to-do', message: `${label} is already in the wanted state: nothing to do`};
+	if (current !== change.beforeDigest) {
+		return {...base, outcome: 'refused', message: `${label} changed since the plan was made (digest ${short(current)}, plan expected ${short(change.beforeDigest)}): plan again and review the new diff`};
+	}
+
+	let dry: WriteResult;
+	try {
+		dry = await write(kube, change, true);
+	} catch (error) {
+		const message = `the API server rejected the dry-run, nothing was applied: ${reasonOf(error)}`;
+		const logId = record(plan, change, options, 'failed', message);
+		return {...base, outcome: 'rejected', message, ...(logId ? {logId} : {}), warnings: error instanceof KubeRejection ? error.warnings : []};
+	}
+	step('dry-run', dry.warnings.length ? `accepted with warnings: ${dry.warnings.join('; ')}` : 'accepted');
+	if (objectDigest(dry.object) !== change.afterDigest) {
+		return {...base, outcome: 'refused', message: `the server's dry-run of ${label} no longer gives the result the plan showed (admission or defaulting changed): plan again`};
+	}
+
+	let applied: WriteResult;
+	try {
+		applied = await write(kube, change, false);
+	} catch (error) {
+		const message = `applying to ${label} failed: ${reasonOf(error)}`;
+		const logId = record(plan, change, options, 'failed', message);
+		return {...base, outcome: 'failed', message, ...(logId ? {logId} : {})};
+	}
+	step('apply', `${change.operation === 'create' ? 'created' : 'patched'} ${label}`);
+	const undo: Undo =
+		change.operation === 'create'
+			? {type: 'kube-delete', ref: change.target}
+			: {type: 'kube-patch', ref: change.target, patch: jsonDiff(objectView(applied.object), objectView(live!))};
+
+	let verified;
+	try {
+		verified = change.fixes.length ? await recheckCluster(options.context, change.fixes) : undefined;
+	} catch (error) {
+		verified = undefined;
+		step('verify', `could not re-run the check: ${reasonOf(error)}`);
+	}
+	const isOk = isVerified(verified);
+	if (verified) step('verify', verified.map((entry) => `${entry.checkId} ${entry.target}: ${entry.status}`).join('; '));
+	const later = change.stage ? plan.changes.slice(plan.changes.indexOf(change) + 1).filter((other) => other.type === 'kube' && other.stage) : [];
+	const message = later.length && !isOk
+		? `stage ${change.stage} applied to ${label}; the check passes once stage ${(later.at(-1) as KubeChange).stage} is applied too`
+		: verified
+		? isOk
+			? `applied to ${label}; the check passes now`
+			: `applied to ${label}, but the check does not pass yet: ${verified.filter((entry) => entry.status !== 'pass').map((entry) => `${entry.checkId}: ${entry.message ?? entry.status}`).join('; ')}`
+		: `applied to ${label}`;
+	const logId = record(plan, change, options, 'applied', message, {undo, afterDigest: objectDigest(applied.object), ...(verified ? {verified: [...verified]} : {})});
+	step('record', logId ? `recorded as ${logId}` : 'not recorded (no audit log)');
+	return {...base, outcome: 'applied', message, ...(logId ? {logId} : {}), ...(verified ? {verified} : {}), warnings: [...dry.warnings]};
+}
+
+function short(digest: string): string {
+	return digest.replace(/^sha256:/, '').slice(0, 12);
+}
+
+export function record(plan: Plan, change: KubeChange, options: ApplyOptions, result: LogEntry['result'], message: string, extra: Partial<LogEntry> = {}): string | undefined {
+	if (!options.log) return undefined;
+	const id = newId('chg');
+	options.log.append({
+		id,
+		time: (options.context.now ?? (() => new Date()))().toISOString(),
+		operator: options.operator ?? operatorName(),
+		...(options.cluster ? {cluster: options.cluster} : {}),
+		target: labelOf(change.target),
+		checks: [...new Set(change.fixes.map((fix) => fix.checkId))],
+		fixes: change.fixes,
+		playbooks: plan.playbooks.map((playbook) => playbook.id),
+		planId: plan.id,
+		changeId: change.id,
+		beforeDigest: change.beforeDigest,
+		afterDigest: change.afterDigest,
+		diff: change.diff,
+		result,
+		message,
+		...extra,
+	});
+	return id;
+}
+

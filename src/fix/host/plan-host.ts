@@ -1,0 +1,219 @@
+import {toCel} from '../../engine/cel.js';
+import type {NodeFacts} from '../../engine/facts.js';
+import type {NodeSession} from '../../transports/ssh.js';
+import {nodeRefOf, type FixContext} from '../context.js';
+import {sha256, textDigest} from '../digest.js';
+import {conditionKey, type LoadedPlaybook} from '../load.js';
+import type {Change, FileChange, ModeChange, NodeRef, Plan} from '../model.js';
+import {basePlan, instructionsOf, newId, withChanges, withStatus, type PlanItem} from '../plan-base.js';
+import {isForbiddenKey, type FileModeRules, type FileSet} from '../playbook.js';
+import {gatherNodeFacts} from '../recheck.js';
+import {unifiedDiff} from '../text-diff.js';
+import {editFile, globMatches, render, sshdIncludes, sshdKeywordLine, type Setting} from './formats.js';
+import {listMatching, readRemoteFile, RemoteError, type RemoteFile} from './remote.js';
+
+const durabilityNote = 'ephemeral: an AKS hybrid upgrade, scale-out or node reimage replaces the node image and discards this edit; raise it with the image owner too';
+
+/**
+ * One plan per node and playbook. The node's current state is read over SSH (the probes, as the
+ * audit ran them, and the files the playbook edits); the new content is computed here and shown
+ * as a unified diff. Nothing is written while planning.
+ */
+export async function planHost(items: readonly PlanItem[], context: FixContext): Promise<Plan> {
+	const {loaded} = items[0]!;
+	const nodeName = (items[0]!.finding.target as {node: string}).node;
+	const node = nodeRefOf(context, nodeName);
+	const plan = basePlan(items, `${loaded.playbook.title} — node ${nodeName}`);
+	if (loaded.playbook.risk === 'manual' || loaded.playbook.risk === 'never') {
+		return withStatus(plan, loaded.playbook.risk === 'manual' ? 'manual' : 'refused', loaded.playbook.why?.trim() ?? '', {instructions: instructionsOf(loaded)});
+	}
+	if (!context.transport.openNode) return withStatus(plan, 'error', 'no SSH connection to nodes (pass the SSH options)');
+	let session: NodeSession;
+	try {
+		session = await context.transport.openNode(node);
+	} catch (error) {
+		return withStatus(plan, 'error', `cannot reach ${nodeName}: ${error instanceof Error ? error.message : String(error)}`);
+	}
+	try {
+		const probes = [...new Set(loaded.playbook.fixes.flatMap((id) => context.catalog.byId.get(id)?.check.probes ?? []))];
+		const facts = await gatherNodeFacts(context, session, node, probes);
+		if (facts.node.reachable === false) return withStatus(plan, 'error', facts.node.error ?? 'node unreachable');
+		for (const [name, result] of facts.probes) {
+			if (result.error) return withStatus(plan, 'error', `probe ${name}: ${result.error}`);
+		}
+		const changes: Change[] = [];
+		const warnings: string[] = [];
+		const reload = loaded.playbook.steps.find((step) => step.type === 'service-reload');
+		for (const [index, step] of loaded.playbook.steps.entries()) {
+			if (step.type === 'file-set') {
+				const planned = await planFileSet(session, node, loaded, index, step, facts, items, warnings);
+				if ('refused' in planned) return withStatus(plan, 'refused', planned.refused);
+				changes.push(...planned.changes.map((change) => (reload?.type === 'service-reload' ? {...change, reload: reload.service} : change)));
+			} else if (step.type === 'file-mode') {
+				changes.push(...planModes(node, step, facts, items));
+			}
+		}
+		return withChanges({...plan, impact: [plan.impact, durabilityNote].filter(Boolean).join(' ')}, changes.map((change) => ({...change, warnings: [...change.warnings, ...warnings]})));
+	} catch (error) {
+		if (error instanceof RemoteError) return withStatus(plan, 'error', error.message);
+		throw error;
+	} finally {
+		session.close();
+	}
+}
+
+/** Settings the node needs: a `when` over the probe facts, or else a value that differs. */
+function neededSettings(loaded: LoadedPlaybook, stepIndex: number, step: FileSet, facts: NodeFacts): Setting[] | {refused: string} {
+	const bindings: Record<string, ReturnType<typeof toCel>> = {};
+	for (const [name, result] of facts.probes) if (result.facts !== undefined) bindings[name.replaceAll('-', '_')] = toCel(result.facts);
+	const out: Setting[] = [];
+	for (const [settingIndex, setting] of step.settings.entries()) {
+		let value = setting.value;
+		const compute = loaded.conditions.get(conditionKey(stepIndex, settingIndex, 'compute'));
+		if (compute) {
+			const outcome = compute(bindings);
+			if (!outcome.ok || (typeof outcome.value !== 'string' && typeof outcome.value !== 'bigint' && typeof outcome.value !== 'boolean')) {
+				return {refused: `cannot compute ${setting.key} from the node's facts${outcome.ok ? '' : `: ${outcome.error}`}`};
+			}
+			value = typeof outcome.value === 'bigint' ? Number(outcome.value) : outcome.value;
+		}
+		const condition = loaded.conditions.get(conditionKey(stepIndex, settingIndex, 'when'));
+		let needed: boolean;
+		if (condition) {
+			const outcome = condition(bindings);
+			// A condition that cannot be evaluated (a fact the probe did not report) keeps the setting.
+			needed = !outcome.ok || outcome.value === true;
+		} else {
+			const current = currentValue(step.format, setting.key, facts);
+			needed = current === undefined || String(current).toLowerCase() !== render(value!).toLowerCase();
+		}
+		if (needed) {
+			if (value === '') return {refused: `${setting.key} would be left empty: nothing the node supports is acceptable; set it by hand`};
+			out.push({key: setting.key, value: value!});
+		}
+	}
+	return out;
+}
+
+function currentValue(format: FileSet['format'], key: string, facts: NodeFacts): unknown {
+	if (format === 'sshd') return (facts.probes.get('sshd')?.facts as Record<string, unknown> | undefined)?.[key.toLowerCase()];
+	if (format === 'sysctl') return (facts.probes.get('sysctl')?.facts as Record<string, unknown> | undefined)?.[key.replaceAll('/', '.')];
+	return undefined;
+}
+
+async function planFileSet(
+	session: NodeSession,
+	node: NodeRef,
+	loaded: LoadedPlaybook,
+	stepIndex: number,
+	step: FileSet,
+	facts: NodeFacts,
+	items: readonly PlanItem[],
+	warnings: string[],
+): Promise<{changes: FileChange[]} | {refused: string}> {
+	const settings = neededSettings(loaded, stepIndex, step, facts);
+	if ('refused' in settings) return settings;
+	const forbidden = settings.find((setting) => isForbiddenKey(step.format, setting.key, step.forbidden));
+	if (forbidden) return {refused: `${forbidden.key} is never changed by aks-harden: pod networking and platform access depend on it`};
+	if (!settings.length) return {changes: []};
+	let path = step.path;
+	if (step.format === 'sshd' && step.main) path = await sshdTarget(session, step, settings, warnings);
+	const current = await readRemoteFile(session, path);
+	const before = current.exists ? current.content : undefined;
+	let after: string;
+	try {
+		after = editFile(step.format, before, settings, loaded.playbook.id);
+	} catch (error) {
+		return {refused: `${path} cannot be edited: ${error instanceof Error ? error.message : String(error)}`};
+	}
+	if (after === before) return {changes: []};
+	return {
+		changes: [
+			{
+				id: newId('change'),
+				type: 'file',
+				summary: `${current.exists ? 'edit' : 'create'} ${path} on ${node.name}: ${settings.map((setting) => `${setting.key} ${render(setting.value)}`).join(', ')}`,
+				fixes: items.map(({finding}) => ({checkId: finding.checkId, target: finding.target})),
+				node,
+				path,
+				content: after,
+				mode: current.exists ? current.mode : step.mode.replace(/^0?/, '0'),
+				beforeDigest: textDigest(before),
+				afterDigest: sha256(after),
+				diff: unifiedDiff(`${node.name}:${path}`, before ?? '', after, {before: current.exists ? '' : ' (absent)', after: ' (planned)'}),
+				effects: [describeFile(current, path), durabilityNote],
+				warnings: [],
+				validate: step.validate,
+			},
+		],
+	};
+}
+
+function describeFile(current: RemoteFile, path: string): string {
+	return current.exists
+		? `backed up beside itself first (${path}.aks-harden-<UTC time>.bak, mode ${current.mode} ${current.owner}:${current.group} kept), replaced by an atomic rename`
+		: 'a new file, written whole by an atomic rename; undo removes it';
+}
+
+/**
+ * sshd reads the first value of each keyword. The drop-in wins only when the main file includes
+ * its folder before setting that keyword itself; otherwise the main file is the one to edit.
+ */
+async function sshdTarget(session: NodeSession, step: FileSet, settings: readonly Setting[], warnings: string[]): Promise<string> {
+	const main = await readRemoteFile(session, step.main!);
+	if (!main.exists) return step.path;
+	const include = sshdIncludes(main.content).find((candidate) => globMatches(candidate.pattern, step.path));
+	if (!include) return step.main!;
+	const earlierInMain = settings.filter((setting) => {
+		const line = sshdKeywordLine(main.content, setting.key);
+		return line !== undefined && line < include.line;
+	});
+	if (earlierInMain.length) return step.main!;
+	for (const other of await listMatching(session, include.pattern)) {
+		if (other >= step.path) continue;
+		const file = await readRemoteFile(session, other);
+		if (!file.exists) continue;
+		const earlier = settings.filter((setting) => sshdKeywordLine(file.content, setting.key) !== undefined).map((setting) => setting.key);
+		if (earlier.length) warnings.push(`${other} sorts before ${step.path} and sets ${earlier.join(', ')}: sshd keeps its value; edit or remove it`);
+	}
+	return step.path;
+}
+
+/** Modes as digits without bits beyond `max`; owner and group as the rule allows. */
+function planModes(node: NodeRef, step: FileModeRules, facts: NodeFacts, items: readonly PlanItem[]): ModeChange[] {
+	const files = ((facts.probes.get('file-modes')?.facts as {files?: Array<{path: string; mode: number; owner: string; group: string; kind: string}>} | undefined)?.files) ?? [];
+	const changes: ModeChange[] = [];
+	for (const file of files) {
+		const rule = step.rules.find((candidate) => candidate.kind === file.kind);
+		if (!rule) continue;
+		const mode = parseInt(String(file.mode), 8);
+		const wantedMode = (mode & parseInt(rule.max, 8)).toString(8);
+		const owner = file.owner === rule.owner ? file.owner : rule.owner;
+		const group = rule.groups.includes(file.group) ? file.group : rule.groups[0]!;
+		const before = {mode: mode.toString(8), owner: file.owner, group: file.group};
+		const after = {mode: wantedMode, owner, group};
+		if (before.mode === after.mode && before.owner === after.owner && before.group === after.group) continue;
+		const beforeText = `${before.mode.padStart(3, '0')} ${before.owner}:${before.group}`;
+		const afterText = `${after.mode.padStart(3, '0')} ${after.owner}:${after.group}`;
+		changes.push({
+			id: newId('change'),
+			type: 'mode',
+			summary: `chmod/chown ${file.path} on ${node.name}: ${beforeText} → ${afterText}`,
+			fixes: items.map(({finding}) => ({checkId: finding.checkId, target: finding.target})),
+			node,
+			path: file.path,
+			before,
+			after,
+			beforeDigest: modeDigest(before),
+			afterDigest: modeDigest(after),
+			diff: `--- ${node.name}:${file.path} (mode)\n+++ ${node.name}:${file.path} (planned)\n-${beforeText}\n+${afterText}\n`,
+			effects: [durabilityNote],
+			warnings: [],
+		});
+	}
+	return changes;
+}
+
+export function modeDigest(stat: {mode: string; owner: string; group: string}): string {
+	return sha256(`${parseInt(stat.mode, 8).toString(8)} ${stat.owner}:${stat.group}`);
+}

@@ -1,0 +1,235 @@
+import {z} from 'zod';
+
+/**
+ * A playbook as written in playbooks/<id>.yaml: what a fix changes, how risky it is, and whether
+ * the change survives an AKS hybrid upgrade. Steps are typed data; none of them is shell.
+ */
+export const risks = ['safe', 'guided', 'manual', 'never'] as const;
+export const Risk = z.enum(risks);
+export type Risk = z.infer<typeof Risk>;
+
+export const Durability = z.enum(['persistent', 'ephemeral']);
+export type Durability = z.infer<typeof Durability>;
+
+const idPattern = /^[a-z]+\.[a-z0-9][a-z0-9-]*$/;
+
+/** Dotted paths relative to a container or a pod spec: `securityContext.capabilities.drop`. */
+const fieldPath = z.string().regex(/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/, 'must be a dotted field path such as securityContext.privileged');
+
+export const ParameterSchema = z
+	.object({
+		name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'a plain name: letters and digits'),
+		description: z.string().min(1),
+		type: z.enum(['integer', 'string', 'quantity', 'enum', 'yaml']),
+		values: z.array(z.string()).optional(),
+		default: z.union([z.string(), z.number()]).optional(),
+		/** Needed only when the current state asks for it (runAsUser when the container runs as uid 0). */
+		required: z.enum(['always', 'never', 'when-root']).default('always'),
+		/** Where a suggested value may come from; the operator still confirms it. */
+		suggest: z.enum(['metrics-cpu', 'metrics-memory']).optional(),
+	})
+	.strict()
+	.superRefine((parameter, ctx) => {
+		if (parameter.type === 'enum' && !parameter.values?.length) ctx.addIssue({code: 'custom', path: ['values'], message: 'an enum parameter lists its values'});
+	});
+export type Parameter = z.infer<typeof ParameterSchema>;
+
+/** A value in a step: literal data, or `${name}` naming a parameter. */
+const StepValue = z.unknown();
+
+export const WorkloadPatchStep = z
+	.object({
+		type: z.literal('workload-patch'),
+		/** container: the finding's container, matched by name; pod: the pod template's spec. */
+		level: z.enum(['container', 'pod']).default('container'),
+		set: z.record(fieldPath, StepValue).default({}),
+		/** Set only where the field is absent: a limit the team already chose stays theirs. */
+		fill: z.record(fieldPath, StepValue).default({}),
+		unset: z.array(fieldPath).default([]),
+		/** List fields filtered down to these values (capabilities.add keeps NET_BIND_SERVICE only). */
+		keep: z.record(fieldPath, z.array(z.string())).default({}),
+	})
+	.strict();
+
+export const NamespaceLabelStep = z
+	.object({
+		type: z.literal('namespace-label'),
+		/** One confirmed stage per entry: warn + audit first, enforce after. */
+		stages: z
+			.array(
+				z
+					.object({
+						name: z.string().min(1),
+						labels: z.record(z.string(), z.string()).refine((labels) => Object.keys(labels).length > 0, 'at least one label'),
+						/** Dry-run this label first and show the API server's warnings (PSA: pods that would be rejected). */
+						preview: z.record(z.string(), z.string()).optional(),
+					})
+					.strict(),
+			)
+			.min(1),
+	})
+	.strict();
+
+export const ApplyObjectStep = z
+	.object({
+		type: z.literal('apply-object'),
+		/** The parameter (type yaml) holding the object, shown and editable before it is applied. */
+		parameter: z.string().min(1),
+	})
+	.strict();
+
+export const ServiceAccountPatchStep = z
+	.object({
+		type: z.literal('service-account-patch'),
+		name: z.string().min(1),
+		set: z.record(z.string(), StepValue),
+	})
+	.strict();
+
+export const FileFormat = z.enum(['sshd', 'toml', 'yaml', 'sysctl', 'drop-in']);
+export type FileFormat = z.infer<typeof FileFormat>;
+
+export const FileSetting = z
+	.object({
+		key: z.string().min(1),
+		value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+		/**
+		 * CEL over the probe facts giving the value, for lists the node's own sshd must support:
+		 * its current ciphers without the weak ones, rather than a list it may not know.
+		 */
+		compute: z.string().optional(),
+		/**
+		 * CEL over the node's probe facts: true when this setting is needed. Without it a setting is
+		 * needed when the current value differs; with it a stricter value the operator set stays.
+		 */
+		when: z.string().optional(),
+	})
+	.strict();
+
+export const FileSetStep = z
+	.object({
+		type: z.literal('file-set'),
+		format: FileFormat,
+		/** The file written. For sshd: the drop-in used when `main` includes its folder. */
+		path: z.string().regex(/^\/[^\0]*$/, 'an absolute path'),
+		/** sshd: the main configuration, edited instead when it does not include the drop-in folder. */
+		main: z.string().regex(/^\/[^\0]*$/, 'an absolute path').optional(),
+		/** Mode of a file the step creates (an existing file keeps its own mode and owner). */
+		mode: z.string().regex(/^0?[0-7]{3}$/, 'an octal mode such as 0600').default('0644'),
+		settings: z.array(FileSetting).min(1),
+		/** Keys never written, whatever a playbook or parameter says. */
+		forbidden: z.array(z.string()).default([]),
+		validate: z.enum(['sshd', 'toml', 'yaml', 'sysctl', 'none']),
+	})
+	.strict();
+
+export const FileModeStep = z
+	.object({
+		type: z.literal('file-mode'),
+		/** Per kind of file (as the file-modes probe names them): the most permissive mode and the owners allowed. */
+		rules: z
+			.array(
+				z
+					.object({
+						kind: z.string().min(1),
+						max: z.string().regex(/^[0-7]{3,4}$/, 'octal digits such as 600'),
+						owner: z.string().default('root'),
+						groups: z.array(z.string()).min(1).default(['root']),
+					})
+					.strict(),
+			)
+			.min(1),
+	})
+	.strict();
+
+export const ServiceReloadStep = z
+	.object({
+		type: z.literal('service-reload'),
+		/** Only what the playbook names is reloaded; kubelet and containerd restarts are never automated. */
+		service: z.enum(['sshd', 'sysctl']),
+	})
+	.strict();
+
+export const StepSchema = z.discriminatedUnion('type', [
+	WorkloadPatchStep,
+	NamespaceLabelStep,
+	ApplyObjectStep,
+	ServiceAccountPatchStep,
+	FileSetStep,
+	FileModeStep,
+	ServiceReloadStep,
+]);
+export type Step = z.infer<typeof StepSchema>;
+export type WorkloadPatch = z.infer<typeof WorkloadPatchStep>;
+export type FileSet = z.infer<typeof FileSetStep>;
+export type FileModeRules = z.infer<typeof FileModeStep>;
+
+export const PlaybookSchema = z
+	.object({
+		id: z.string().regex(idPattern, 'must be <section>.<slug>, lower-case'),
+		title: z.string().min(1),
+		/** Check ids this playbook fixes. */
+		fixes: z.array(z.string().regex(idPattern)).min(1),
+		risk: Risk,
+		durability: Durability,
+		/** What the fix does, in words, shown on every fix screen. */
+		summary: z.string().min(1),
+		/** What can go wrong when it is applied: shown before the operator confirms. */
+		impact: z.string().optional(),
+		/** manual / never: why the tool does not do it, and what to do instead. */
+		why: z.string().optional(),
+		instead: z.string().optional(),
+		/** Namespaces the playbook refuses to touch beyond the platform's system namespaces. */
+		refuseSystemNamespaces: z.boolean().default(true),
+		parameters: z.array(ParameterSchema).default([]),
+		steps: z.array(StepSchema).default([]),
+	})
+	.strict()
+	.superRefine((playbook, ctx) => {
+		const automated = playbook.risk === 'safe' || playbook.risk === 'guided';
+		if (automated && !playbook.steps.length) ctx.addIssue({code: 'custom', path: ['steps'], message: `a ${playbook.risk} playbook has at least one step`});
+		if (!automated && (!playbook.why || !playbook.instead)) {
+			ctx.addIssue({code: 'custom', path: [playbook.why ? 'instead' : 'why'], message: `a ${playbook.risk} playbook says why it is not automated and what to do instead`});
+		}
+		if (playbook.risk === 'never' && playbook.steps.length) ctx.addIssue({code: 'custom', path: ['steps'], message: 'a never playbook has no steps: the tool refuses it'});
+		const names = new Set(playbook.parameters.map((parameter) => parameter.name));
+		playbook.steps.forEach((step, index) => {
+			if (step.type === 'apply-object' && !names.has(step.parameter)) {
+				ctx.addIssue({code: 'custom', path: ['steps', index, 'parameter'], message: `names no parameter "${step.parameter}"`});
+			}
+			const hostStep = step.type === 'file-set' || step.type === 'file-mode' || step.type === 'service-reload';
+			if (hostStep && playbook.durability !== 'ephemeral') {
+				ctx.addIssue({code: 'custom', path: ['durability'], message: 'host edits are ephemeral: an upgrade or reimage discards them'});
+			}
+			if (!hostStep && playbook.durability !== 'persistent') {
+				ctx.addIssue({code: 'custom', path: ['durability'], message: 'Kubernetes objects are persistent'});
+			}
+			if (step.type === 'file-set') {
+				step.settings.forEach((setting, settingIndex) => {
+					if ((setting.value === undefined) === (setting.compute === undefined)) {
+						ctx.addIssue({code: 'custom', path: ['steps', index, 'settings', settingIndex, 'value'], message: 'give either value or compute'});
+					}
+					if (isForbiddenKey(step.format, setting.key, step.forbidden)) {
+						ctx.addIssue({code: 'custom', path: ['steps', index, 'settings', settingIndex, 'key'], message: `${setting.key} is never changed by this tool`});
+					}
+				});
+			}
+		});
+	});
+
+export type Playbook = Readonly<z.infer<typeof PlaybookSchema>>;
+
+/**
+ * Keys no playbook may write. Pod networking (Calico) depends on IP forwarding, bridge netfilter
+ * and reverse-path filtering; sshd access rules are what Microsoft's log collection and
+ * certificate repair log in through (research §5.3).
+ */
+const neverSysctl = [/^net\.ipv4\.ip_forward$/, /^net\.ipv6\.conf\.[^.]+\.forwarding$/, /^net\.bridge\.bridge-nf-call-/, /\.rp_filter$/];
+const neverSshd = ['allowusers', 'denyusers', 'allowgroups', 'denygroups', 'authorizedkeysfile', 'authorizedkeyscommand', 'authorizedkeyscommanduser', 'match', 'include', 'port', 'listenaddress'];
+
+export function isForbiddenKey(format: FileFormat, key: string, extra: readonly string[] = []): boolean {
+	if (extra.some((pattern) => pattern.toLowerCase() === key.toLowerCase())) return true;
+	if (format === 'sysctl') return neverSysctl.some((pattern) => pattern.test(key.replaceAll('/', '.')));
+	if (format === 'sshd') return neverSshd.includes(key.toLowerCase());
+	return false;
+}

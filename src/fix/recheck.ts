@@ -1,0 +1,59 @@
+import type {CompiledCheck} from '../catalog/load.js';
+import {evaluateCluster, evaluateNode} from '../engine/evaluate.js';
+import {gatherCluster} from '../engine/gather.js';
+import type {NodeFacts} from '../engine/facts.js';
+import type {Finding} from '../model/finding.js';
+import {targetKey} from '../model/target.js';
+import type {NodeSession} from '../transports/ssh.js';
+import {nodeInfoOf, type FixContext} from './context.js';
+import type {FindingRef, NodeRef} from './model.js';
+
+export type Verified = {readonly checkId: string; readonly target: string; readonly status: string; readonly message?: string};
+
+function checksOf(context: FixContext, fixes: readonly FindingRef[]): CompiledCheck[] {
+	const ids = [...new Set(fixes.map((fix) => fix.checkId))];
+	return ids.map((id) => context.catalog.byId.get(id)).filter((check): check is CompiledCheck => check !== undefined);
+}
+
+function match(fixes: readonly FindingRef[], findings: readonly Finding[]): Verified[] {
+	return fixes.map((fix) => {
+		const key = targetKey(fix.target);
+		const found = findings.find((finding) => finding.checkId === fix.checkId && targetKey(finding.target) === key);
+		return found
+			? {checkId: fix.checkId, target: key, status: found.status, message: found.message}
+			: {checkId: fix.checkId, target: key, status: 'gone', message: 'the target no longer exists or the check no longer applies to it'};
+	});
+}
+
+/** Re-runs the checks a change was for, against the live objects (list, then evaluate), for its targets. */
+export async function recheckCluster(context: FixContext, fixes: readonly FindingRef[]): Promise<Verified[] | undefined> {
+	const source = context.transport.clusterSource;
+	if (!source) return undefined;
+	const checks = checksOf(context, fixes);
+	const facts = await gatherCluster(checks, source, () => {});
+	const findings: Finding[] = [];
+	evaluateCluster(checks, facts, {exceptions: context.catalog.exceptions, settings: context.settings}, (finding) => findings.push(finding));
+	return match(fixes, findings);
+}
+
+/** Runs probes over a session already open: the same script and parsers as the audit. */
+export async function gatherNodeFacts(context: FixContext, session: NodeSession, node: NodeRef, probes: readonly string[]): Promise<NodeFacts> {
+	const {sshNodeSource} = await import('../transports/node-source.js');
+	// The node source opens and closes its own session; this one stays open for the next step.
+	const borrowed: NodeSession = {run: (script, options) => session.run(script, options), close: () => {}};
+	const source = sshNodeSource({ssh: {knownHostsPath: '', acceptNewHostKeys: false, timeoutMs: 60_000}, connect: async () => borrowed});
+	return source.gather(nodeInfoOf(context, node), probes, new AbortController().signal);
+}
+
+/** Re-runs the probes the checks need over the session already open, then evaluates them. */
+export async function recheckNode(context: FixContext, session: NodeSession, node: NodeRef, fixes: readonly FindingRef[]): Promise<Verified[]> {
+	const checks = checksOf(context, fixes);
+	const facts = await gatherNodeFacts(context, session, node, [...new Set(checks.flatMap(({check}) => check.probes))]);
+	const findings: Finding[] = [];
+	evaluateNode(checks, facts, (finding) => findings.push(finding));
+	return match(fixes, findings);
+}
+
+export function isVerified(verified: readonly Verified[] | undefined): boolean {
+	return verified !== undefined && verified.every((entry) => entry.status === 'pass');
+}
