@@ -10,6 +10,9 @@ export function renderStarting(props: StartingScreenProps, options: {readonly st
 		...(options.stdout ? {stdout: options.stdout} : {}),
 		...(options.stdin ? {stdin: options.stdin} : {}),
 		alternateScreen: options.isAlternateScreen ?? true,
+		// The caller has checked for a terminal; a CI variable in the operator's (or a test's)
+		// environment must not turn the walkthrough into a print-at-exit report.
+		interactive: true,
 		exitOnCtrlC: false,
 	});
 }

@@ -57,6 +57,9 @@ export async function runWalkthrough(deps: WalkthroughDeps): Promise<number> {
 		...(deps.stdout ? {stdout: deps.stdout} : {}),
 		...(deps.stdin ? {stdin: deps.stdin} : {}),
 		alternateScreen: deps.isAlternateScreen ?? true,
+		// The CLI has checked for a terminal; a CI variable in the operator's (or a test's)
+		// environment must not turn the walkthrough into a print-at-exit report.
+		interactive: true,
 		exitOnCtrlC: false,
 	});
 	const result = await instance.waitUntilExit();
