@@ -1,6 +1,8 @@
 // Pieces shared by light and systemd test nodes: the lab record, keys, the hub-facing Lab object.
 import { execa } from 'execa';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LABS_ROOT, destroy, newRecord, reapStaleLabs, saveRecord, track, type LabRecord } from './lab-cleanup.js';
@@ -8,10 +10,6 @@ import { connectThroughHub, must, type Hub } from './lab-hub.js';
 import { USER_NAME } from './lab-node-files.js';
 import type { Lab, LabNode } from './lab-types.js';
 import { fingerprintOf, parsePublicKeyLine } from '../../src/transports/ssh-known-hosts.js';
-
-import ssh2 from 'ssh2';
-
-const sshUtils = ssh2.utils;
 
 export function preflight(): void {
   const missing = ['/usr/sbin/sshd', '/usr/bin/sudo', '/usr/bin/unshare', '/usr/sbin/ip'].filter((p) => !fs.existsSync(p));
@@ -35,9 +33,24 @@ export async function beginLab(): Promise<LabRecord> {
   return record;
 }
 
+/**
+ * Keys from OpenSSH's own ssh-keygen: ssh2's generator writes an ed25519 public key whose first
+ * byte is zero with 31 bytes, which sshd then refuses ("error in libcrypto") about once in 128.
+ */
+function opensshKeyPair(comment: string): { private: string; public: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'akh-key-'));
+  try {
+    const file = path.join(dir, 'key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file], { stdio: 'ignore' });
+    return { private: fs.readFileSync(file, 'utf8'), public: fs.readFileSync(`${file}.pub`, 'utf8').trim() };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export function makeClientKey(dir: string): { path: string; publicKey: string } {
   const keyPath = path.join(dir, 'client_ed25519');
-  const pair = sshUtils.generateKeyPairSync('ed25519', { comment: 'akh-lab-client' });
+  const pair = opensshKeyPair('akh-lab-client');
   fs.writeFileSync(keyPath, pair.private, { mode: 0o600 });
   fs.writeFileSync(`${keyPath}.pub`, `${pair.public}\n`, { mode: 0o644 });
   return { path: keyPath, publicKey: pair.public };
@@ -80,7 +93,7 @@ export function buildLab(record: LabRecord, hub: Hub, nodes: LabNode[], client: 
 }
 
 export function hostKeyFor(comment: string): { private: string; public: string; line: (address: string) => string; fingerprint: string } {
-  const pair = sshUtils.generateKeyPairSync('ed25519', { comment });
+  const pair = opensshKeyPair(comment);
   const parsed = parsePublicKeyLine(pair.public);
   if (!parsed) throw new Error('generated host key did not parse');
   return {
