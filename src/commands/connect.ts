@@ -1,3 +1,4 @@
+import type {KubeConfig} from '@kubernetes/client-node';
 import type {ClusterSource, NodeSource} from '../engine/source.js';
 import type {NodeInfo} from '../model/report.js';
 import {UsageError} from '../model/errors.js';
@@ -29,6 +30,8 @@ export type Connection = {
 	readonly info: {readonly context: string | null; readonly server: string | null; readonly flavour: string; readonly isDemo: boolean};
 	/** Registries the environment itself vouches for (the demo's own), added to the settings'. */
 	readonly allowedRegistries?: readonly string[];
+	/** How to reach the API server for writes (guided fixes); absent for manifests and node-only runs. */
+	readonly kubeConfig?: KubeConfig;
 	readonly close: () => Promise<void>;
 };
 
@@ -72,17 +75,20 @@ export async function connect(values: ConnectionValues, options: ConnectOptions)
 			...(values['no-nodes'] ? {} : {nodes: {list: nodeNames ? inventoryFromNames(nodeNames, list) : list, source: demo.nodeSource, concurrency}}),
 			info: {context: cluster.context, server: cluster.server, flavour: detectFlavour(nodeObjects, pods), isDemo: true},
 			allowedRegistries: demo.allowedRegistries,
+			kubeConfig: demo.kubeConfig,
 			close: demo.close,
 		};
 	}
 
 	let cluster: InstanceType<typeof KubernetesSource> | undefined;
 	let clusterUnavailable: string | undefined;
+	let kubeConfig: KubeConfig | undefined;
 	try {
 		const {loadKubeconfig} = await import('../transports/kubeconfig.js');
 		const config = loadKubeconfig({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {}), ...(values.context ? {context: values.context} : {})});
 		cluster = new KubernetesSource(config);
 		await cluster.preflight();
+		kubeConfig = config;
 	} catch (error) {
 		// With --nodes the operator may audit hosts alone; say why the cluster checks are skipped.
 		if ((!nodeNames && !inventoryOnly.length) || values.kubeconfig || values.context) throw error;
@@ -105,6 +111,7 @@ export async function connect(values: ConnectionValues, options: ConnectOptions)
 	return {
 		...(cluster ? {cluster} : {clusterUnavailable: clusterUnavailable!}),
 		...(nodes ? {nodes} : {}),
+		...(kubeConfig ? {kubeConfig} : {}),
 		info: {context: cluster?.context ?? null, server: cluster?.server ?? null, flavour, isDemo: false},
 		close: async () => {},
 	};

@@ -8,13 +8,18 @@ import {renderReport} from '../report/render.js';
 import {reportContext} from '../report/context.js';
 import {isUsageError} from '../model/errors.js';
 import {version} from '../version.js';
-import {connect, type Connection} from './connect.js';
+import {connect, type Connection, type ConnectionValues} from './connect.js';
 import {connectionOptions, listOption, parse, sectionsOption} from './options.js';
 import {selectChecks} from './select.js';
 import {auditSettings, readSettingsFile} from './settings.js';
 import {sessionFileFor} from '../paths.js';
 import {writeAtomically} from './write-output.js';
-import type {AuditOptions, WalkthroughDeps} from '../ui/deps.js';
+import type {AuditOptions, WalkthroughDeps, WalkthroughFixes} from '../ui/deps.js';
+import {fixTargetCount as countTargets} from '../ui/fix-count.js';
+import type {Catalog} from '../catalog/load.js';
+import type {AuditSettings} from '../engine/facts.js';
+import type {FixContext, FixTransport} from '../fix/context.js';
+import {stateDir} from '../paths.js';
 import type {Redactor} from '../engine/redact.js';
 import type {Instance} from 'ink';
 
@@ -70,11 +75,39 @@ async function prepare(args: readonly string[]): Promise<'help' | {deps: Walkthr
 		connection = await connect({...values, demo: true}, {interactive: true, prompts});
 	}
 	const settings = auditSettings(settingsFile, catalog.exceptions, connection.allowedRegistries);
-	let lastRedactor: Redactor | undefined;
-
 	const deps: WalkthroughDeps = {
-		catalog,
+		...walkthroughDeps(connection, {catalog, checks, settings, values}),
 		connection: {...connection.info, ...(note ? {note} : {})},
+		// The demo's server port changes every run; its session is keyed by context alone.
+		sessionFile: sessionFileFor(connection.info.context, connection.info.isDemo ? 'demo' : connection.info.server),
+		resume: values.resume === true,
+		prefs: (await import('../ui/prefs.js')).createPrefs(),
+		registerPrompts,
+		version,
+	};
+	mkdirSync(dirname(deps.sessionFile), {recursive: true});
+	return {deps, connection};
+}
+
+type DepsOptions = {
+	readonly catalog: Catalog;
+	readonly checks: ReturnType<typeof selectChecks>;
+	readonly settings: AuditSettings;
+	/** The parsed command line: SSH options for fixes on nodes. */
+	readonly values: ConnectionValues;
+	/** Where the fix audit log goes; defaults to the state folder. */
+	readonly stateFolder?: string;
+};
+
+/**
+ * What the walkthrough runs against a connection: the audit, exports, and guided fixes through
+ * the same planner and applier as `aks-harden fix`. Tests call it with their own connection.
+ */
+export function walkthroughDeps(connection: Connection, {catalog, checks, settings, values, stateFolder}: DepsOptions): Omit<WalkthroughDeps, 'sessionFile' | 'resume' | 'prefs'> {
+	let lastRedactor: Redactor | undefined;
+	return {
+		catalog,
+		connection: connection.info,
 		nodes: connection.nodes?.list ?? [],
 		async startAudit(onEvent: EngineListener, options: AuditOptions) {
 			const selected = options.checkIds ? checks.filter(({check}) => options.checkIds!.includes(check.id)) : checks;
@@ -99,15 +132,46 @@ async function prepare(args: readonly string[]): Promise<'help' | {deps: Walkthr
 			writeAtomically(path, renderReport(report, format, reportContext(catalog.checks), lastRedactor ? {redactor: lastRedactor} : {}));
 			return path;
 		},
-		// The demo's server port changes every run; its session is keyed by context alone.
-		sessionFile: sessionFileFor(connection.info.context, connection.info.isDemo ? 'demo' : connection.info.server),
-		resume: values.resume === true,
-		prefs: (await import('../ui/prefs.js')).createPrefs(),
-		registerPrompts,
-		version,
+		fixes: lazyFixes(connection, {catalog, settings, values, ...(stateFolder ? {stateFolder} : {})}),
 	};
-	mkdirSync(dirname(deps.sessionFile), {recursive: true});
-	return {deps, connection};
+}
+
+/**
+ * Fixes built on first use: the playbooks and the fix modules cost time the walkthrough should
+ * not spend before its first frame, and many sessions never fix anything.
+ */
+function lazyFixes(connection: Connection, options: Pick<DepsOptions, 'catalog' | 'settings' | 'values' | 'stateFolder'>): WalkthroughFixes {
+	let built: Promise<WalkthroughFixes> | undefined;
+	const build = async (): Promise<WalkthroughFixes> => {
+		const [{loadPlaybooks}, {KubeHttpApi}, {AuditLog}, {walkthroughFixes}, {nodeOpener}] = await Promise.all([
+			import('../fix/load.js'),
+			import('../fix/cluster/kube-api.js'),
+			import('../fix/audit-log.js'),
+			import('../ui/fixes.js'),
+			import('./fix.js'),
+		]);
+		const transport: FixTransport = {
+			...(connection.kubeConfig ? {kube: new KubeHttpApi(connection.kubeConfig)} : {}),
+			...(connection.cluster ? {clusterSource: connection.cluster} : {}),
+			// The demo's nodes answer from recordings: there is nothing to open a session to.
+			...(connection.info.isDemo ? {} : {openNode: nodeOpener(options.values as Parameters<typeof nodeOpener>[0])}),
+		};
+		const context: FixContext = {
+			catalog: options.catalog,
+			playbooks: loadPlaybooks(undefined, options.catalog),
+			settings: options.settings,
+			transport,
+			nodes: connection.nodes?.list ?? [],
+		};
+		return walkthroughFixes(context, {log: AuditLog.at(options.stateFolder ?? stateDir()), cluster: {context: connection.info.context, server: connection.info.server}});
+	};
+	const fixes = () => (built ??= build());
+	return {
+		plan: async (findings) => (await fixes()).plan(findings),
+		// Counting is pure: it needs no context, only the plans.
+		confirmationNeeded: (plans) => countTargets(plans),
+		apply: async (plans, confirmedCount, onEvent) => (await fixes()).apply(plans, confirmedCount, onEvent),
+	};
 }
 
 /** The SSH layer asks; the walkthrough answers once it has registered its dialogs. */

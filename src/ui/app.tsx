@@ -55,6 +55,7 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 	const [view, dispatchView, viewRef] = useSyncReducer(viewReducer, () => initialView(startup));
 	const [isResumeDecided, setResumeDecided] = useState(!startup.resumeOffer);
 	const [isQuitting, setQuitting] = useState(false);
+	const [fixKeys, setFixKeys] = useState<ReadonlySet<Action>>(() => new Set());
 	const prompts = usePrompts(deps.registerPrompts);
 	const {catalog, connection} = deps;
 	const {state} = audit;
@@ -306,6 +307,9 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 				onFlash={flash}
 				onResumeDecided={() => setResumeDecided(true)}
 				onQuit={() => void quit(0)}
+				fixes={deps.fixes}
+				onFixed={(checkId) => audit.rerun(checkId)}
+				onFixKeys={setFixKeys}
 				onExport={async (format: ExportFormat) => {
 					const at = now();
 					const report = buildReport(audit.latest.current, effectiveOf(audit.latest.current), {catalog, connection, version: deps.version, now: at});
@@ -315,7 +319,8 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 				}}
 			/>
 		) : undefined;
-	const footerContext = dialogBody || view.dialog?.kind === 'search' ? 'dialog' : route.screen;
+	const isFixDialog = view.dialog?.kind === 'fix' && !prompts.current;
+	const footerContext = isFixDialog ? 'fix' : dialogBody || view.dialog?.kind === 'search' ? 'dialog' : route.screen;
 	return (
 		<Box flexDirection="column" width={width} height={rows}>
 			<Header
@@ -335,7 +340,7 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 					<Styled tone="accent">{view.flash}</Styled>
 				</Line>
 			) : null}
-			<Footer context={footerContext} width={width} isAvailable={footerContext === 'dialog' ? undefined : available} />
+			<Footer context={footerContext} width={width} isAvailable={footerContext === 'fix' ? (action) => fixKeys.has(action) : footerContext === 'dialog' ? undefined : available} />
 		</Box>
 	);
 }

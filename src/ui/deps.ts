@@ -1,5 +1,8 @@
 import type {Catalog} from '../catalog/load.js';
+import type {ChangeResult, FixEvent} from '../fix/events.js';
+import type {Plan} from '../fix/model.js';
 import type {EngineListener} from '../model/events.js';
+import type {Finding} from '../model/finding.js';
 import type {NodeInfo, Report} from '../model/report.js';
 
 /** What the walkthrough knows about where it is pointed, before any check runs. */
@@ -70,6 +73,18 @@ export type PromptHandlers = {
 	readonly passphrase: (request: PassphraseRequest) => Promise<string | null>;
 };
 
+/**
+ * Guided fixes as the walkthrough uses them: plan (reads only), count the targets the operator
+ * must confirm, apply what was confirmed. Absent, `f` only shows the remediation.
+ */
+export type WalkthroughFixes = {
+	readonly plan: (findings: readonly Finding[]) => Promise<readonly Plan[]>;
+	/** Distinct targets the ready plans touch: more than one and the operator types the number. */
+	readonly confirmationNeeded: (plans: readonly Plan[]) => number;
+	/** Applies the ready plans; throws ConfirmationError when `confirmedCount` is not the count. */
+	readonly apply: (plans: readonly Plan[], confirmedCount: number, onEvent: (event: FixEvent) => void) => Promise<readonly ChangeResult[]>;
+};
+
 /** Everything the walkthrough needs from the outside; the CLI builds the real ones. */
 export type WalkthroughDeps = {
 	readonly catalog: Catalog;
@@ -81,6 +96,7 @@ export type WalkthroughDeps = {
 	 * `onEvent` while it runs. May be called again while a run is in flight (a re-run).
 	 */
 	readonly startAudit: (onEvent: EngineListener, options: AuditOptions) => Promise<{readonly report: Report}>;
+	readonly fixes?: WalkthroughFixes;
 	/** Write the report; resolves to the path written. */
 	readonly exportReport: (report: Report, format: ExportFormat) => Promise<string>;
 	/** JSON file the session is saved to as it goes (findings, attestations, waivers, notes). */

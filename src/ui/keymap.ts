@@ -2,8 +2,11 @@ import type {Key} from 'ink';
 
 export const screens = ['connect', 'sections', 'section', 'check', 'summary'] as const;
 export type Screen = (typeof screens)[number];
-/** Where a key works: a screen, or any dialog (forms, questions, the search bar). */
-export type KeyContext = Screen | 'dialog';
+/**
+ * Where a key works: a screen, any dialog (forms, questions, the search bar), or the fix dialog,
+ * whose keys change what is on the cluster and so are listed on their own.
+ */
+export type KeyContext = Screen | 'dialog' | 'fix';
 
 export type Action =
 	| 'move-up'
@@ -31,7 +34,10 @@ export type Action =
 	| 'cancel'
 	| 'next-field'
 	| 'choose-previous'
-	| 'choose-next';
+	| 'choose-next'
+	| 'apply'
+	| 'type-count'
+	| 'erase';
 
 /** A normalised key: a named key (`up`, `return`, `escape`…) or the printable character itself. */
 export type KeyName = string;
@@ -43,7 +49,7 @@ export type Binding = {
 	readonly label: string;
 	readonly action: Action;
 	readonly contexts: readonly KeyContext[];
-	/** Changes something outside this program (none yet: fixes only show the plan). */
+	/** Changes something outside this program (applying a fix). */
 	readonly isDangerous?: boolean;
 	/** Help lists it; the footer leaves it out to save room. */
 	readonly isFooterHidden?: boolean;
@@ -78,8 +84,15 @@ export const keymap: readonly Binding[] = [
 	{keys: ['e'], display: 'e', label: 'export', action: 'export', contexts: everyScreen},
 	{keys: ['?'], display: '?', label: 'help', action: 'help', contexts: everyScreen},
 	{keys: ['q'], display: 'q', label: 'quit', action: 'quit', contexts: everyScreen},
-	{keys: ['return'], display: '⏎', label: 'confirm', action: 'confirm', contexts: ['dialog']},
-	{keys: ['escape'], display: 'esc', label: 'cancel', action: 'cancel', contexts: ['dialog']},
+	{keys: ['down', 'j'], display: 'j/k', label: 'scroll', action: 'move-down', contexts: ['fix']},
+	{keys: ['up', 'k'], display: 'k', label: 'scroll up', action: 'move-up', contexts: ['fix'], isFooterHidden: true},
+	{keys: ['pagedown'], display: 'PgDn', label: 'page down', action: 'page-down', contexts: ['fix'], isFooterHidden: true},
+	{keys: ['pageup'], display: 'PgUp', label: 'page up', action: 'page-up', contexts: ['fix'], isFooterHidden: true},
+	{keys: ['y'], display: 'y', label: 'apply', action: 'apply', contexts: ['fix'], isDangerous: true},
+	{keys: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], display: '0-9', label: 'type the count', action: 'type-count', contexts: ['fix']},
+	{keys: ['backspace'], display: '⌫', label: 'erase', action: 'erase', contexts: ['fix'], isFooterHidden: true},
+	{keys: ['return'], display: '⏎', label: 'confirm', action: 'confirm', contexts: ['dialog', 'fix']},
+	{keys: ['escape'], display: 'esc', label: 'cancel', action: 'cancel', contexts: ['dialog', 'fix']},
 	{keys: ['tab'], display: 'tab', label: 'next field', action: 'next-field', contexts: ['dialog'], isFooterHidden: true},
 	{keys: ['up'], display: '↑', label: 'previous choice', action: 'choose-previous', contexts: ['dialog'], isFooterHidden: true},
 	{keys: ['down'], display: '↓', label: 'next choice', action: 'choose-next', contexts: ['dialog'], isFooterHidden: true},
@@ -140,6 +153,8 @@ const keyGlyphs: Readonly<Record<string, string>> = {
 
 /** Every key of a binding, as the help overlay lists them (the footer shows the short `display`). */
 export function keysText(binding: Binding): string {
+	// A run of keys (the digits) reads better as the range the footer shows.
+	if (binding.keys.length > 4) return binding.display;
 	return binding.keys.map((key) => keyGlyphs[key] ?? key).join('/');
 }
 
@@ -150,4 +165,5 @@ export const contextTitles: Readonly<Record<KeyContext, string>> = {
 	check: 'Check',
 	summary: 'Summary',
 	dialog: 'Dialogs',
+	fix: 'Fix dialog',
 };

@@ -11,7 +11,7 @@ const noKey: Key = {
 };
 
 test('no key is bound twice in the same context', () => {
-	const contexts: KeyContext[] = [...screens, 'dialog'];
+	const contexts: KeyContext[] = [...screens, 'dialog', 'fix'];
 	for (const context of contexts) {
 		const seen = new Map<string, string>();
 		for (const binding of keymap.filter((b) => b.contexts.includes(context))) {

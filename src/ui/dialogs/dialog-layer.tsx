@@ -2,7 +2,9 @@ import type {Catalog} from '../../catalog/load.js';
 import type {Finding} from '../../model/finding.js';
 import type {NodeInfo} from '../../model/report.js';
 import {targetKey} from '../../model/target.js';
-import type {ExportFormat} from '../deps.js';
+import type {ChangeResult} from '../../fix/events.js';
+import type {ExportFormat, WalkthroughFixes} from '../deps.js';
+import type {Action} from '../keymap.js';
 import type {PendingPrompt} from '../hooks/use-prompts.js';
 import type {AuditAction, AuditState} from '../state/audit-state.js';
 import {allTargets, attestationFor, waiverFor, type Attestation, type Waiver} from '../state/decisions.js';
@@ -16,7 +18,7 @@ import {HelpOverlay} from '../widgets/help-overlay.js';
 import {AttestDialog} from './attest-dialog.js';
 import {ConfirmDialog} from './confirm-dialog.js';
 import {ExportDialog} from './export-dialog.js';
-import {FixDialog} from './fix-dialog.js';
+import {FixDialog, fixTargetLabel, outcomeSummary} from './fix-dialog.js';
 import {HostKeyDialog} from './host-key-dialog.js';
 import {NoteDialog} from './note-dialog.js';
 import {PassphraseDialog} from './passphrase-dialog.js';
@@ -44,6 +46,11 @@ type Props = {
 	readonly onResumeDecided: () => void;
 	readonly onQuit: () => void;
 	readonly onExport: (format: ExportFormat) => Promise<string>;
+	readonly fixes?: WalkthroughFixes | undefined;
+	/** A fix was applied: re-run its check so the screen shows the new status. */
+	readonly onFixed: (checkId: string) => void;
+	/** The fix dialog's keys that work right now, for the footer. */
+	readonly onFixKeys: (actions: ReadonlySet<Action>) => void;
 };
 
 const waiverDays = 90;
@@ -60,7 +67,7 @@ export function addDays(today: string, days: number): string {
  */
 export function DialogLayer(props: Props) {
 	const {dialog, prompt, waitingPrompts, width, height, catalog, state, effective, operator, today, now, inventory, resumeOffer} = props;
-	const {onPromptAnswer, onAudit, onClose, onFlash, onResumeDecided, onQuit, onExport} = props;
+	const {onPromptAnswer, onAudit, onClose, onFlash, onResumeDecided, onQuit, onExport, fixes, onFixed, onFixKeys} = props;
 	const subjectCheck = (checkId: string) => catalog.byId.get(checkId)!.check;
 	const subjectFindings = (checkId: string, target: string) =>
 		(effective[checkId] ?? []).filter((finding) => target === allTargets || targetKey(finding.target) === target);
@@ -118,8 +125,33 @@ export function DialogLayer(props: Props) {
 					/>
 				);
 			case 'fix': {
-				const failing = subjectFindings(dialog.checkId, dialog.target).filter((finding) => isFailing(finding.status)).length;
-				return <FixDialog check={subjectCheck(dialog.checkId)} target={dialog.target} failing={failing} width={dialogWidth} height={dialogHeight} onClose={onClose} />;
+				const failing = subjectFindings(dialog.checkId, dialog.target).filter((finding) => isFailing(finding.status));
+				const onApplied = (results: readonly ChangeResult[]) => {
+					onAudit({
+						type: 'fixed',
+						record: {
+							checkId: dialog.checkId,
+							target: fixTargetLabel(dialog.target, failing),
+							outcome: outcomeSummary(results),
+							logIds: results.flatMap((result) => (result.logId ? [result.logId] : [])),
+							at: now().toISOString(),
+						},
+					});
+					onFixed(dialog.checkId);
+				};
+				return (
+					<FixDialog
+						check={subjectCheck(dialog.checkId)}
+						target={dialog.target}
+						findings={failing}
+						fixes={fixes}
+						width={dialogWidth}
+						height={dialogHeight}
+						onClose={onClose}
+						onApplied={onApplied}
+						onKeys={onFixKeys}
+					/>
+				);
 			}
 			case 'attest': {
 				const check = subjectCheck(dialog.checkId);

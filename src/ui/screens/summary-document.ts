@@ -59,6 +59,12 @@ export function summaryDocument({catalog, state, findings, sections, score, sess
 			detail: w.reason,
 			tone: isWaiverActive(w, today) ? ('skip' as const) : ('warn' as const),
 		})),
+		...(state.fixes ?? []).map((f) => ({
+			at: f.at,
+			head: `✔ ${f.checkId} (${target(f.target)}): fixed, ${f.outcome}, ${formatTime(f.at)}`,
+			detail: f.logIds.map((id) => `undo: aks-harden undo ${id}`).join('; '),
+			tone: 'pass' as const,
+		})),
 	].sort((a, b) => a.at.localeCompare(b.at));
 	const pushChange = (change: (typeof changes)[number]) => {
 		wrap(change.head, width - 4).forEach((line, index) => push(`${index ? '    ' : '  '}${line}`, change.tone));
@@ -67,7 +73,7 @@ export function summaryDocument({catalog, state, findings, sections, score, sess
 	const fresh = changes.filter((change) => isThisSession(change.at));
 	const earlier = changes.filter((change) => !isThisSession(change.at));
 	push('This session', 'title');
-	if (!fresh.length) push('  no attestations or waivers yet (a attests a question, w waives a finding)', 'muted');
+	if (!fresh.length) push('  no attestations, waivers or fixes yet (a attests a question, w waives a finding, f fixes one)', 'muted');
 	for (const change of fresh) pushChange(change);
 	if (earlier.length) {
 		push('From the resumed session', 'title');

@@ -23,6 +23,17 @@ export type RunPhase = 'idle' | 'running' | 'finished' | 'failed';
 
 export type ExportRecord = {readonly format: ExportFormat; readonly path: string; readonly at: string};
 
+/** A fix applied from the walkthrough: the summary lists it under this session. */
+export type FixRecord = {
+	readonly checkId: string;
+	readonly target: string;
+	/** "2 applied, 1 failed": what the results came to. */
+	readonly outcome: string;
+	/** Audit log ids, for `aks-harden undo ID`. */
+	readonly logIds: readonly string[];
+	readonly at: string;
+};
+
 /**
  * Everything the audit has told us plus everything the operator decided. The session file is
  * this state, so a resumed walkthrough starts where the last one stopped.
@@ -47,6 +58,8 @@ export type AuditState = {
 	/** Free notes by check id. */
 	readonly notes: Readonly<Record<string, string>>;
 	readonly exports: readonly ExportRecord[];
+	/** Fixes applied in this walkthrough; not saved with the session (the audit log keeps them). */
+	readonly fixes?: readonly FixRecord[];
 	/** The last full run's report: its node list and tool version go into exports. */
 	readonly report?: Report;
 	/** Operator decisions made since the last export: quitting with these asks first. */
@@ -72,6 +85,7 @@ export type AuditAction =
 	| {readonly type: 'remove-waiver'; readonly checkId: string; readonly target: string}
 	| {readonly type: 'note'; readonly checkId: string; readonly text: string}
 	| {readonly type: 'exported'; readonly record: ExportRecord}
+	| {readonly type: 'fixed'; readonly record: FixRecord}
 	| {readonly type: 'restore'; readonly state: AuditState};
 
 export function initialAuditState(nodes: readonly NodeInfo[]): AuditState {
@@ -237,8 +251,10 @@ export function auditReducer(state: AuditState, action: AuditAction): AuditState
 		}
 		case 'exported':
 			return saved({...state, exports: [...state.exports, action.record], unexportedChanges: 0});
+		case 'fixed':
+			return {...state, fixes: [...(state.fixes ?? []), action.record]};
 		case 'restore':
-			return {...action.state, revision: state.revision + 1};
+			return {...action.state, ...(state.fixes ? {fixes: state.fixes} : {}), revision: state.revision + 1};
 	}
 }
 
