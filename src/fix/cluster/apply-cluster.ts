@@ -1,11 +1,10 @@
 import type {KubeObject} from '../../model/kube.js';
 import type {LogEntry, Undo} from '../audit-log.js';
-import {operatorName} from '../audit-log.js';
 import {objectDigest, objectView} from '../digest.js';
 import type {ApplyOptions, ChangeResult, StepName} from '../events.js';
 import {jsonDiff} from '../json-ops.js';
 import type {KubeChange, ObjectRef, Plan} from '../model.js';
-import {newId} from '../plan-base.js';
+import {recordChange} from '../record.js';
 import {isVerified, recheckCluster} from '../recheck.js';
 import {KubeRejection, type KubeFixApi, type WriteResult} from './kube-api.js';
 
@@ -103,26 +102,6 @@ function short(digest: string): string {
 }
 
 export function record(plan: Plan, change: KubeChange, options: ApplyOptions, result: LogEntry['result'], message: string, extra: Partial<LogEntry> = {}): string | undefined {
-	if (!options.log) return undefined;
-	const id = newId('chg');
-	options.log.append({
-		id,
-		time: (options.context.now ?? (() => new Date()))().toISOString(),
-		operator: options.operator ?? operatorName(),
-		...(options.cluster ? {cluster: options.cluster} : {}),
-		target: labelOf(change.target),
-		checks: [...new Set(change.fixes.map((fix) => fix.checkId))],
-		fixes: change.fixes,
-		playbooks: plan.playbooks.map((playbook) => playbook.id),
-		planId: plan.id,
-		changeId: change.id,
-		beforeDigest: change.beforeDigest,
-		afterDigest: change.afterDigest,
-		diff: change.diff,
-		result,
-		message,
-		...extra,
-	});
-	return id;
+	return recordChange(plan, change, labelOf(change.target), options, result, message, extra);
 }
 

@@ -1,9 +1,9 @@
 import type {NodeSession} from '../../transports/ssh.js';
-import {operatorName, type LogEntry, type Undo} from '../audit-log.js';
+import type {LogEntry, Undo} from '../audit-log.js';
 import {sha256, textDigest} from '../digest.js';
 import type {ApplyOptions, ChangeResult, StepName} from '../events.js';
 import type {FileChange, ModeChange, Plan} from '../model.js';
-import {newId} from '../plan-base.js';
+import {recordChange} from '../record.js';
 import {isVerified, recheckNode, type Verified} from '../recheck.js';
 import {parseCheck} from './formats.js';
 import {modeDigest} from './plan-host.js';
@@ -207,24 +207,5 @@ async function finish(plan: Plan, change: HostChange, options: ApplyOptions, ses
 }
 
 function record(plan: Plan, change: HostChange, options: ApplyOptions, result: LogEntry['result'], message: string, extra: Partial<LogEntry>): string | undefined {
-	if (!options.log) return undefined;
-	const id = newId('chg');
-	options.log.append({
-		id,
-		time: (options.context.now ?? (() => new Date()))().toISOString(),
-		operator: options.operator ?? operatorName(),
-		target: `node/${change.node.name}:${change.path}`,
-		checks: [...new Set(change.fixes.map((fix) => fix.checkId))],
-		fixes: change.fixes,
-		playbooks: plan.playbooks.map((playbook) => playbook.id),
-		planId: plan.id,
-		changeId: change.id,
-		beforeDigest: change.beforeDigest,
-		afterDigest: change.afterDigest,
-		diff: change.diff,
-		result,
-		message,
-		...extra,
-	});
-	return id;
+	return recordChange(plan, change, `node/${change.node.name}:${change.path}`, options, result, message, extra);
 }

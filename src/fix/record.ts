@@ -1,0 +1,37 @@
+import {operatorName, type LogEntry} from './audit-log.js';
+import type {ApplyOptions} from './events.js';
+import type {Change, Plan} from './model.js';
+import {newId} from './plan-base.js';
+
+/** Write one change to the audit log (when there is one); the same entry shape for every kind of target. */
+export function recordChange(
+	plan: Plan,
+	change: Pick<Change, 'id' | 'fixes' | 'beforeDigest' | 'afterDigest' | 'diff'>,
+	target: string,
+	options: ApplyOptions,
+	result: LogEntry['result'],
+	message: string,
+	extra: Partial<LogEntry> = {},
+): string | undefined {
+	if (!options.log) return undefined;
+	const id = newId('chg');
+	options.log.append({
+		id,
+		time: (options.context.now ?? (() => new Date()))().toISOString(),
+		operator: options.operator ?? operatorName(),
+		...(options.cluster ? {cluster: options.cluster} : {}),
+		target,
+		checks: [...new Set(change.fixes.map((fix) => fix.checkId))],
+		fixes: change.fixes,
+		playbooks: plan.playbooks.map((playbook) => playbook.id),
+		planId: plan.id,
+		changeId: change.id,
+		beforeDigest: change.beforeDigest,
+		afterDigest: change.afterDigest,
+		diff: change.diff,
+		result,
+		message,
+		...extra,
+	});
+	return id;
+}
