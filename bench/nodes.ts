@@ -5,7 +5,7 @@
 import {mkdtempSync, writeFileSync, mkdirSync, readdirSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {execa} from 'execa';
+import {execa, execaSync} from 'execa';
 import {startLab, type Lab} from '../test/support/ssh-lab.js';
 import {buildNodeScript, newMarker} from '../src/engine/node-script.js';
 import {probes} from '../src/probes/index.js';
@@ -75,6 +75,11 @@ async function benchOnce(count: number, selection: {readonly label: string; read
 export async function benchNodes(): Promise<void> {
 	if (process.getuid?.() !== 0) {
 		console.log('host audit bench: needs root (network namespaces for the test nodes); skipped');
+		return;
+	}
+	const missing = ['ansible', 'ssh', 'xargs'].filter((tool) => execaSync('sh', ['-c', 'command -v "$1"', 'sh', tool], {reject: false}).exitCode !== 0);
+	if (missing.length) {
+		console.log(`host audit bench: needs ${missing.join(', ')} for the comparison (apt-get install ansible-core openssh-client); skipped`);
 		return;
 	}
 	// The full host audit is the target; the single cheap probe shows what each tool itself costs
