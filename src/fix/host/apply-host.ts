@@ -26,14 +26,8 @@ export async function applyFileChange(plan: Plan, change: FileChange, options: A
 	const step = (name: StepName, message: string) => options.onEvent?.({type: 'step', changeId: change.id, step: name, message});
 	const where = `${change.node.name}:${change.path}`;
 	if (sha256(change.content) !== change.afterDigest) return {...base, outcome: 'refused', message: `the plan's content for ${where} does not match its digest: the plan file was edited; plan again`};
-	const open = options.context.transport.openNode;
-	if (!open) return {...base, outcome: 'failed', message: 'no SSH connection to nodes (pass the SSH options)'};
-	let session: NodeSession;
-	try {
-		session = await open(change.node);
-	} catch (error) {
-		return {...base, outcome: 'failed', message: `cannot reach ${change.node.name}: ${messageOf(error)}`};
-	}
+	const session = await openSession(change.node, options);
+	if (typeof session === 'string') return {...base, outcome: 'failed', message: session};
 	try {
 		const current = await readRemoteFile(session, change.path);
 		const digest = textDigest(current.exists ? current.content : undefined);
@@ -79,7 +73,7 @@ export async function applyFileChange(plan: Plan, change: FileChange, options: A
 			if (!reloaded.ok) notes.push(`the file is in place and valid, but reloading ${change.reload} failed (${reloaded.output}); it takes effect at the next reload`);
 			if (reloaded.ok && change.reload === 'sshd') {
 				// The session that made the change stays open; a fresh login proves nobody is locked out.
-				const lockout = await canLogIn(open, change);
+				const lockout = await canLogIn(options.context.transport.openNode!, change);
 				if (lockout) {
 					await restoreFile(session, change.path, backup);
 					await reloadService(session, 'sshd', change.path);
@@ -155,14 +149,8 @@ async function validate(session: NodeSession, change: FileChange): Promise<strin
 export async function applyModeChange(plan: Plan, change: ModeChange, options: ApplyOptions): Promise<ChangeResult> {
 	const base = {changeId: change.id, summary: change.summary};
 	const step = (name: StepName, message: string) => options.onEvent?.({type: 'step', changeId: change.id, step: name, message});
-	const open = options.context.transport.openNode;
-	if (!open) return {...base, outcome: 'failed', message: 'no SSH connection to nodes (pass the SSH options)'};
-	let session: NodeSession;
-	try {
-		session = await open(change.node);
-	} catch (error) {
-		return {...base, outcome: 'failed', message: `cannot reach ${change.node.name}: ${messageOf(error)}`};
-	}
+	const session = await openSession(change.node, options);
+	if (typeof session === 'string') return {...base, outcome: 'failed', message: session};
 	const where = `${change.node.name}:${change.path}`;
 	try {
 		const stat = await statFile(session, change.path);
@@ -208,4 +196,15 @@ async function finish(plan: Plan, change: HostChange, options: ApplyOptions, ses
 
 function record(plan: Plan, change: HostChange, options: ApplyOptions, result: LogEntry['result'], message: string, extra: Partial<LogEntry>): string | undefined {
 	return recordChange(plan, change, `node/${change.node.name}:${change.path}`, options, result, message, extra);
+}
+
+/** The node's SSH session, or why there is none. */
+async function openSession(node: HostChange['node'], options: ApplyOptions): Promise<NodeSession | string> {
+	const open = options.context.transport.openNode;
+	if (!open) return 'no SSH connection to nodes (pass the SSH options)';
+	try {
+		return await open(node);
+	} catch (error) {
+		return `cannot reach ${node.name}: ${messageOf(error)}`;
+	}
 }
