@@ -49,6 +49,24 @@ const path = (base: Expr, fields: readonly string[]) => fields.reduce((operand, 
  * source form aside. This rebuilds a tree of the source form only, so it can be rewritten and
  * printed back as CEL someone can read.
  */
+/** A list or map literal with each element (key and value) passed through `each`; both tree walks need it. */
+function mapLiteral(expr: Expr, each: (item: Expr) => Expr): Expr {
+	const kind = expr.exprKind;
+	if (kind.case === 'listExpr') return node({...kind, value: {...kind.value, elements: kind.value.elements.map(each)}} as Expr['exprKind']);
+	if (kind.case !== 'structExpr') return expr;
+	return node({
+		...kind,
+		value: {
+			...kind.value,
+			entries: kind.value.entries.map((entry) => ({
+				...entry,
+				...(entry.value ? {value: each(entry.value)} : {}),
+				...(entry.keyKind.case === 'mapKey' ? {keyKind: {case: 'mapKey', value: each(entry.keyKind.value)}} : {}),
+			})),
+		},
+	} as Expr['exprKind']);
+}
+
 function sourceTree(parsed: ParsedExpr & {expr: Expr}): Expr {
 	const calls = (parsed.sourceInfo?.macroCalls ?? {}) as Record<string, Expr>;
 	const resolve = (expr: Expr): Expr => {
@@ -72,19 +90,8 @@ function sourceTree(parsed: ParsedExpr & {expr: Expr}): Expr {
 				return call(value.function, value.args.map(resolve), value.target ? resolve(value.target) : undefined);
 			}
 			case 'listExpr':
-				return node({...expr.exprKind, value: {...expr.exprKind.value, elements: expr.exprKind.value.elements.map(resolve)}} as Expr['exprKind']);
 			case 'structExpr':
-				return node({
-					...expr.exprKind,
-					value: {
-						...expr.exprKind.value,
-						entries: expr.exprKind.value.entries.map((entry) => ({
-							...entry,
-							...(entry.value ? {value: resolve(entry.value)} : {}),
-							...(entry.keyKind.case === 'mapKey' ? {keyKind: {case: 'mapKey', value: resolve(entry.keyKind.value)}} : {}),
-						})),
-					},
-				} as Expr['exprKind']);
+				return mapLiteral(expr, resolve);
 			case 'comprehensionExpr':
 				throw new PolicyConversionError('a comprehension without its macro form');
 			default:
@@ -174,19 +181,8 @@ function rewrite(expr: Expr, scope: Scope, bound: ReadonlySet<string>): Expr {
 			);
 		}
 		case 'listExpr':
-			return node({...expr.exprKind, value: {...expr.exprKind.value, elements: expr.exprKind.value.elements.map((item) => rewrite(item, scope, bound))}} as Expr['exprKind']);
 		case 'structExpr':
-			return node({
-				...expr.exprKind,
-				value: {
-					...expr.exprKind.value,
-					entries: expr.exprKind.value.entries.map((entry) => ({
-						...entry,
-						...(entry.value ? {value: rewrite(entry.value, scope, bound)} : {}),
-						...(entry.keyKind.case === 'mapKey' ? {keyKind: {case: 'mapKey', value: rewrite(entry.keyKind.value, scope, bound)}} : {}),
-					})),
-				},
-			} as Expr['exprKind']);
+			return mapLiteral(expr, (item) => rewrite(item, scope, bound));
 		default:
 			return expr;
 	}
