@@ -76,10 +76,11 @@ function namespaceOf(object: KubeObject): string | undefined {
 	return object.metadata.namespace;
 }
 
+/** `ctx` and `facts` are the cluster's; node findings have neither objects to except nor locations. */
 function finish(
 	compiled: CompiledCheck,
 	subject: Subject,
-	ctx: EvaluationContext,
+	ctx: EvaluationContext | undefined,
 	facts: ClusterFacts | undefined,
 ): Finding | undefined {
 	const {check} = compiled;
@@ -119,7 +120,7 @@ function finish(
 		}
 	}
 	const message = compiled.message(bindings);
-	if (subject.object && check.onFail !== 'manual') {
+	if (ctx && subject.object && check.onFail !== 'manual') {
 		const exception = findException(ctx.exceptions, check.id, subject.object);
 		if (exception) {
 			const reason = `platform component ${exception.component}: ${exception.reason}`;
@@ -296,7 +297,7 @@ export function evaluateNode(checks: readonly CompiledCheck[], facts: NodeFacts,
 			emit({...base, status: 'error', message: `cannot check: ${reason}`, reason, evidence: {commands}});
 			continue;
 		}
-		const finding = finish(compiled, {target, bindings, roots}, {exceptions: {systemNamespaces: [], platformRegistries: [], exceptions: []}, settings: {allowedRegistries: []}}, undefined);
+		const finding = finish(compiled, {target, bindings, roots}, undefined, undefined);
 		if (finding) emit({...finding, evidence: {commands, ...finding.evidence}});
 	}
 }
