@@ -56,3 +56,25 @@ export async function openSection(harness: Harness, index: number, title: string
 	await harness.press('\r');
 	await harness.waitForText(new RegExp(`${title} · \\d+/\\d+ checked`));
 }
+
+/**
+ * In the open "Secure images" section: attest images.scanning "yes" with `note`, then waive
+ * images.tag-pinned with `reason` (the default expiry), each confirmed by its flash line.
+ */
+export async function attestAndWaive(harness: Harness, note: string, reason: string): Promise<void> {
+	await harness.press('j');
+	await harness.press('a');
+	await harness.waitForText('Attest:');
+	await harness.press('y');
+	await harness.waitForText('answer: yes');
+	await harness.type(note);
+	await harness.press('\r');
+	await harness.waitForText('attested images.scanning: yes');
+	await harness.press('k');
+	await harness.press('w');
+	await harness.waitForText('Waive:');
+	await harness.type(reason);
+	await harness.press('\r');
+	await harness.press('\r');
+	await harness.waitForText('waived images.tag-pinned');
+}

@@ -5,7 +5,7 @@ import {afterEach, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {existsSync, readFileSync} from 'node:fs';
 import {cleanup, keys} from '../support/render.js';
-import {openSection, renderWalkthrough, type Harness} from './harness.js';
+import {openSection, renderWalkthrough, type Harness, attestAndWaive} from './harness.js';
 
 afterEach(cleanup);
 
@@ -28,21 +28,7 @@ async function interruptedWalkthrough(): Promise<Harness> {
 	await ui.press(keys.enter);
 	await ui.waitForText('checking 8/9');
 	await openSection(ui, 0, 'Secure images');
-	await ui.press('j');
-	await ui.press('a');
-	await ui.waitForText('Attest:');
-	await ui.press('y');
-	await ui.waitForText('answer: yes');
-	await ui.type('Trivy runs in CI');
-	await ui.press(keys.enter);
-	await ui.waitForText('attested images.scanning: yes');
-	await ui.press('k');
-	await ui.press('w');
-	await ui.waitForText('Waive:');
-	await ui.type('base image pinned by digest upstream');
-	await ui.press(keys.enter);
-	await ui.press(keys.enter);
-	await ui.waitForText('waived images.tag-pinned');
+	await attestAndWaive(ui, 'Trivy runs in CI', 'base image pinned by digest upstream');
 	await waitForSession(ui.deps.sessionFile, (session) => (session['attestations'] as unknown[]).length === 1 && (session['waivers'] as unknown[]).length === 1);
 	// Interrupted: the process goes away without quitting (a closed terminal, a kill).
 	ui.unmount();

@@ -4,7 +4,7 @@ import React from 'react';
 import {afterEach, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {cleanup, keys} from '../support/render.js';
-import {openSection, renderWalkthrough, startAndFinish} from './harness.js';
+import {openSection, renderWalkthrough, startAndFinish, attestAndWaive} from './harness.js';
 
 afterEach(cleanup);
 
@@ -12,21 +12,7 @@ test('the summary shows totals, sections, this session’s decisions and the exp
 	const ui = await renderWalkthrough();
 	await startAndFinish(ui);
 	await openSection(ui, 0, 'Secure images');
-	await ui.press('j');
-	await ui.press('a');
-	await ui.waitForText('Attest:');
-	await ui.press('y');
-	await ui.waitForText('answer: yes');
-	await ui.type('Trivy in CI');
-	await ui.press(keys.enter);
-	await ui.waitForText('attested images.scanning: yes');
-	await ui.press('k');
-	await ui.press('w');
-	await ui.waitForText('Waive:');
-	await ui.type('vendor image');
-	await ui.press(keys.enter);
-	await ui.press(keys.enter);
-	await ui.waitForText('waived images.tag-pinned');
+	await attestAndWaive(ui, 'Trivy in CI', 'vendor image');
 	await ui.press('s');
 	await ui.waitForText('This session');
 	const screen = ui.text();
