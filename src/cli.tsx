@@ -1,5 +1,9 @@
 import {isUsageError} from './model/errors.js';
 import {version} from './version.js';
+import {didYouMean} from './model/suggest.js';
+
+/** For "did you mean"; dispatch below is the authority. */
+const commands = ['audit', 'checks', 'explain', 'report', 'diff', 'fix', 'undo', 'baseline', 'completion', 'help'];
 
 const help = `aks-harden ${version} — harden AKS hybrid clusters and their nodes
 
@@ -14,6 +18,7 @@ Usage:
   aks-harden fix --plan F | --apply F       guided fixes: plan for review, apply exactly that plan
   aks-harden undo ID                        revert a change recorded in the audit log
   aks-harden baseline capture NODE          record a fresh node's services as its image's baseline
+  aks-harden completion bash|zsh|pwsh       shell completion for commands, options and check ids
 
 Run \`aks-harden COMMAND --help\` for a command's options. Exit codes: 0 no failing finding at or
 above --fail-on, 1 failing findings, 2 the run could not do its job.
@@ -38,6 +43,8 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 			return (await import('./commands/undo.js')).undoCommand(rest);
 		case 'baseline':
 			return (await import('./commands/baseline.js')).baselineCommand(rest);
+		case 'completion':
+			return (await import('./commands/completion.js')).completionCommand(rest);
 		case '--version':
 		case '-v':
 			process.stdout.write(`${version}\n`);
@@ -49,7 +56,7 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 			return 0;
 		default:
 			if (command && !command.startsWith('-')) {
-				process.stderr.write(`aks-harden: unknown command "${command}"\n  next: run \`aks-harden --help\`\n`);
+				process.stderr.write(`aks-harden: unknown command "${command}"${didYouMean(command, commands)}\n  next: run \`aks-harden --help\`\n`);
 				return 2;
 			}
 			return (await import('./commands/walkthrough.js')).walkthroughCommand(argv);

@@ -1,6 +1,7 @@
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {UsageError} from '../model/errors.js';
 import {severities, sections, type Section, type Severity} from '../model/status.js';
+import {didYouMean} from '../model/suggest.js';
 
 /** Options shared by `audit` and the walkthrough (DESIGN §8). */
 export const connectionOptions = {
@@ -31,13 +32,31 @@ export const reportOptions = {
 	'fail-on': {type: 'string'},
 } as const satisfies ParseArgsConfig['options'];
 
+/** Where a command's options are explained (the walkthrough is `aks-harden` itself). */
+export function helpFor(command: string): string {
+	return command === 'walkthrough' ? '`aks-harden --help`' : `\`aks-harden ${command} --help\``;
+}
+
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T, command: string) {
 	try {
 		return parseArgs({args: [...args], options, allowPositionals: true, strict: true});
 	} catch (error) {
-		const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-		throw new UsageError(`${command}: ${message}`, `see \`aks-harden ${command} --help\``);
+		throw new UsageError(`${command}: ${parseProblem(error, options)}`, `see ${helpFor(command)}`);
 	}
+}
+
+/** Node's parser explains itself in several lines meant for programmers; one line for the operator. */
+function parseProblem(error: unknown, options: NonNullable<ParseArgsConfig['options']>): string {
+	const message = error instanceof Error ? error.message : String(error);
+	const code = (error as {code?: string}).code;
+	const names = Object.entries(options).flatMap(([name, option]) => [`--${name}`, ...(option.short ? [`-${option.short}`] : [])]);
+	const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
+	if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) return `unknown option ${unknown}${didYouMean(unknown, names.filter((n) => n.startsWith('--')))}`;
+	const needsValue = /Option '(-\w, )?(--[\w-]+) <value>' argument missing/.exec(message)?.[2];
+	if (needsValue) return `${needsValue} needs a value`;
+	const takesNone = /Option '(-\w, )?(--[\w-]+)' does not take an argument/.exec(message)?.[2];
+	if (takesNone) return `${takesNone} takes no value`;
+	return message.split('\n')[0]!;
 }
 
 export function listOption(value: string | undefined): string[] | undefined {
@@ -49,7 +68,7 @@ export function sectionsOption(value: string | undefined): Section[] | undefined
 	const list = listOption(value);
 	if (!list) return undefined;
 	for (const section of list) {
-		if (!(sections as readonly string[]).includes(section)) throw new UsageError(`unknown section "${section}"`, `use one of: ${sections.join(', ')}`);
+		if (!(sections as readonly string[]).includes(section)) throw new UsageError(`unknown section "${section}"${didYouMean(section, sections)}`, `use one of: ${sections.join(', ')}`);
 	}
 	return list as Section[];
 }

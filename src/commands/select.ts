@@ -1,6 +1,7 @@
 import type {Catalog, CompiledCheck} from '../catalog/load.js';
 import {UsageError} from '../model/errors.js';
 import type {Section} from '../model/status.js';
+import {didYouMean} from '../model/suggest.js';
 
 function matches(pattern: string, id: string): boolean {
 	if (pattern.endsWith('*')) return id.startsWith(pattern.slice(0, -1));
@@ -11,7 +12,7 @@ function matches(pattern: string, id: string): boolean {
 export function selectChecks(catalog: Catalog, selection: {sections?: readonly Section[]; checks?: readonly string[]}): CompiledCheck[] {
 	for (const pattern of selection.checks ?? []) {
 		if (!catalog.checks.some(({check}) => matches(pattern, check.id))) {
-			throw new UsageError(`no check matches "${pattern}"`, 'list the ids with `aks-harden checks`');
+			throw new UsageError(`no check matches "${pattern}"${didYouMean(pattern, catalog.checks.map(({check}) => check.id))}`, 'list the ids with `aks-harden checks`');
 		}
 	}
 	return catalog.checks.filter(

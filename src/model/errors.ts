@@ -14,3 +14,25 @@ export class UsageError extends Error {
 export function isUsageError(error: unknown): error is UsageError {
 	return error instanceof UsageError;
 }
+
+const fileProblems: Readonly<Record<string, string>> = {
+	ENOENT: 'no such file or folder',
+	EACCES: 'permission denied',
+	EPERM: 'operation not permitted',
+	EISDIR: 'it is a folder, not a file',
+	ENOTDIR: 'a part of the path is not a folder',
+	ELOOP: 'too many symbolic links (a loop?)',
+	ENAMETOOLONG: 'the path is too long',
+	EMFILE: 'too many open files',
+	ENOSPC: 'no space left on the device',
+	EROFS: 'the file system is read-only',
+	EBUSY: 'the file is busy',
+	EEXIST: 'it already exists',
+};
+
+/** A file system error in words ("permission denied"), never a raw errno code. */
+export function fileProblem(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	if (code && fileProblems[code]) return fileProblems[code];
+	return code ? `the system refused it (${code})` : error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}

@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {z} from 'zod';
-import {UsageError} from '../model/errors.js';
+import {fileProblem, UsageError} from '../model/errors.js';
 import {NodeInfoSchema, type Report} from '../model/report.js';
 import {Section, Severity, Status} from '../model/status.js';
 
@@ -71,8 +71,7 @@ export function readAuditFile(file: string): Report {
 	try {
 		text = readFileSync(file, 'utf8');
 	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		throw new UsageError(code === 'ENOENT' ? `${file}: no such file` : `cannot read ${file}: ${code ?? String(error)}`, nextStep);
+		throw new UsageError(`${file}: ${fileProblem(error)}`, nextStep);
 	}
 	let value: unknown;
 	try {

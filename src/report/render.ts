@@ -1,5 +1,6 @@
 import type {Report} from '../model/report.js';
 import {UsageError} from '../model/errors.js';
+import {didYouMean} from '../model/suggest.js';
 import type {ReportContext} from './context.js';
 import {redactReport, type TextRedactor} from './common.js';
 import {renderCsv} from './csv.js';
@@ -19,7 +20,7 @@ export function isReportFormat(value: string): value is ReportFormat {
 /** `--format` → a format, or a usage error that lists them. */
 export function reportFormatOption(value: string | undefined, fallback: ReportFormat): ReportFormat {
 	if (value === undefined) return fallback;
-	if (!isReportFormat(value)) throw new UsageError(`--format must be one of ${reportFormats.join(', ')}, not "${value}"`);
+	if (!isReportFormat(value)) throw new UsageError(`--format must be one of ${reportFormats.join(', ')}, not "${value}"${didYouMean(value, reportFormats)}`, value.toLowerCase() === 'pdf' ? 'for a PDF, write --format html and print it to PDF from a browser' : `pick one of: ${reportFormats.join(', ')}`);
 	return value;
 }
 

@@ -1,7 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {KubeConfig} from '@kubernetes/client-node';
-import {UsageError} from '../model/errors.js';
+import {fileProblem, UsageError} from '../model/errors.js';
 
 import {kubeconfigFiles, type KubeconfigOptions} from './kubeconfig-files.js';
 
@@ -27,8 +27,7 @@ export function loadKubeconfig(options: KubeconfigOptions): KubeConfig {
 		try {
 			text = readFileSync(file, 'utf8');
 		} catch (error) {
-			const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-			throw new UsageError(`cannot read kubeconfig ${file}: ${code}`, `check the path and its permissions, or ${getCredentials}`);
+			throw new UsageError(`cannot read kubeconfig ${file}: ${fileProblem(error)}`, `check the path and its permissions, or ${getCredentials}`);
 		}
 		const one = new KubeConfig();
 		try {

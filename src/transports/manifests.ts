@@ -2,7 +2,7 @@ import {readFileSync, readdirSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {isMap, isSeq} from 'yaml';
 import {parseYamlDocuments, lineOf} from '../catalog/yaml-source.js';
-import {UsageError} from '../model/errors.js';
+import {fileProblem, UsageError} from '../model/errors.js';
 import type {KubeObject, SourceLocation} from '../model/kube.js';
 import {memorySource} from '../engine/memory-source.js';
 import type {ClusterSource} from '../engine/source.js';
@@ -44,7 +44,7 @@ export function readManifests(paths: readonly string[]): {objects: KubeObject[];
 		try {
 			text = readFileSync(file, 'utf8');
 		} catch (error) {
-			throw new UsageError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'check the file permissions');
+			throw new UsageError(`${file}: cannot read: ${fileProblem(error)}`, 'check the file permissions');
 		}
 		for (const located of parseYamlDocuments(file, text)) {
 			const contents = located.doc.contents;
