@@ -41,15 +41,18 @@ Selection and output:
   --checks id,prefix*       only these checks
   --format FORMAT           json, markdown, html, junit, sarif or csv
                             (default markdown on a terminal, json otherwise)
-  --output FILE             write the report to FILE (written whole or not at all)
+  -o, --output FILE         write the report to FILE (written whole or not at all)
   --fail-on SEVERITY        low (default), medium, high or critical
   --waivers FILE            settings and waivers (default ./.aks-harden.yaml)
   --baseline OLD.json       compare with an earlier audit
   --fail-on-new             with --baseline: exit 1 only for failures that are new
+  -h, --help                this help
 `;
 
+export const auditOptions = {...connectionOptions, ...reportOptions, baseline: {type: 'string'}, 'fail-on-new': {type: 'boolean'}} as const;
+
 export async function auditCommand(args: readonly string[]): Promise<number> {
-	const {values} = parse(args, {...connectionOptions, ...reportOptions, baseline: {type: 'string'}, 'fail-on-new': {type: 'boolean'}}, 'audit');
+	const {values} = parse(args, auditOptions, 'audit');
 	if (values.help) {
 		process.stdout.write(auditHelp);
 		return 0;

@@ -20,8 +20,10 @@ SSH options as for \`aks-harden audit\`: --ssh-user, --ssh-key, --ssh-port, --kn
 --accept-new-host-keys, --jump, --inventory, --timeout.
 `;
 
+export const baselineOptions = {...connectionOptions, output: {type: 'string', short: 'o'}} as const;
+
 export async function baselineCommand(args: readonly string[]): Promise<number> {
-	const {values, positionals} = parse(args, {...connectionOptions, output: {type: 'string', short: 'o'}}, 'baseline');
+	const {values, positionals} = parse(args, baselineOptions, 'baseline');
 	if (values.help) {
 		process.stdout.write(baselineHelp);
 		return 0;

@@ -13,8 +13,11 @@ export const explainHelp = `Usage: aks-harden explain CHECK-ID
 Show what a check looks at, why it matters, how it decides and how to fix what it finds.
 `;
 
+export const checksOptions = {section: {type: 'string'}, format: {type: 'string'}, help: {type: 'boolean', short: 'h'}} as const;
+export const explainOptions = {help: {type: 'boolean', short: 'h'}} as const;
+
 export function checksCommand(args: readonly string[]): number {
-	const {values} = parse(args, {section: {type: 'string'}, format: {type: 'string'}, help: {type: 'boolean', short: 'h'}}, 'checks');
+	const {values} = parse(args, checksOptions, 'checks');
 	if (values.help) {
 		process.stdout.write(checksHelp);
 		return 0;
@@ -41,7 +44,7 @@ export function checksCommand(args: readonly string[]): number {
 }
 
 export function explainCommand(args: readonly string[]): number {
-	const {values, positionals} = parse(args, {help: {type: 'boolean', short: 'h'}}, 'explain');
+	const {values, positionals} = parse(args, explainOptions, 'explain');
 	if (values.help) {
 		process.stdout.write(explainHelp);
 		return 0;

@@ -23,7 +23,7 @@ did not run, or whose node was not reached, is listed as not judged: neither fix
 Exit codes: 0 compared (and, with --fail-on-new, nothing new), 1 new failures, 2 a file is unusable.
 `;
 
-const options = {
+export const diffOptions = {
 	format: {type: 'string'},
 	output: {type: 'string', short: 'o'},
 	'fail-on-new': {type: 'boolean'},
@@ -33,7 +33,7 @@ const options = {
 
 /** `aks-harden diff OLD NEW [--format text|json] [--output FILE] [--fail-on-new [--fail-on S]]`. */
 export async function diffCommand(args: readonly string[]): Promise<number> {
-	const {values, positionals} = parse(args, options, 'diff');
+	const {values, positionals} = parse(args, diffOptions, 'diff');
 	if (values.help) {
 		process.stdout.write(diffHelp);
 		return 0;

@@ -69,7 +69,7 @@ Exit codes: 0 done (or nothing to do), 1 a change was refused, rejected, rolled 
 2 the command could not run.
 `;
 
-const fixOptions = {
+export const fixOptions = {
 	...connectionOptions,
 	plan: {type: 'string'},
 	apply: {type: 'string'},

@@ -19,14 +19,14 @@ format, without touching the cluster again.
                        junit        a testsuite per section, a testcase per check and target
                        sarif        SARIF 2.1.0 for code scanning (GitHub, Azure DevOps)
                        csv          a row per finding
-                       json         the audit itself (DESIGN §7)
-  --output FILE      write to FILE (whole or not at all) instead of stdout
+                       json         the audit itself (schemaVersion 1, the stable contract)
+  -o, --output FILE  write to FILE (whole or not at all) instead of stdout
   -h, --help         this help
 
 Exit codes: 0 written, 2 the file is missing, not JSON or not an aks-harden audit.
 `;
 
-const options = {
+export const reportCommandOptions = {
 	format: {type: 'string'},
 	output: {type: 'string', short: 'o'},
 	help: {type: 'boolean', short: 'h'},
@@ -34,7 +34,7 @@ const options = {
 
 /** `aks-harden report AUDIT.json --format F [--output FILE]`. */
 export async function reportCommand(args: readonly string[]): Promise<number> {
-	const {values, positionals} = parse(args, options, 'report');
+	const {values, positionals} = parse(args, reportCommandOptions, 'report');
 	if (values.help) {
 		process.stdout.write(reportHelp);
 		return 0;

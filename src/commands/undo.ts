@@ -28,8 +28,10 @@ Connection options as for \`aks-harden fix\` (--kubeconfig, --context, --ssh-use
 Exit codes: 0 undone, 1 refused or failed, 2 the command could not run.
 `;
 
+export const undoOptions = {...connectionOptions, yes: {type: 'boolean'}, force: {type: 'boolean'}, log: {type: 'string'}} as const;
+
 export async function undoCommand(args: readonly string[]): Promise<number> {
-	const {values, positionals} = parse(args, {...connectionOptions, yes: {type: 'boolean'}, force: {type: 'boolean'}, log: {type: 'string'}}, 'undo');
+	const {values, positionals} = parse(args, undoOptions, 'undo');
 	if (values.help) {
 		process.stdout.write(undoHelp);
 		return 0;

@@ -23,6 +23,34 @@ import {stateDir} from '../paths.js';
 import type {Redactor} from '../engine/redact.js';
 import type {Instance} from 'ink';
 
+export const walkthroughOptions = {...connectionOptions, resume: {type: 'boolean'}} as const;
+
+export const walkthroughHelp = `Usage: aks-harden [options]
+
+The interactive walkthrough: every section of "Container security in AKS hybrid" as a live
+checklist, with the evidence, fixes you confirm, attestations and waivers. Needs a terminal; for
+scripts and CI use \`aks-harden audit\`. Keys: press ? on any screen.
+
+Source (default: the current kubeconfig context; the demo when no cluster is reachable):
+  --demo                    the built-in demo AKS hybrid environment
+  --kubeconfig FILE         kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config)
+  --context NAME            kubeconfig context
+  --manifests PATH          walk through manifest files or folders instead of a cluster (repeatable)
+  --resume                  pick up this cluster's saved session (findings, attestations, waivers,
+                            notes) where it was left; without it a new session starts
+Nodes (reached over SSH as clouduser on Linux, Administrator on Windows):
+  --nodes a,b  --no-nodes  --inventory FILE  --ssh-user USER  --ssh-key FILE  --ssh-port N
+  --jump HOST  --known-hosts FILE  --accept-new-host-keys  --concurrency N  --timeout 60s
+Selection:
+  --sections a,b            images, host, resources, secrets, isolation, monitoring, certificates
+  --checks id,prefix*       only these checks
+  --waivers FILE            settings and waivers (default ./.aks-harden.yaml)
+  -h, --help                this help
+
+The session is saved as you go in the state folder (~/.local/state/aks-harden,
+%LOCALAPPDATA%\\aks-harden on Windows). \`aks-harden --help\` lists the other commands.
+`;
+
 /**
  * `aks-harden` with no command: the walkthrough on the current context, or on the demo
  * environment when asked (--demo) or when no cluster is reachable (it says so on screen).
@@ -55,9 +83,9 @@ export async function startWalkthrough(args: readonly string[], starting?: Insta
 }
 
 async function prepare(args: readonly string[]): Promise<'help' | {deps: WalkthroughDeps; connection: Connection}> {
-	const {values} = parse(args, {...connectionOptions, resume: {type: 'boolean'}}, 'walkthrough');
+	const {values} = parse(args, walkthroughOptions, 'walkthrough');
 	if (values.help) {
-		process.stdout.write((await import('./audit.js')).auditHelp.replace('aks-harden audit [options]', 'aks-harden [options] [--resume]'));
+		process.stdout.write(walkthroughHelp);
 		return 'help';
 	}
 	const catalog = loadCatalog();
