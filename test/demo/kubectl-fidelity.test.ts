@@ -4,6 +4,7 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {execa} from 'execa';
+import {missing} from '../support/prerequisites.js';
 import {startApiServer, type ApiServer} from '../../src/demo/api-server.js';
 import {demoObjects} from '../../src/demo/cluster.js';
 import {createDemoPki} from '../../src/demo/pki.js';
@@ -13,16 +14,11 @@ import {createDemoPki} from '../../src/demo/pki.js';
  * (discovery, server-side tables, patch, errors, TLS) is what makes that stand-in trustworthy.
  */
 
-const hasKubectl = await execa('kubectl', ['version', '--client'], {reject: false}).then(
-	(result) => result.exitCode === 0,
-	() => false,
-);
-
 function requireKubectl(t: TestContext): boolean {
-	if (hasKubectl) return true;
-	// On CI a missing kubectl would silently drop the fidelity check, so it fails there instead.
-	if (process.env.CI === 'true') assert.fail('kubectl is not on PATH; .ci/run installs it');
-	t.skip('kubectl is not on PATH; install it to run the fidelity tests');
+	// Under CI=true a missing kubectl fails (missing() throws) rather than drop the fidelity check.
+	const problem = missing('kubectl');
+	if (problem === false) return true;
+	t.skip(problem);
 	return false;
 }
 

@@ -6,11 +6,12 @@ import {existsSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {isTmuxAvailable, TmuxSession} from '../support/tmux.js';
+import {missing} from '../support/prerequisites.js';
+import {TmuxSession} from '../support/tmux.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'bin', 'aks-harden.js');
-const skip = !(await isTmuxAvailable()) ? 'tmux is not installed' : !existsSync(join(root, 'build', 'cli.js')) ? 'not built: run `npm run build`' : false;
+const skip = missing('tmux') || (!existsSync(join(root, 'build', 'cli.js')) ? 'not built: run `npm run build`' : false);
 
 test('an interrupted walkthrough with an attestation resumes with the attestation kept', {skip, timeout: 240_000}, async () => {
 	const dir = mkdtempSync(join(tmpdir(), 'aks-harden-resume-'));

@@ -1,11 +1,12 @@
 import {spawn, type ChildProcess} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {Readable, Writable} from 'node:stream';
+import {chromiumExecutable} from '../support/prerequisites.js';
 
 /** The system Chromium (Debian package, installed by .ci/run); never a downloaded browser. */
-export const chromiumPath = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) => existsSync(path));
+export const chromiumPath = chromiumExecutable();
 
 type Pending = {resolve: (value: Record<string, unknown>) => void; reject: (error: Error) => void; method: string};
 type Event = {method: string; params: Record<string, unknown>; sessionId?: string};

@@ -17,6 +17,7 @@ import {targetKey} from '../../src/model/target.js';
 import {sectionTitles} from '../../src/model/status.js';
 import {isUsageError} from '../../src/model/errors.js';
 import {score} from '../../src/engine/summary.js';
+import {missing} from '../support/prerequisites.js';
 import {canary, context, fixtureFindings, fixtureReport, plainCanary} from './fixture.js';
 
 const schemas = fileURLToPath(new URL('./schemas/', import.meta.url));
@@ -132,7 +133,7 @@ test('markdown still accepts the title-only map the audit command passes', () =>
 	assert.match(text, /Remediation: Remove privileged: true from the securityContext\./);
 });
 
-test('junit: valid against the Ant JUnit schema; a suite per section, a case per check × target', () => {
+test('junit: valid against the Ant JUnit schema; a suite per section, a case per check × target', {skip: missing('xmllint')}, () => {
 	const report = fixtureReport();
 	const xml = renderReport(report, 'junit', context);
 	const dir = tempDir();
@@ -159,7 +160,7 @@ test('junit: valid against the Ant JUnit schema; a suite per section, a case per
 	assert.match(xml, /&lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt;/);
 });
 
-test('junit: an empty audit is still a valid document', () => {
+test('junit: an empty audit is still a valid document', {skip: missing('xmllint')}, () => {
 	const xml = renderReport(fixtureReport({findings: [], nodes: []}), 'junit', context);
 	const dir = tempDir();
 	try {

@@ -5,6 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {renderReport} from '../../src/report/render.js';
+import {missing} from '../support/prerequisites.js';
 import {Chromium} from './chromium.js';
 import {context, fixtureReport} from './fixture.js';
 
@@ -25,7 +26,7 @@ test('html: one self-contained file, no external reference, data escaped', () =>
 	assert.match(html, /class="tag open">open</);
 });
 
-test('html: opens in headless Chromium without errors; chart, rows, sorting, filtering and print work', {timeout: 90_000}, async () => {
+test('html: opens in headless Chromium without errors; chart, rows, sorting, filtering and print work', {timeout: 90_000, skip: missing('chromium')}, async () => {
 	const report = fixtureReport();
 	const dir = mkdtempSync(join(tmpdir(), 'aks-harden-html-'));
 	const file = join(dir, 'report.html');

@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { missing, sshLabNeeds } from './prerequisites.js';
 import { rootSkip, startLab, type Lab } from './ssh-lab.js';
 import { reapStaleLabs } from './lab-cleanup.js';
 
@@ -125,7 +126,7 @@ describe('ssh lab (real sshd nodes)', { skip: rootSkip() }, () => {
   });
 });
 
-describe('ssh lab clean-up and latency', { skip: rootSkip() }, () => {
+describe('ssh lab clean-up and latency', { skip: missing(...sshLabNeeds, 'python3') }, () => {
   const labModule = fileURLToPath(new URL('./ssh-lab.ts', import.meta.url));
   const namespaces = async () => (await execa('ip', ['netns', 'list'])).stdout;
 

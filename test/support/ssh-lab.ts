@@ -21,31 +21,24 @@ import { createHub, readLog, spawnDetached, waitForSsh } from './lab-hub.js';
 import { addNodeNamespaces, beginLab, buildLab, hostKeyFor, hostnameFor, makeClientKey, preflight } from './lab-base.js';
 import { USER_NAME, addHome, addHostname, addSudo, addUser, enableUnits, pickUserIds, writeFixtures, writeNodeFile, type Layer } from './lab-node-files.js';
 import type { Lab, LabNode, LabNodeSpec } from './lab-types.js';
+import { missing, sshLabNeeds } from './prerequisites.js';
 
 export type { Lab, LabNode, LabNodeSpec, NodeFile, CommandResult } from './lab-types.js';
 export { startSystemdNodes } from './systemd-nodes.js';
 
 export type LabOptions = { readonly nodes: readonly LabNodeSpec[]; readonly latencyMs?: number };
 
-const NEEDS_ROOT = 'needs root: SSH test nodes use network namespaces and overlay mounts';
-
-function rootProblem(): string | undefined {
-  if (process.getuid?.() === 0) return undefined;
-  if (process.env.CI === 'true') throw new Error(`${NEEDS_ROOT}; run the suite as root (CI runs .ci/run as root)`);
-  return NEEDS_ROOT;
-}
-
-/** Returns false (and skips the test) when not root; under CI=true a missing root fails instead. */
+/** Returns false (and skips the test) when a prerequisite is missing; under CI=true it fails instead. */
 export function requireRoot(t: { skip(message?: string): void }): boolean {
-  const problem = rootProblem();
-  if (problem === undefined) return true;
+  const problem = missing(...sshLabNeeds);
+  if (problem === false) return true;
   t.skip(problem);
   return false;
 }
 
 /** For `describe(name, { skip: rootSkip() }, …)`: the same rule for a whole suite. */
 export function rootSkip(): string | false {
-  return rootProblem() ?? false;
+  return missing(...sshLabNeeds);
 }
 
 function sshdConfig(spec: LabNodeSpec): string {

@@ -22,13 +22,6 @@ export type TmuxOptions = {
 	readonly rows?: number;
 };
 
-export function isTmuxAvailable(): Promise<boolean> {
-	return run('tmux', ['-V']).then(
-		() => true,
-		() => false,
-	);
-}
-
 function shellQuote(value: string): string {
 	return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
 }
