@@ -1,0 +1,21 @@
+// Loaded with --import by `npm test`: the whole run, every test file and every process a test
+// starts, writes its temporary files under one folder of its own, removed when the run ends.
+// Tests still clean up what they make; this is the guarantee that a failed or killed test leaves
+// nothing behind in the machine's temp folder.
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+
+const owner = process.env.AKS_HARDEN_TEST_TMP === undefined;
+if (owner) {
+	const root = mkdtempSync(join(tmpdir(), 'aks-harden-tests-'));
+	process.env.AKS_HARDEN_TEST_TMP = root;
+	process.env.TMPDIR = root;
+	process.on('exit', () => rmSync(root, {recursive: true, force: true, maxRetries: 3}));
+	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+		process.once(signal, () => {
+			rmSync(root, {recursive: true, force: true, maxRetries: 3});
+			process.kill(process.pid, signal);
+		});
+	}
+}
