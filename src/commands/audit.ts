@@ -12,7 +12,7 @@ import type {Report} from '../model/report.js';
 import {version} from '../version.js';
 import {connect} from './connect.js';
 import {connectionOptions, parse, reportOptions, sectionsOption, listOption, severityOption} from './options.js';
-import {selectChecks} from './select.js';
+import {selectChecks, withoutClusterQuestions} from './select.js';
 import {auditSettings, readSettingsFile} from './settings.js';
 import {writeAtomically} from './write-output.js';
 import {progressPrinter} from './progress.js';
@@ -63,7 +63,8 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 	const baseline = values.baseline ? readAuditFile(values.baseline) : undefined;
 	const failOn = severityOption(values['fail-on'], 'low');
 	const catalog = loadCatalog();
-	const checks = selectChecks(catalog, {sections: sectionsOption(values.sections), checks: listOption(values.checks)});
+	const selected = selectChecks(catalog, {sections: sectionsOption(values.sections), checks: listOption(values.checks)});
+	const checks = values.manifests?.length ? withoutClusterQuestions(selected, listOption(values.checks)) : selected;
 	const settingsFile = readSettingsFile(values.waivers);
 	const connection = await connect(values, {interactive: false});
 	const progress = progressPrinter(process.stderr);

@@ -21,3 +21,15 @@ export function selectChecks(catalog: Catalog, selection: {sections?: readonly S
 			(!selection.checks || selection.checks.some((pattern) => matches(pattern, check.id))),
 	);
 }
+
+/**
+ * Manifests mode audits files, typically in a pull request: questions about the cluster (does CI
+ * scan images? are audit logs exported?) cannot be answered there, so they are left out unless
+ * `--checks` names them.
+ */
+export function withoutClusterQuestions(checks: readonly CompiledCheck[], requested: readonly string[] | undefined): CompiledCheck[] {
+	return checks.filter(({check}) => {
+		const isQuestion = check.scope === 'cluster' && (check.manual || check.onFail === 'manual');
+		return !isQuestion || (requested ?? []).some((pattern) => matches(pattern, check.id));
+	});
+}

@@ -10,7 +10,7 @@ import {isUsageError} from '../model/errors.js';
 import {version} from '../version.js';
 import {connect, type Connection, type ConnectionValues} from './connect.js';
 import {connectionOptions, listOption, parse, sectionsOption} from './options.js';
-import {selectChecks} from './select.js';
+import {selectChecks, withoutClusterQuestions} from './select.js';
 import {auditSettings, readSettingsFile} from './settings.js';
 import {sessionFileFor} from '../paths.js';
 import {writeAtomically} from './write-output.js';
@@ -89,7 +89,8 @@ async function prepare(args: readonly string[]): Promise<'help' | {deps: Walkthr
 		return 'help';
 	}
 	const catalog = loadCatalog();
-	const checks = selectChecks(catalog, {sections: sectionsOption(values.sections), checks: listOption(values.checks)});
+	const selected = selectChecks(catalog, {sections: sectionsOption(values.sections), checks: listOption(values.checks)});
+	const checks = values.manifests?.length ? withoutClusterQuestions(selected, listOption(values.checks)) : selected;
 	const settingsFile = readSettingsFile(values.waivers);
 	const {registerPrompts, prompts} = promptBridge();
 

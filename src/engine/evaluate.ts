@@ -50,10 +50,11 @@ function camel(name: string): string {
 	return name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
-function clusterBinding(check: Check, facts: ClusterFacts): {value: Map<string, CelInput>; raw: Record<string, unknown>; errors: string[]} {
+function clusterBinding(check: Check, facts: ClusterFacts): {value: Map<string, CelInput>; raw: Record<string, unknown>; errors: string[]; notApplicable: string[]} {
 	const value = new Map<string, CelInput>();
 	const raw: Record<string, unknown> = {};
 	const errors: string[] = [];
+	const notApplicable: string[] = [];
 	for (const need of listsNeeded(check)) {
 		const list = facts.lists.get(need);
 		const extra = facts.extra.get(need);
@@ -63,13 +64,14 @@ function clusterBinding(check: Check, facts: ClusterFacts): {value: Map<string, 
 			raw[need] = list.items;
 		} else if (extra) {
 			if (extra.error) errors.push(extra.error);
+			else if (extra.notApplicable) notApplicable.push(extra.notApplicable);
 			else {
 				value.set(camel(need), toCel(extra.value));
 				raw[camel(need)] = extra.value;
 			}
 		}
 	}
-	return {value, raw, errors};
+	return {value, raw, errors, notApplicable};
 }
 
 function namespaceOf(object: KubeObject): string | undefined {
@@ -136,6 +138,10 @@ function* clusterSubjects(compiled: CompiledCheck, facts: ClusterFacts, ctx: Eva
 	const cluster = clusterBinding(check, facts);
 	const settings = toCel({allowedRegistries: [...ctx.settings.allowedRegistries], systemNamespaces: ctx.exceptions.systemNamespaces});
 	const common: Bindings = {cluster: cluster.value, settings};
+	if (cluster.notApplicable.length && !cluster.errors.length) {
+		yield {target: {cluster: true}, bindings: common, roots: {}, preset: {status: 'skip', reason: [...new Set(cluster.notApplicable)].join('; ')}};
+		return;
+	}
 	if (cluster.errors.length && check.scope !== 'workload' && check.scope !== 'container') {
 		yield {target: {cluster: true}, bindings: common, roots: {}, preset: {status: 'error', reason: [...new Set(cluster.errors)].join('; ')}};
 		return;

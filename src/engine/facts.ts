@@ -2,7 +2,8 @@ import type {KubeObject, SourceLocation} from '../model/kube.js';
 import type {NodeInfo} from '../model/report.js';
 
 export type ListResult = {readonly items: readonly KubeObject[]; readonly error?: string};
-export type ExtraResult = {readonly value?: unknown; readonly error?: string};
+/** `notApplicable`: the source cannot have this fact at all (a file has no readyz); the check is skipped, not failed. */
+export type ExtraResult = {readonly value?: unknown; readonly error?: string; readonly notApplicable?: string};
 
 /** Everything read from the cluster (or from manifest files), gathered once before evaluation. */
 export type ClusterFacts = {

@@ -31,7 +31,8 @@ export function memorySource(
 		},
 		async fact(name: ClusterFactName): Promise<ExtraResult> {
 			if (options.facts && name in options.facts) return {value: options.facts[name]};
-			return {error: options.unavailableFact ?? `${name} is not available from manifest files`};
+			if (options.unavailableFact) return {error: options.unavailableFact};
+			return {notApplicable: `needs a live cluster (${name}); manifest files cannot show it`};
 		},
 		...(options.locations ? {locationOf: (object: KubeObject) => options.locations!.get(object)} : {}),
 	};

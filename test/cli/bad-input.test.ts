@@ -42,7 +42,7 @@ test('an --output file is not created when the run fails', async () => {
 });
 
 test('an unreadable kubeconfig, an unknown context', async () => {
-	expectUsageError(await runCli(['audit', '--kubeconfig', join(dir, 'absent-config')]), /cannot read kubeconfig .*ENOENT/);
+	expectUsageError(await runCli(['audit', '--kubeconfig', join(dir, 'absent-config')]), /cannot read kubeconfig .*: no such file or folder/);
 	const file = join(dir, 'config');
 	writeFileSync(file, server.kubeconfigYaml({token: 'good-token'}));
 	expectUsageError(await runCli(['audit', '--kubeconfig', file, '--context', 'no-such']), /context "no-such" is not in the kubeconfig/);
@@ -94,7 +94,7 @@ test('403 on some kinds: those checks are error naming the permission, the run g
 });
 
 test('unknown options, sections and severities are refused', async () => {
-	expectUsageError(await runCli(['audit', '--demo', '--frobnicate']), /Unknown option '--frobnicate'/);
+	expectUsageError(await runCli(['audit', '--demo', '--frobnicate']), /unknown option --frobnicate/);
 	expectUsageError(await runCli(['audit', '--demo', '--sections', 'imagez']), /unknown section "imagez"/);
 	expectUsageError(await runCli(['audit', '--demo', '--fail-on', 'urgent']), /--fail-on must be one of/);
 	expectUsageError(await runCli(['explain', 'isolation.nope']), /no check "isolation.nope"/);

@@ -93,3 +93,19 @@ test('completion: bash completes commands, options, values and check ids in a re
 		assert.match(other.stdout, /isolation\.privileged/);
 	}
 });
+
+test('manifests mode: live-cluster checks are skip with the reason; cluster questions only when asked', async (t) => {
+	const dir = mkdtempSync(join(tmpdir(), 'akh-prmode-'));
+	t.after(() => rmSync(dir, {recursive: true, force: true}));
+	writeFileSync(join(dir, 'web.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: "nginx:1.25"}]\n');
+	type Finding = {checkId: string; status: string; message: string};
+	const audit = async (...extra: string[]) => JSON.parse((await runCli(['audit', '--manifests', dir, '--format', 'json', ...extra])).stdout) as {findings: Finding[]};
+	const all = await audit();
+	assert.deepEqual(all.findings.filter((f) => f.status === 'error'), [], 'nothing is an error for lack of a cluster');
+	assert.deepEqual(all.findings.filter((f) => f.status === 'manual'), [], 'no cluster questions in a pull-request audit');
+	const etcd = all.findings.find((f) => f.checkId === 'secrets.etcd-encryption');
+	assert.equal(etcd?.status, 'skip');
+	assert.match(etcd!.message, /needs a live cluster/);
+	const asked = await audit('--checks', 'images.ci-scanning');
+	assert.deepEqual(asked.findings.map((f) => [f.checkId, f.status]), [['images.ci-scanning', 'manual']]);
+});

@@ -48,7 +48,7 @@ test('report: a missing, non-JSON or foreign file is a usage error naming it; ba
 	await expectUsage([join(dir, 'ok.json'), '--format', 'pdf'], /--format must be one of/);
 	await expectUsage([], /needs the audit file/);
 	await expectUsage([join(dir, 'ok.json'), join(dir, 'ok.json')], /one audit file/);
-	await expectUsage([join(dir, 'ok.json'), '--colour'], /report: Unknown option/);
+	await expectUsage([join(dir, 'ok.json'), '--colour'], /report: unknown option --colour/);
 	assert.equal(existsSync(join(dir, 'out.md')), false);
 }));
 
