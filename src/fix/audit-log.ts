@@ -2,7 +2,7 @@ import {appendFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs';
 import {userInfo} from 'node:os';
 import {dirname, join} from 'node:path';
 import {z} from 'zod';
-import {FindingRefSchema, NodeRefSchema, ObjectRefSchema} from './model.js';
+import {FindingRefSchema, NodeRefSchema, ObjectRefSchema, UnitStateSchema} from './model.js';
 
 /**
  * The record of every change: JSON lines in the user's state folder (and `--log FILE`), one per
@@ -19,6 +19,8 @@ export const UndoSchema = z.discriminatedUnion('type', [
 	/** Removes a file the change created. */
 	z.object({type: z.literal('file-remove'), node: NodeRefSchema, path: z.string(), validate: z.string().optional(), reload: z.enum(['sshd', 'sysctl']).optional()}),
 	z.object({type: z.literal('mode'), node: NodeRefSchema, path: z.string(), mode: z.string(), owner: z.string(), group: z.string()}),
+	/** Puts units back as they were before the services fix: links, enablement, running. */
+	z.object({type: z.literal('service-state'), node: NodeRefSchema, states: z.array(UnitStateSchema)}),
 ]);
 export type Undo = z.infer<typeof UndoSchema>;
 

@@ -150,6 +150,19 @@ export const ServiceReloadStep = z
 	})
 	.strict();
 
+export const ServiceStateStep = z
+	.object({
+		type: z.literal('service-state'),
+		/**
+		 * masked: stop, disable and mask each unit the finding names, with the .socket/.path/.timer
+		 * units that would start it again. Protected units (sshd, kubelet, containerd, the Azure and
+		 * MOC agents, systemd's own, networking, time sync, auditd, journald) are always refused.
+		 */
+		state: z.literal('masked').default('masked'),
+		triggers: z.boolean().default(true),
+	})
+	.strict();
+
 export const StepSchema = z.discriminatedUnion('type', [
 	WorkloadPatchStep,
 	NamespaceLabelStep,
@@ -158,11 +171,13 @@ export const StepSchema = z.discriminatedUnion('type', [
 	FileSetStep,
 	FileModeStep,
 	ServiceReloadStep,
+	ServiceStateStep,
 ]);
 export type Step = z.infer<typeof StepSchema>;
 export type WorkloadPatch = z.infer<typeof WorkloadPatchStep>;
 export type FileSet = z.infer<typeof FileSetStep>;
 export type FileModeRules = z.infer<typeof FileModeStep>;
+export type ServiceState = z.infer<typeof ServiceStateStep>;
 
 export const PlaybookSchema = z
 	.object({
@@ -197,7 +212,7 @@ export const PlaybookSchema = z
 			if (step.type === 'apply-object' && !names.has(step.parameter)) {
 				ctx.addIssue({code: 'custom', path: ['steps', index, 'parameter'], message: `names no parameter "${step.parameter}"`});
 			}
-			const hostStep = step.type === 'file-set' || step.type === 'file-mode' || step.type === 'service-reload';
+			const hostStep = step.type === 'file-set' || step.type === 'file-mode' || step.type === 'service-reload' || step.type === 'service-state';
 			if (hostStep && playbook.durability !== 'ephemeral') {
 				ctx.addIssue({code: 'custom', path: ['durability'], message: 'host edits are ephemeral: an upgrade or reimage discards them'});
 			}

@@ -14,11 +14,11 @@ export class RemoteError extends Error {
 	override readonly name = 'RemoteError';
 }
 
-async function run(session: NodeSession, args: readonly string[], script: string): Promise<RunResult> {
+export async function run(session: NodeSession, args: readonly string[], script: string): Promise<RunResult> {
 	return session.run(`${preamble}${setArgs(args)}\n${script}\n`, {sudo: true, timeoutMs});
 }
 
-function failure(what: string, result: RunResult): RemoteError {
+export function failure(what: string, result: RunResult): RemoteError {
 	const line = (result.stderr || result.stdout).split('\n').map((text) => text.trim()).find(Boolean);
 	if (result.code === 1 && /password is required|a terminal is required|not in the sudoers|may not run sudo/i.test(result.stderr)) {
 		return new RemoteError(`${what}: sudo refused (${line}); host fixes need root, which AKS hybrid's restricted SSH does not give`);
