@@ -15,9 +15,9 @@ export const UndoSchema = z.discriminatedUnion('type', [
 	/** Reverts a create. */
 	z.object({type: z.literal('kube-delete'), ref: ObjectRefSchema}),
 	/** Puts the backup (taken beside the file, mode and owner kept) back. */
-	z.object({type: z.literal('file-restore'), node: NodeRefSchema, path: z.string(), backup: z.string(), validate: z.string().optional(), reload: z.enum(['sshd', 'sysctl']).optional()}),
+	z.object({type: z.literal('file-restore'), node: NodeRefSchema, path: z.string(), backup: z.string(), validate: z.string().optional(), reload: z.enum(['sshd', 'sysctl', 'auditd']).optional()}),
 	/** Removes a file the change created. */
-	z.object({type: z.literal('file-remove'), node: NodeRefSchema, path: z.string(), validate: z.string().optional(), reload: z.enum(['sshd', 'sysctl']).optional()}),
+	z.object({type: z.literal('file-remove'), node: NodeRefSchema, path: z.string(), validate: z.string().optional(), reload: z.enum(['sshd', 'sysctl', 'auditd']).optional()}),
 	z.object({type: z.literal('mode'), node: NodeRefSchema, path: z.string(), mode: z.string(), owner: z.string(), group: z.string()}),
 	/** Puts units back as they were before the services fix: links, enablement, running. */
 	z.object({type: z.literal('service-state'), node: NodeRefSchema, states: z.array(UnitStateSchema)}),

@@ -73,8 +73,8 @@ export const FileChangeSchema = z.object({
 	content: z.string(),
 	/** Mode for a file created by the change (an existing file keeps its own). */
 	mode: z.string(),
-	validate: z.enum(['sshd', 'toml', 'yaml', 'sysctl', 'none']),
-	reload: z.enum(['sshd', 'sysctl']).optional(),
+	validate: z.enum(['sshd', 'toml', 'yaml', 'sysctl', 'audit-rules', 'none']),
+	reload: z.enum(['sshd', 'sysctl', 'auditd']).optional(),
 });
 export type FileChange = z.infer<typeof FileChangeSchema>;
 

@@ -163,6 +163,16 @@ export const ServiceStateStep = z
 	})
 	.strict();
 
+export const AuditRulesStep = z
+	.object({
+		type: z.literal('audit-rules'),
+		/** The drop-in written; augenrules merges /etc/audit/rules.d into the loaded rules. */
+		path: z.string().regex(/^\/etc\/audit\/rules\.d\/[\w.-]+\.rules$/, 'a file in /etc/audit/rules.d ending in .rules'),
+		/** The audit key of every watch, for `ausearch -k`. */
+		key: z.string().regex(/^[A-Za-z0-9_-]{1,31}$/, 'letters, digits, - and _'),
+	})
+	.strict();
+
 export const StepSchema = z.discriminatedUnion('type', [
 	WorkloadPatchStep,
 	NamespaceLabelStep,
@@ -172,12 +182,14 @@ export const StepSchema = z.discriminatedUnion('type', [
 	FileModeStep,
 	ServiceReloadStep,
 	ServiceStateStep,
+	AuditRulesStep,
 ]);
 export type Step = z.infer<typeof StepSchema>;
 export type WorkloadPatch = z.infer<typeof WorkloadPatchStep>;
 export type FileSet = z.infer<typeof FileSetStep>;
 export type FileModeRules = z.infer<typeof FileModeStep>;
 export type ServiceState = z.infer<typeof ServiceStateStep>;
+export type AuditRules = z.infer<typeof AuditRulesStep>;
 
 export const PlaybookSchema = z
 	.object({
@@ -212,7 +224,7 @@ export const PlaybookSchema = z
 			if (step.type === 'apply-object' && !names.has(step.parameter)) {
 				ctx.addIssue({code: 'custom', path: ['steps', index, 'parameter'], message: `names no parameter "${step.parameter}"`});
 			}
-			const hostStep = step.type === 'file-set' || step.type === 'file-mode' || step.type === 'service-reload' || step.type === 'service-state';
+			const hostStep = step.type === 'file-set' || step.type === 'file-mode' || step.type === 'service-reload' || step.type === 'service-state' || step.type === 'audit-rules';
 			if (hostStep && playbook.durability !== 'ephemeral') {
 				ctx.addIssue({code: 'custom', path: ['durability'], message: 'host edits are ephemeral: an upgrade or reimage discards them'});
 			}
