@@ -11,7 +11,7 @@ export type ServiceBaselineFacts = {
 	readonly prettyName: string;
 	/** Whether the image has a baseline; without one only the denylist judges the node. */
 	readonly found: boolean;
-	/** The baseline file, relative to the package when it ships with it; empty without one. */
+	/** The baseline file, relative to the package when it ships with it. */
 	readonly file: string;
 	readonly units: readonly string[];
 	/** The unit globs as anchored regular expressions, for CEL's `matches`. */
@@ -55,7 +55,7 @@ export function createServiceBaselineProbe(load: () => ReadonlyMap<string, Basel
 			image,
 			prettyName: release['PRETTY_NAME'] ?? image,
 			found: baseline !== undefined,
-			file: baseline ? display(baseline.file) : '',
+			file: baseline ? display(baseline.file) : '(none for this image)',
 			units: baseline?.units ?? [],
 			patterns: (baseline?.units ?? []).map(unitPattern),
 			denylist: denied,

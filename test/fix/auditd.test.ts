@@ -16,25 +16,14 @@ import type {Report} from '../../src/model/report.js';
 import {connectNode, type NodeSession} from '../../src/transports/ssh.js';
 import {binPath} from '../support/cli.js';
 import {rootSkip, startSystemdNodes, type Lab, type LabNode} from '../support/ssh-lab.js';
+import {auditPackageFiles, INSTALL_AUDITD} from '../support/audit-package.js';
 
-const ARCHIVES = '/var/cache/apt/archives';
 const DROP_IN = '/etc/audit/rules.d/50-aks-harden.rules';
-
-/** The package files, from apt's cache; the node has no network to fetch them itself. */
-function debs(): {auditd: string; libauparse0: string} | string {
-	const find = (name: string) => (fs.existsSync(ARCHIVES) ? fs.readdirSync(ARCHIVES).find((file) => file.startsWith(`${name}_`) && file.endsWith('_amd64.deb')) : undefined);
-	const auditd = find('auditd');
-	const libauparse0 = find('libauparse0');
-	if (auditd && libauparse0) return {auditd: path.join(ARCHIVES, auditd), libauparse0: path.join(ARCHIVES, libauparse0)};
-	const problem = `needs the auditd and libauparse0 .deb files in ${ARCHIVES}: apt-get install --download-only -y auditd`;
-	if (process.env['CI'] === 'true') throw new Error(problem);
-	return problem;
-}
 
 function skipReason(): string | false {
 	const root = rootSkip();
 	if (root) return root;
-	const found = debs();
+	const found = auditPackageFiles();
 	return typeof found === 'string' ? found : false;
 }
 
@@ -48,7 +37,6 @@ describe('host.auditd and its fix on a systemd node', {skip: skipReason(), timeo
 	let state: string;
 
 	before(async () => {
-		const packages = debs() as {auditd: string; libauparse0: string};
 		lab = await startSystemdNodes([
 			{
 				name: 'deb-audit',
@@ -59,8 +47,7 @@ describe('host.auditd and its fix on a systemd node', {skip: skipReason(), timeo
 					'/etc/kubernetes/kubelet.conf': {content: 'apiVersion: v1\nkind: Config\n', mode: 0o600},
 					'/var/lib/kubelet/config.yaml': {content: 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n'},
 					'/etc/containerd/config.toml': {content: 'version = 2\n'},
-					'/var/tmp/auditd.deb': {content: fs.readFileSync(packages.auditd)},
-					'/var/tmp/libauparse0.deb': {content: fs.readFileSync(packages.libauparse0)},
+					...(auditPackageFiles() as Record<string, never>),
 				},
 			},
 		]);
@@ -115,7 +102,7 @@ describe('host.auditd and its fix on a systemd node', {skip: skipReason(), timeo
 	});
 
 	test('with auditd installed: the drop-in is written, merged by augenrules, the failed kernel load is reported; undo removes it', async () => {
-		const installed = await onNode("dpkg -i /var/tmp/libauparse0.deb /var/tmp/auditd.deb >/dev/null 2>&1; dpkg-query -W -f '${Status}' auditd; echo; systemctl is-active auditd");
+		const installed = await onNode(`${INSTALL_AUDITD}; systemctl is-active auditd`);
 		assert.match(installed.stdout, /^install ok installed\n/);
 		assert.notEqual(installed.stdout.split('\n')[1], 'active', 'auditd cannot run without the kernel audit subsystem');
 

@@ -1,5 +1,5 @@
 // The services fix on real systemd nodes (systemd-nspawn, systemd as PID 1, reached over sshd):
-// an avahi-like unit pair installed the way a package installs it, really listening, found by
+// an avahi stand-in installed the way its package installs it, really listening, found by
 // host.services on an image without a baseline, stopped + disabled + masked by the binary's
 // `fix --plan` / `fix --apply`, and put back exactly by `undo`.
 import {after, before, describe, test} from 'node:test';
@@ -12,24 +12,7 @@ import type {Report} from '../../src/model/report.js';
 import {connectNode, type NodeSession} from '../../src/transports/ssh.js';
 import {binPath} from '../support/cli.js';
 import {rootSkip, startSystemdNodes, type Lab, type LabNode} from '../support/ssh-lab.js';
-
-// A stand-in for Debian's avahi-daemon package: the same unit names, links and alias, in the
-// package unit folder systemd searches after /etc; the daemon really binds UDP 5353.
-const UNIT_DIR = '/usr/local/lib/systemd/system';
-const STANDIN = `#!/usr/bin/perl
-use IO::Socket::INET;
-my $socket = IO::Socket::INET->new(LocalAddr => '0.0.0.0', LocalPort => 5353, Proto => 'udp') or die "bind: $!";
-sleep 1 while 1;
-`;
-const avahiFiles = {
-	'/usr/local/libexec/avahi-standin': {content: STANDIN, mode: 0o755},
-	[`${UNIT_DIR}/avahi-daemon.service`]: {
-		content: '[Unit]\nDescription=Avahi mDNS/DNS-SD Stack (test stand-in)\nRequires=avahi-daemon.socket\n\n[Service]\nExecStart=/usr/local/libexec/avahi-standin\n\n[Install]\nWantedBy=multi-user.target\nAlso=avahi-daemon.socket\nAlias=dbus-org.freedesktop.Avahi.service\n',
-	},
-	[`${UNIT_DIR}/avahi-daemon.socket`]: {
-		content: '[Unit]\nDescription=Avahi mDNS/DNS-SD Stack Activation Socket (test stand-in)\n\n[Socket]\nListenStream=/run/avahi-daemon/socket\n\n[Install]\nWantedBy=sockets.target\n',
-	},
-};
+import {avahiStandin, enableStandins} from '../support/unit-standins.js';
 
 const STATES = 'for u in avahi-daemon.service avahi-daemon.socket; do printf "%s %s %s\\n" "$u" "$(systemctl is-enabled $u)" "$(systemctl is-active $u)"; done; ls -l /etc/systemd/system/dbus-org.freedesktop.Avahi.service 2>/dev/null | sed "s/.* -> /alias -> /"';
 
@@ -43,12 +26,12 @@ describe('the services fix on systemd nodes', {skip: rootSkip(), timeout: 10 * 6
 
 	before(async () => {
 		lab = await startSystemdNodes([
-			{name: 'deb-avahi', files: avahiFiles},
-			{name: 'deb-guarded', files: avahiFiles},
+			{name: 'deb-avahi', files: avahiStandin},
+			{name: 'deb-guarded', files: avahiStandin},
 		]);
 		[node, guarded] = lab.nodes as [LabNode, LabNode];
 		for (const target of lab.nodes) {
-			const enabled = await onNode(target, (session) => session.run('systemctl is-system-running --wait >/dev/null 2>&1; systemctl enable --now avahi-daemon.service 2>&1', {sudo: true, timeoutMs: 60_000}));
+			const enabled = await onNode(target, (session) => session.run(enableStandins(['avahi-daemon.service']), {sudo: true, timeoutMs: 60_000}));
 			assert.equal(enabled.code, 0, enabled.stdout + enabled.stderr);
 		}
 		work = fs.mkdtempSync(path.join(lab.dir, 'services-'));
