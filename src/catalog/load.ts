@@ -18,6 +18,8 @@ export type CompiledCheck = {
 	readonly violations?: Program;
 	readonly message: Template;
 	readonly passMessage?: Template;
+	readonly warnWhen?: Program;
+	readonly warnMessage?: Template;
 };
 
 export type Catalog = {
@@ -70,6 +72,8 @@ export function loadCheckFile(file: string, display = file): CompiledCheck {
 		violations: compileField(located, 'violations', check.violations),
 		message: compileMessage(located, 'message', check.message)!,
 		passMessage: compileMessage(located, 'passMessage', check.passMessage),
+		warnWhen: compileField(located, 'warnWhen', check.warnWhen),
+		warnMessage: compileMessage(located, 'warnMessage', check.warnMessage),
 	};
 }
 

@@ -75,6 +75,7 @@ export function explainCommand(args: readonly string[]): number {
 					'How it decides (CEL):',
 					...(check.when ? [`  applies when: ${check.when}`] : []),
 					`  passes when:  ${check.assert}`,
+					...(check.warnWhen ? [`  warns when:   it passes and ${check.warnWhen}`] : []),
 					...(check.probes.length ? [`  reads probes: ${check.probes.join(', ')}`] : []),
 					...(check.needs.length ? [`  reads:        ${check.needs.join(', ')}`] : []),
 				]),

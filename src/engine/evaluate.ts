@@ -109,6 +109,11 @@ function finish(
 	}
 	const evidence: Record<string, unknown> = resolveEvidence(check.evidence, subject.roots);
 	if (outcome.value === true) {
+		if (compiled.warnWhen) {
+			const caveat = compiled.warnWhen(subject.bindings);
+			if (!caveat.ok) return {...base, status: 'error', message: `cannot evaluate: ${caveat.error}`, evidence: {}, reason: caveat.error};
+			if (caveat.value === true) return {...base, status: 'warn', message: compiled.warnMessage!(subject.bindings), evidence};
+		}
 		const message = compiled.passMessage ? compiled.passMessage(subject.bindings) : check.title;
 		return {...base, status: 'pass', message, evidence};
 	}

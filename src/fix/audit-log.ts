@@ -2,7 +2,7 @@ import {appendFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs';
 import {userInfo} from 'node:os';
 import {dirname, join} from 'node:path';
 import {z} from 'zod';
-import {FindingRefSchema, NodeRefSchema, ObjectRefSchema} from './model.js';
+import {FindingRefSchema, NodeRefSchema, ObjectRefSchema, UnitStateSchema} from './model.js';
 
 /**
  * The record of every change: JSON lines in the user's state folder (and `--log FILE`), one per
@@ -15,10 +15,12 @@ export const UndoSchema = z.discriminatedUnion('type', [
 	/** Reverts a create. */
 	z.object({type: z.literal('kube-delete'), ref: ObjectRefSchema}),
 	/** Puts the backup (taken beside the file, mode and owner kept) back. */
-	z.object({type: z.literal('file-restore'), node: NodeRefSchema, path: z.string(), backup: z.string(), validate: z.string().optional(), reload: z.enum(['sshd', 'sysctl']).optional()}),
+	z.object({type: z.literal('file-restore'), node: NodeRefSchema, path: z.string(), backup: z.string(), validate: z.string().optional(), reload: z.enum(['sshd', 'sysctl', 'auditd']).optional()}),
 	/** Removes a file the change created. */
-	z.object({type: z.literal('file-remove'), node: NodeRefSchema, path: z.string(), validate: z.string().optional(), reload: z.enum(['sshd', 'sysctl']).optional()}),
+	z.object({type: z.literal('file-remove'), node: NodeRefSchema, path: z.string(), validate: z.string().optional(), reload: z.enum(['sshd', 'sysctl', 'auditd']).optional()}),
 	z.object({type: z.literal('mode'), node: NodeRefSchema, path: z.string(), mode: z.string(), owner: z.string(), group: z.string()}),
+	/** Puts units back as they were before the services fix: links, enablement, running. */
+	z.object({type: z.literal('service-state'), node: NodeRefSchema, states: z.array(UnitStateSchema)}),
 ]);
 export type Undo = z.infer<typeof UndoSchema>;
 

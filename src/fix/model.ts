@@ -73,8 +73,8 @@ export const FileChangeSchema = z.object({
 	content: z.string(),
 	/** Mode for a file created by the change (an existing file keeps its own). */
 	mode: z.string(),
-	validate: z.enum(['sshd', 'toml', 'yaml', 'sysctl', 'none']),
-	reload: z.enum(['sshd', 'sysctl']).optional(),
+	validate: z.enum(['sshd', 'toml', 'yaml', 'sysctl', 'audit-rules', 'none']),
+	reload: z.enum(['sshd', 'sysctl', 'auditd']).optional(),
 });
 export type FileChange = z.infer<typeof FileChangeSchema>;
 
@@ -88,7 +88,26 @@ export const ModeChangeSchema = z.object({
 });
 export type ModeChange = z.infer<typeof ModeChangeSchema>;
 
-export const ChangeSchema = z.discriminatedUnion('type', [KubeChangeSchema, FileChangeSchema, ModeChangeSchema]);
+export const UnitStateSchema = z.object({
+	unit: z.string(),
+	enabled: z.string(),
+	active: z.string(),
+	links: z.array(z.object({path: z.string(), target: z.string()})),
+});
+
+/** A unit and its triggers stopped, disabled and masked; `before` is what undo puts back. */
+export const ServiceChangeSchema = z.object({
+	...common,
+	type: z.literal('service'),
+	node: NodeRefSchema,
+	/** The unit the finding named; `units` adds the .socket/.path/.timer units that start it. */
+	unit: z.string(),
+	units: z.array(z.string()).min(1),
+	before: z.array(UnitStateSchema),
+});
+export type ServiceChange = z.infer<typeof ServiceChangeSchema>;
+
+export const ChangeSchema = z.discriminatedUnion('type', [KubeChangeSchema, FileChangeSchema, ModeChangeSchema, ServiceChangeSchema]);
 export type Change = z.infer<typeof ChangeSchema>;
 
 export const PlanStatus = z.enum([
@@ -136,6 +155,8 @@ export type Plan = z.infer<typeof PlanSchema>;
 export function targetsOf(changes: readonly Change[]): string[] {
 	const keys = changes.map((change) => {
 		if (change.type === 'kube') return `${change.target.kind}/${change.target.namespace ?? ''}/${change.target.name}`;
+		// Each unit is confirmed on its own: several units on one node are several targets.
+		if (change.type === 'service') return `node/${change.node.name}:${change.unit}`;
 		return `node/${change.node.name}`;
 	});
 	return [...new Set(keys)];

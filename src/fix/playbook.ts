@@ -150,6 +150,29 @@ export const ServiceReloadStep = z
 	})
 	.strict();
 
+export const ServiceStateStep = z
+	.object({
+		type: z.literal('service-state'),
+		/**
+		 * masked: stop, disable and mask each unit the finding names, with the .socket/.path/.timer
+		 * units that would start it again. Protected units (sshd, kubelet, containerd, the Azure and
+		 * MOC agents, systemd's own, networking, time sync, auditd, journald) are always refused.
+		 */
+		state: z.literal('masked').default('masked'),
+		triggers: z.boolean().default(true),
+	})
+	.strict();
+
+export const AuditRulesStep = z
+	.object({
+		type: z.literal('audit-rules'),
+		/** The drop-in written; augenrules merges /etc/audit/rules.d into the loaded rules. */
+		path: z.string().regex(/^\/etc\/audit\/rules\.d\/[\w.-]+\.rules$/, 'a file in /etc/audit/rules.d ending in .rules'),
+		/** The audit key of every watch, for `ausearch -k`. */
+		key: z.string().regex(/^[A-Za-z0-9_-]{1,31}$/, 'letters, digits, - and _'),
+	})
+	.strict();
+
 export const StepSchema = z.discriminatedUnion('type', [
 	WorkloadPatchStep,
 	NamespaceLabelStep,
@@ -158,11 +181,15 @@ export const StepSchema = z.discriminatedUnion('type', [
 	FileSetStep,
 	FileModeStep,
 	ServiceReloadStep,
+	ServiceStateStep,
+	AuditRulesStep,
 ]);
 export type Step = z.infer<typeof StepSchema>;
 export type WorkloadPatch = z.infer<typeof WorkloadPatchStep>;
 export type FileSet = z.infer<typeof FileSetStep>;
 export type FileModeRules = z.infer<typeof FileModeStep>;
+export type ServiceState = z.infer<typeof ServiceStateStep>;
+export type AuditRules = z.infer<typeof AuditRulesStep>;
 
 export const PlaybookSchema = z
 	.object({
@@ -197,7 +224,7 @@ export const PlaybookSchema = z
 			if (step.type === 'apply-object' && !names.has(step.parameter)) {
 				ctx.addIssue({code: 'custom', path: ['steps', index, 'parameter'], message: `names no parameter "${step.parameter}"`});
 			}
-			const hostStep = step.type === 'file-set' || step.type === 'file-mode' || step.type === 'service-reload';
+			const hostStep = step.type === 'file-set' || step.type === 'file-mode' || step.type === 'service-reload' || step.type === 'service-state' || step.type === 'audit-rules';
 			if (hostStep && playbook.durability !== 'ephemeral') {
 				ctx.addIssue({code: 'custom', path: ['durability'], message: 'host edits are ephemeral: an upgrade or reimage discards them'});
 			}

@@ -48,6 +48,12 @@ export const CheckSchema = z
 		onFail: z.enum(['fail', 'warn', 'manual']).default('fail'),
 		message: z.string().min(1),
 		passMessage: z.string().optional(),
+		/**
+		 * CEL evaluated when the assertion holds: true makes the finding `warn` with `warnMessage`
+		 * instead of `pass` (judged, nothing wrong found, but part of the judgement was missing).
+		 */
+		warnWhen: z.string().optional(),
+		warnMessage: z.string().optional(),
 		/** Object paths shown as evidence, relative to a variable (container.securityContext.privileged). */
 		evidence: z.array(z.string()).default([]),
 		remediation: z.string().min(1),
@@ -66,6 +72,9 @@ export const CheckSchema = z
 		}
 		if (!check.manual && !check.assert) {
 			ctx.addIssue({code: 'custom', path: ['assert'], message: 'required unless the check is manual'});
+		}
+		if (check.warnWhen !== undefined && !check.warnMessage) {
+			ctx.addIssue({code: 'custom', path: ['warnMessage'], message: 'warnWhen needs the message to show'});
 		}
 		if (check.scope === 'object' && !check.kinds?.length) {
 			ctx.addIssue({code: 'custom', path: ['kinds'], message: 'object scope needs the kinds it iterates'});

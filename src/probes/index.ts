@@ -1,5 +1,6 @@
 import type {Probe} from './probe.js';
 import {accountsProbe} from './accounts.js';
+import {auditdProbe} from './auditd.js';
 import {containerdConfigProbe} from './containerd-config.js';
 import {fileModesProbe} from './file-modes.js';
 import {kubeletConfigProbe} from './kubelet-config.js';
@@ -27,5 +28,6 @@ export const probes: ReadonlyMap<string, Probe> = new Map(
 		listeningPortsProbe,
 		unmanagedContainersProbe,
 		pkiProbe,
+		auditdProbe,
 	].map((probe) => [probe.name, probe]),
 );

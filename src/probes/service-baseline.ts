@@ -4,15 +4,22 @@ import type {Probe, ProbeParse} from './probe.js';
 import {MISSING} from './shell.js';
 import {imageId, loadBaselines, packagedBaselineDir, parseOsRelease, unitPattern, type Baseline} from './baselines.js';
 import {operatorBaselineDir} from '../paths.js';
+import {loadDenylist, type DeniedUnit} from './unit-denylist.js';
 
 export type ServiceBaselineFacts = {
 	readonly image: string;
 	readonly prettyName: string;
+	/** Whether the image has a baseline; without one only the denylist judges the node. */
+	readonly found: boolean;
 	/** The baseline file, relative to the package when it ships with it. */
 	readonly file: string;
 	readonly units: readonly string[];
 	/** The unit globs as anchored regular expressions, for CEL's `matches`. */
 	readonly patterns: readonly string[];
+	/** Units no Kubernetes node needs, on every image (data/services/never-needed.yaml). */
+	readonly denylist: readonly DeniedUnit[];
+	/** Where `aks-harden baseline capture` saves a baseline, said when there is none. */
+	readonly captureDir: string;
 };
 
 
@@ -22,12 +29,14 @@ function display(file: string): string {
 }
 
 /**
- * Names the node's image (from /etc/os-release) and brings that image's service baseline to the
- * checks. Kept apart from the `services` probe so the service list stays a plain observation
- * and the baseline stays data: no baseline for the image is an error, never a silent pass.
+ * Names the node's image (from /etc/os-release) and brings the unit denylist and that image's
+ * service baseline to the checks. Kept apart from the `services` probe so the service list stays
+ * a plain observation and what is allowed stays data. An image without a baseline still gets the
+ * denylist; the check says the baseline is missing (a warning), never a silent pass.
  */
-export function createServiceBaselineProbe(load: () => ReadonlyMap<string, Baseline>): Probe {
+export function createServiceBaselineProbe(load: () => ReadonlyMap<string, Baseline>, denylist: () => readonly DeniedUnit[] = loadDenylist): Probe {
 	let cache: ReadonlyMap<string, Baseline> | undefined;
+	let denied: readonly DeniedUnit[] | undefined;
 	const baselines = () => (cache ??= load());
 	const parse = (output: string): ProbeParse => {
 		if (output.includes(`${MISSING} `)) return {error: 'cannot identify the node image: /etc/os-release is missing'};
@@ -37,21 +46,20 @@ export function createServiceBaselineProbe(load: () => ReadonlyMap<string, Basel
 		let known: ReadonlyMap<string, Baseline>;
 		try {
 			known = baselines();
+			denied ??= denylist();
 		} catch (error) {
 			return {error: `cannot load service baselines: ${error instanceof Error ? error.message : String(error)}`};
 		}
 		const baseline = known.get(image);
-		if (!baseline) {
-			return {
-				error: `no service baseline for image ${image}: capture one from a freshly provisioned node with \`aks-harden baseline capture NODE\` (it is saved to ${operatorBaselineDir()})`,
-			};
-		}
 		const facts: ServiceBaselineFacts = {
 			image,
 			prettyName: release['PRETTY_NAME'] ?? image,
-			file: display(baseline.file),
-			units: baseline.units,
-			patterns: baseline.units.map(unitPattern),
+			found: baseline !== undefined,
+			file: baseline ? display(baseline.file) : '(none for this image)',
+			units: baseline?.units ?? [],
+			patterns: (baseline?.units ?? []).map(unitPattern),
+			denylist: denied,
+			captureDir: operatorBaselineDir(),
 		};
 		return {facts};
 	};

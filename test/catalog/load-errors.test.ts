@@ -58,3 +58,14 @@ test('a check whose id does not match its file is refused', () => {
 	const root = catalogWith('isolation.other.yaml', valid);
 	assert.throws(() => loadCatalog(root), /must live at checks\/isolation\/isolation\.example\.yaml/);
 });
+
+test('warnWhen needs its message, and its CEL is checked at load', () => {
+	const noMessage = catalogWith('isolation.example.yaml', `${valid}warnWhen: "true"\n`);
+	assert.throws(() => loadCatalog(noMessage), (error: unknown) => {
+		assert.ok(error instanceof UsageError);
+		assert.match(error.message, /isolation\.example\.yaml:\d+: warnMessage: warnWhen needs the message to show/);
+		return true;
+	});
+	const badCel = catalogWith('isolation.example.yaml', `${valid}warnWhen: "a.(("\nwarnMessage: w\n`);
+	assert.throws(() => loadCatalog(badCel), /isolation\.example\.yaml:\d+: warnWhen: /);
+});

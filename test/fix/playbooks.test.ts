@@ -29,7 +29,7 @@ test('every playbook a check names exists and lists that check', () => {
 
 test('risk and durability follow research §5: what is never automated says why and what to do instead', () => {
 	const risk = (id: string) => playbooks.byId.get(id)?.playbook.risk;
-	assert.equal(risk('host.services-never'), 'never');
+	assert.equal(risk('host.services-disable'), 'guided', 'units a node does not need: shown, confirmed per unit, undoable');
 	assert.equal(risk('isolation.rbac-never'), 'never');
 	assert.equal(risk('host.kubelet-config-manual'), 'manual');
 	assert.equal(risk('images.registry-tls-manual'), 'manual');
@@ -92,6 +92,14 @@ test('a broken playbook names its file, line and field', () => {
 			/host\.example\.yaml:13: steps\.0\.settings\.0\.key: net\.ipv4\.ip_forward is never changed/,
 		],
 		[
+			'id: host.example\ntitle: t\nfixes: [host.services]\nrisk: guided\ndurability: persistent\nsummary: s\nsteps:\n  - type: service-state\n',
+			/host\.example\.yaml:\d+: durability: host edits are ephemeral/,
+		],
+		[
+			'id: host.example\ntitle: t\nfixes: [host.services]\nrisk: guided\ndurability: ephemeral\nsummary: s\nsteps:\n  - type: service-state\n    state: stopped\n',
+			/host\.example\.yaml:\d+: steps\.0\.state: /,
+		],
+		[
 			'id: host.example\ntitle: t\nfixes: [host.sshd-config]\nrisk: guided\ndurability: ephemeral\nsummary: s\nsteps:\n  - type: file-set\n    format: sshd\n    path: /etc/ssh/x.conf\n    validate: sshd\n    settings:\n      - {key: X11Forwarding, value: "no", when: "sshd.(("}\n',
 			/host\.example\.yaml:13: steps\.0\.settings\.0\.when: CEL/,
 		],
@@ -119,4 +127,15 @@ test('a playbook fixing a check that does not exist, or a check naming a missing
 	assert.equal(loadPlaybooks(root, small).byId.size, 1);
 	writeFileSync(join(root, 'playbooks', 'isolation.example.yaml'), valid.replace('fixes: [isolation.privileged]', 'fixes: [isolation.privileged, isolation.nope]'));
 	assert.throws(() => loadPlaybooks(root, small), /playbooks\/isolation\.example\.yaml:3: fixes\.1: no check "isolation\.nope"/);
+});
+
+test('the services fix refuses protected units whatever a list says, and allows what a node does not need', async () => {
+	const {protectedReason} = await import('../../src/fix/host/protected-units.js');
+	for (const unit of ['sshd.service', 'ssh.service', 'ssh.socket', 'kubelet.service', 'containerd.service', 'mdsd.service', 'mocguestagent.service', 'himdsd.service', 'auditd.service', 'systemd-journald.service', 'systemd-journald.socket', 'chronyd.service', 'systemd-timesyncd.service', 'systemd-networkd.service', 'NetworkManager.service', 'systemd-logind.service', 'dbus.socket', 'getty@tty1.service']) {
+		assert.ok(protectedReason(unit), `${unit} is protected`);
+	}
+	assert.match(protectedReason('sshd.service')!, /log collection and certificate repair/);
+	for (const unit of ['avahi-daemon.service', 'avahi-daemon.socket', 'cups.service', 'telnet.socket', 'systemd-journal-gatewayd.socket', 'systemd-journal-remote.service', 'rpcbind.socket']) {
+		assert.equal(protectedReason(unit), undefined, `${unit} may be masked`);
+	}
 });

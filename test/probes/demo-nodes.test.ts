@@ -40,6 +40,7 @@ test('the drifted worker fails exactly where it drifted', () => {
 	const got = findings('moc-lq2x7c9wd3f');
 	const failing = [...got].filter(([, finding]) => finding.status !== 'pass').map(([id, finding]) => [id, finding.status]);
 	assert.deepEqual(failing.sort(), [
+		['host.auditd', 'fail'],
 		['host.file-permissions', 'fail'],
 		['host.kubelet-config', 'fail'],
 		['host.listening-ports', 'warn'],
@@ -50,7 +51,9 @@ test('the drifted worker fails exactly where it drifted', () => {
 	assert.match(got.get('images.registry-tls')!.message, /http:\/\/10\.20\.0\.15:5000/);
 	assert.match(got.get('host.kubelet-config')!.message, /readOnlyPort 10255/);
 	assert.match(got.get('host.file-permissions')!.message, /\/etc\/kubernetes\/kubelet\.conf 644 root:root \(want ≤600 root:root\)/);
-	assert.match(got.get('host.services')!.message, /cups\.service \(enabled, running\)/);
+	assert.match(got.get('host.services')!.message, /cups\.service \(enabled, running; never needed on a node: print server/);
+	assert.match(got.get('host.services')!.message, /telnet\.socket \(enabled; never needed on a node: telnet server/);
+	assert.match(got.get('host.auditd')!.message, /\/usr\/bin\/kubelet \(kubelet binary\) is not watched/);
 	assert.equal(got.has('certificates.pki-expiry'), false, 'workers are not judged on control-plane PKI');
 });
 

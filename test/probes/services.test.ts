@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {parseServices, type ServicesFacts} from '../../src/probes/services.js';
 import {createServiceBaselineProbe, serviceBaselineProbe, type ServiceBaselineFacts} from '../../src/probes/service-baseline.js';
 import {imageId, loadBaselines, parseOsRelease, unitMatches, unitPattern} from '../../src/probes/baselines.js';
+import {deniedEntry, loadDenylist} from '../../src/probes/unit-denylist.js';
 import {azureLinux3OsRelease, debian12OsRelease, marinerOsRelease, marinerServicesClean, marinerServicesExtra} from '../../src/probes/fixtures/mariner-host.js';
 
 function facts(output: string): ServicesFacts {
@@ -72,14 +73,23 @@ test('the packaged baselines load and cover a clean Mariner node', () => {
 	assert.ok(!unitMatches('cups.service', units));
 });
 
-test('service-baseline brings the image baseline as data, or an error naming the image', () => {
+test('service-baseline brings the denylist and the image baseline as data, or says there is none', () => {
 	const parsed = serviceBaselineProbe.parse(marinerOsRelease);
 	assert.ok('facts' in parsed);
 	const baseline = parsed.facts as ServiceBaselineFacts;
 	assert.equal(baseline.image, 'cbl-mariner-2');
 	assert.equal(baseline.file, 'data/baselines/cbl-mariner-2.yaml');
 	assert.equal(baseline.patterns.length, baseline.units.length);
-	assert.match(String((serviceBaselineProbe.parse(debian12OsRelease) as {error: string}).error), /^no service baseline for image debian-12: capture one/);
+	assert.equal(baseline.found, true);
+	assert.ok(baseline.denylist.some((entry) => entry.glob === 'avahi-daemon'), 'the never-needed list comes with every image');
+	// No baseline: the denylist still applies, and the check says the baseline is missing.
+	const bare = serviceBaselineProbe.parse(debian12OsRelease);
+	assert.ok('facts' in bare, 'an image without a baseline is judged, not an error');
+	const debian = bare.facts as ServiceBaselineFacts;
+	assert.equal(debian.image, 'debian-12');
+	assert.equal(debian.found, false);
+	assert.deepEqual(debian.patterns, []);
+	assert.equal(debian.denylist.length, baseline.denylist.length);
 	assert.deepEqual(serviceBaselineProbe.parse('__AKH_MISSING__ /etc/os-release\n'), {error: 'cannot identify the node image: /etc/os-release is missing'});
 });
 
@@ -92,4 +102,17 @@ test('baselines come from a loader: an operator folder can add an image', () => 
 		throw new Error('x.yaml: units: Required');
 	});
 	assert.deepEqual(broken.parse(debian12OsRelease), {error: 'cannot load service baselines: x.yaml: units: Required'});
+});
+
+test('the never-needed list: sockets as well as services, templates, and systemd\'s network listeners only', () => {
+	const denylist = loadDenylist();
+	const denied = (unit: string) => deniedEntry(unit, denylist)?.glob;
+	assert.equal(denied('avahi-daemon.service'), 'avahi-daemon');
+	assert.equal(denied('avahi-daemon.socket'), 'avahi-daemon');
+	assert.equal(denied('cups.socket'), 'cups');
+	assert.equal(denied('telnet@0-10.0.0.4:23-10.0.0.9:51234.service'), 'telnet@*');
+	assert.equal(denied('systemd-journal-gatewayd.socket'), 'systemd-journal-gatewayd');
+	assert.equal(denied('systemd-journal-remote.service'), 'systemd-journal-remote');
+	for (const unit of ['systemd-journald.service', 'systemd-journal-flush.service', 'sshd.service', 'kubelet.service', 'containerd.service', 'avahi-daemonx.service']) assert.equal(denied(unit), undefined, unit);
+	assert.throws(() => loadDenylist('/nonexistent/never-needed.yaml'), /ENOENT/);
 });

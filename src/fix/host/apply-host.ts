@@ -5,6 +5,7 @@ import type {ApplyOptions, ChangeResult, StepName} from '../events.js';
 import type {FileChange, ModeChange, Plan} from '../model.js';
 import {recordChange} from '../record.js';
 import {isVerified, recheckNode, type Verified} from '../recheck.js';
+import {auditRulesProblem} from './audit-rules.js';
 import {parseCheck} from './formats.js';
 import {modeDigest} from './plan-host.js';
 import {backupFile, backupPathFor, missingSysctlKeys, readRemoteFile, reloadService, removeTemp, renameOver, restoreFile, setMode, statFile, tempPathFor, validateSshd, writeTemp} from './remote.js';
@@ -143,6 +144,8 @@ async function validate(session: NodeSession, change: FileChange): Promise<strin
 		case 'toml':
 		case 'yaml':
 			return parseCheck(change.validate, written.content);
+		case 'audit-rules':
+			return auditRulesProblem(written.content);
 	}
 }
 

@@ -11,6 +11,8 @@ import {gatherNodeFacts} from '../recheck.js';
 import {unifiedDiff} from '../text-diff.js';
 import {editFile, globMatches, render, sshdIncludes, sshdKeywordLine, type Setting} from './formats.js';
 import {listMatching, readRemoteFile, RemoteError, type RemoteFile} from './remote.js';
+import {planServiceState} from './services.js';
+import {planAuditRules} from './audit-rules.js';
 
 const durabilityNote = 'ephemeral: an AKS hybrid upgrade, scale-out or node reimage replaces the node image and discards this edit; raise it with the image owner too';
 
@@ -43,6 +45,8 @@ export async function planHost(items: readonly PlanItem[], context: FixContext):
 		}
 		const changes: Change[] = [];
 		const warnings: string[] = [];
+		const notes: string[] = [];
+		let allRefused = false;
 		const reload = loaded.playbook.steps.find((step) => step.type === 'service-reload');
 		for (const [index, step] of loaded.playbook.steps.entries()) {
 			if (step.type === 'file-set') {
@@ -51,9 +55,21 @@ export async function planHost(items: readonly PlanItem[], context: FixContext):
 				changes.push(...planned.changes.map((change) => (reload?.type === 'service-reload' ? {...change, reload: reload.service} : change)));
 			} else if (step.type === 'file-mode') {
 				changes.push(...planModes(node, step, facts, items));
+			} else if (step.type === 'audit-rules') {
+				const planned = await planAuditRules(session, node, step, facts, items);
+				if ('refused' in planned) return withStatus(plan, 'refused', planned.refused);
+				changes.push(...planned.changes);
+				notes.push(...planned.notes);
+			} else if (step.type === 'service-state') {
+				const planned = await planServiceState(session, node, step, facts, items, context);
+				changes.push(...planned.changes);
+				notes.push(...planned.notes);
+				allRefused = !planned.changes.length && planned.notes.length > 0;
 			}
 		}
-		return withChanges({...plan, impact: [plan.impact, durabilityNote].filter(Boolean).join(' ')}, changes.map((change) => ({...change, warnings: [...change.warnings, ...warnings]})));
+		// Every unit named was refused: say so rather than "nothing to do".
+		if (!changes.length && allRefused) return withStatus({...plan, notes: [...plan.notes, ...notes]}, 'refused', notes.join('; '));
+		return withChanges({...plan, notes: [...plan.notes, ...notes], impact: [plan.impact, durabilityNote].filter(Boolean).join(' ')}, changes.map((change) => ({...change, warnings: [...change.warnings, ...warnings]})));
 	} catch (error) {
 		if (error instanceof RemoteError) return withStatus(plan, 'error', error.message);
 		throw error;

@@ -14,11 +14,11 @@ export class RemoteError extends Error {
 	override readonly name = 'RemoteError';
 }
 
-async function run(session: NodeSession, args: readonly string[], script: string): Promise<RunResult> {
+export async function run(session: NodeSession, args: readonly string[], script: string): Promise<RunResult> {
 	return session.run(`${preamble}${setArgs(args)}\n${script}\n`, {sudo: true, timeoutMs});
 }
 
-function failure(what: string, result: RunResult): RemoteError {
+export function failure(what: string, result: RunResult): RemoteError {
 	const line = (result.stderr || result.stdout).split('\n').map((text) => text.trim()).find(Boolean);
 	if (result.code === 1 && /password is required|a terminal is required|not in the sudoers|may not run sudo/i.test(result.stderr)) {
 		return new RemoteError(`${what}: sudo refused (${line}); host fixes need root, which AKS hybrid's restricted SSH does not give`);
@@ -140,11 +140,14 @@ export async function missingSysctlKeys(session: NodeSession, keys: readonly str
 /**
  * Reload what the playbook names, and only that. sshd: systemd's reload (the unit is `sshd` on
  * Azure Linux, `ssh` on Debian); without systemd, SIGHUP to the daemon in its pid file.
- * sysctl: load that one file.
+ * sysctl: load that one file. auditd: augenrules --load.
  */
-export async function reloadService(session: NodeSession, service: 'sshd' | 'sysctl', path: string): Promise<{ok: boolean; output: string}> {
+export async function reloadService(session: NodeSession, service: 'sshd' | 'sysctl' | 'auditd', path: string): Promise<{ok: boolean; output: string}> {
+	// auditd: augenrules merges /etc/audit/rules.d into audit.rules and loads it into the kernel.
 	const script =
-		service === 'sshd'
+		service === 'auditd'
+			? 'augenrules --load 2>&1'
+			: service === 'sshd'
 			? [
 					'if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then',
 					'  systemctl reload sshd 2>/dev/null || systemctl reload ssh',
@@ -156,7 +159,8 @@ export async function reloadService(session: NodeSession, service: 'sshd' | 'sys
 				].join('\n')
 			: 'sysctl -p "$1"';
 	const result = await run(session, [path], script);
-	return {ok: result.code === 0, output: (result.stdout + result.stderr).trim()};
+	// auditctl -R can fail without a word: the exit code is then all there is to show.
+	return {ok: result.code === 0, output: (result.stdout + result.stderr).trim() || `${service === 'auditd' ? 'augenrules --load' : 'reload'} exited ${result.code ?? result.signal ?? '?'}`};
 }
 
 export type FileStat = {readonly mode: string; readonly owner: string; readonly group: string};
