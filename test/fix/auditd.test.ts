@@ -15,13 +15,13 @@ import type {PlanFile} from '../../src/fix/plan-file.js';
 import type {Report} from '../../src/model/report.js';
 import {connectNode, type NodeSession} from '../../src/transports/ssh.js';
 import {binPath} from '../support/cli.js';
-import {rootSkip, startSystemdNodes, type Lab, type LabNode} from '../support/ssh-lab.js';
+import {systemdSkip, startSystemdNodes, type Lab, type LabNode} from '../support/ssh-lab.js';
 import {auditPackageFiles, INSTALL_AUDITD} from '../support/audit-package.js';
 
 const DROP_IN = '/etc/audit/rules.d/50-aks-harden.rules';
 
 function skipReason(): string | false {
-	const root = rootSkip();
+	const root = systemdSkip();
 	if (root) return root;
 	const found = auditPackageFiles();
 	return typeof found === 'string' ? found : false;

@@ -11,12 +11,12 @@ import type {PlanFile} from '../../src/fix/plan-file.js';
 import type {Report} from '../../src/model/report.js';
 import {connectNode, type NodeSession} from '../../src/transports/ssh.js';
 import {binPath} from '../support/cli.js';
-import {rootSkip, startSystemdNodes, type Lab, type LabNode} from '../support/ssh-lab.js';
+import {systemdSkip, startSystemdNodes, type Lab, type LabNode} from '../support/ssh-lab.js';
 import {avahiStandin, enableStandins} from '../support/unit-standins.js';
 
 const STATES = 'for u in avahi-daemon.service avahi-daemon.socket; do printf "%s %s %s\\n" "$u" "$(systemctl is-enabled $u)" "$(systemctl is-active $u)"; done; ls -l /etc/systemd/system/dbus-org.freedesktop.Avahi.service 2>/dev/null | sed "s/.* -> /alias -> /"';
 
-describe('the services fix on systemd nodes', {skip: rootSkip(), timeout: 10 * 60_000}, () => {
+describe('the services fix on systemd nodes', {skip: systemdSkip(), timeout: 10 * 60_000}, () => {
 	let lab: Lab;
 	let node: LabNode;
 	let guarded: LabNode;

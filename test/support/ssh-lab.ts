@@ -21,7 +21,7 @@ import { createHub, readLog, spawnDetached, waitForSsh } from './lab-hub.js';
 import { addNodeNamespaces, beginLab, buildLab, hostKeyFor, hostnameFor, makeClientKey, preflight } from './lab-base.js';
 import { USER_NAME, addHome, addHostname, addSudo, addUser, enableUnits, pickUserIds, writeFixtures, writeNodeFile, type Layer } from './lab-node-files.js';
 import type { Lab, LabNode, LabNodeSpec } from './lab-types.js';
-import { missing, sshLabNeeds } from './prerequisites.js';
+import { missing, sshLabNeeds, systemdNodeNeeds } from './prerequisites.js';
 
 export type { Lab, LabNode, LabNodeSpec, NodeFile, CommandResult } from './lab-types.js';
 export { startSystemdNodes } from './systemd-nodes.js';
@@ -39,6 +39,11 @@ export function requireRoot(t: { skip(message?: string): void }): boolean {
 /** For `describe(name, { skip: rootSkip() }, …)`: the same rule for a whole suite. */
 export function rootSkip(): string | false {
   return missing(...sshLabNeeds);
+}
+
+/** The same for suites on the systemd test nodes (systemd-nspawn and a debootstrap rootfs too). */
+export function systemdSkip(): string | false {
+  return missing(...systemdNodeNeeds);
 }
 
 function sshdConfig(spec: LabNodeSpec): string {

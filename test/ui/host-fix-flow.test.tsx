@@ -23,13 +23,13 @@ import type {NodeInfo} from '../../src/model/report.js';
 import {walkthroughFixes} from '../../src/ui/fixes.js';
 import {sshNodeSource} from '../../src/transports/node-source.js';
 import {connectNode, type SshOptions} from '../../src/transports/ssh.js';
-import {rootSkip, startSystemdNodes, type Lab, type LabNode} from '../support/ssh-lab.js';
+import {systemdSkip, startSystemdNodes, type Lab, type LabNode} from '../support/ssh-lab.js';
 import {cleanup, keys} from '../support/render.js';
 import {avahiStandin, cupsStandin, enableStandins} from '../support/unit-standins.js';
 import {auditPackageFiles, INSTALL_AUDITD} from '../support/audit-package.js';
 import {openSection, renderWalkthrough, type Harness} from './harness.js';
 
-describe('host fixes in the walkthrough on a systemd node', {skip: rootSkip(), timeout: 10 * 60_000}, () => {
+describe('host fixes in the walkthrough on a systemd node', {skip: systemdSkip(), timeout: 10 * 60_000}, () => {
 	let lab: Lab;
 	let node: LabNode;
 	let dir: string;
