@@ -180,7 +180,16 @@ export function* workloadSubjects(check: Check, workload: Workload, common: Bind
 	}
 }
 
-function* clusterSubjects(compiled: CompiledCheck, facts: ClusterFacts, ctx: EvaluationContext, workloads: () => Workload[], versions: PssVersions): Generator<Subject> {
+type PodSecurityMemo = <T>(namespace: KubeObject, compute: () => T) => T;
+
+function* clusterSubjects(
+	compiled: CompiledCheck,
+	facts: ClusterFacts,
+	ctx: EvaluationContext,
+	workloads: () => Workload[],
+	versions: PssVersions,
+	podSecurityOf: PodSecurityMemo,
+): Generator<Subject> {
 	const {check} = compiled;
 	const cluster = clusterBinding(check, facts);
 	const settings = toCel({allowedRegistries: [...ctx.settings.allowedRegistries], systemNamespaces: ctx.exceptions.systemNamespaces});
@@ -223,9 +232,7 @@ function* clusterSubjects(compiled: CompiledCheck, facts: ClusterFacts, ctx: Eva
 					const list = facts.lists.get(need);
 					if (list) namespaced.set(need, toCel(list.items.filter((item) => namespaceOf(item) === name)));
 				}
-				const podSecurity = check.needs.includes('pod-security')
-					? namespacePodSecurity(ctx.catalog ?? [], ns, workloadsIn(name), versions, common)
-					: undefined;
+				const podSecurity = check.needs.includes('pod-security') ? podSecurityOf(ns, () => namespacePodSecurity(ctx.catalog ?? [], ns, workloadsIn(name), versions, common)) : undefined;
 				yield {
 					target,
 					bindings: {...common, namespaceObject: toCel(ns), namespaced, ...(podSecurity ? {podSecurity: toCel(podSecurity)} : {})},
@@ -274,6 +281,12 @@ export function evaluateCluster(
 		return workloads;
 	};
 	const versions = pssVersionResolver(facts, ctx.settings);
+	// A namespace's PSA verdict is shared by the checks that report it: computed once per namespace.
+	const podSecurity = new Map<KubeObject, unknown>();
+	const podSecurityOf: PodSecurityMemo = (namespace, compute) => {
+		if (!podSecurity.has(namespace)) podSecurity.set(namespace, compute());
+		return podSecurity.get(namespace) as ReturnType<typeof compute>;
+	};
 	for (const compiled of checks) {
 		const {check} = compiled;
 		if (check.scope === 'node') continue;
@@ -286,7 +299,7 @@ export function evaluateCluster(
 			emit({...base, status: 'manual', target: {cluster: true}, message: check.question!, reason: 'awaiting the operator\'s attestation'});
 			continue;
 		}
-		for (const subject of clusterSubjects(compiled, facts, ctx, allWorkloads, versions)) {
+		for (const subject of clusterSubjects(compiled, facts, ctx, allWorkloads, versions, podSecurityOf)) {
 			const finding = finish(compiled, subject, ctx, facts);
 			if (finding) emit(finding);
 		}
