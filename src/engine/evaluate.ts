@@ -251,11 +251,30 @@ function* clusterSubjects(
 			return;
 		case 'workload':
 		case 'container':
+		{
+			// A PSS control not defined at a namespace's version is one skip for the namespace,
+			// not one per container: a v1.30 cluster would otherwise list every pod as skipped.
+			const skipped = new Map<string, {reason: string; workloads: number}>();
 			for (const workload of workloads()) {
 				const namespace = namespaceOf(workload.object);
-				yield* workloadSubjects(check, workload, {...common, namespaceObject: namespaceValue(namespace)}, versions(namespaces.get(namespace ?? '')));
+				let first = true;
+				for (const subject of workloadSubjects(check, workload, {...common, namespaceObject: namespaceValue(namespace)}, versions(namespaces.get(namespace ?? '')))) {
+					if (subject.preset?.status !== 'skip') {
+						yield subject;
+						continue;
+					}
+					const entry = skipped.get(namespace ?? '') ?? {reason: subject.preset.reason, workloads: 0};
+					if (first) entry.workloads++;
+					first = false;
+					skipped.set(namespace ?? '', entry);
+				}
+			}
+			for (const [namespace, {reason, workloads: count}] of skipped) {
+				const detail = `${reason}; ${count} workload${count === 1 ? '' : 's'} not judged by this control`;
+				yield {target: namespace ? {namespace} : {cluster: true}, bindings: common, roots: {}, preset: {status: 'skip', reason: detail}};
 			}
 			return;
+		}
 		case 'node':
 			return;
 	}

@@ -44,6 +44,11 @@ export function parsePssMinor(value: string | undefined): number | undefined {
 
 export const pssVersionName = (minor: number) => `v1.${minor}`;
 
+/** One line for reports and screens: `PSS restricted · PSA runAsNonRoot · from v1.0`. */
+export function pssSummary(pss: Pss): string {
+	return `PSS ${pss.level} · PSA ${pss.control} · from ${pss.since}${pss.overrides.length ? ` · replaces ${pss.overrides.join(', ')} at restricted` : ''}`;
+}
+
 /** `--pss-version v1.X|latest`: undefined for latest (resolved per cluster later). */
 export function pssVersionOption(value: string | undefined): number | 'latest' | undefined {
 	if (value === undefined) return undefined;
