@@ -13,6 +13,7 @@ import {version} from '../version.js';
 import {connect} from './connect.js';
 import {connectionOptions, parse, reportOptions, sectionsOption, listOption, severityOption} from './options.js';
 import {selectChecks, withoutClusterQuestions} from './select.js';
+import {pssVersionOption} from '../model/pss.js';
 import {auditSettings, readSettingsFile} from './settings.js';
 import {writeAtomically} from './write-output.js';
 import {progressPrinter} from './progress.js';
@@ -38,7 +39,11 @@ Nodes (reached over SSH as clouduser on Linux, Administrator on Windows):
   --timeout 60s             per node
 Selection and output:
   --sections a,b            images, host, resources, secrets, isolation, monitoring, certificates
-  --checks id,prefix*       only these checks
+  --checks id,prefix*       only these checks; pss:baseline and pss:restricted select the
+                            Pod Security Standard checks exactly as PSA runs them at that level
+  --pss-version v1.N|latest judge every namespace at this PSS version instead of the one its
+                            pod-security.kubernetes.io/enforce-version label declares
+                            (latest = the API server's version; the newest known with --manifests)
   --format FORMAT           json, markdown, html, junit, sarif or csv
                             (default markdown on a terminal, json otherwise)
   -o, --output FILE         write the report to FILE (written whole or not at all)
@@ -65,6 +70,7 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 	const catalog = loadCatalog();
 	const selected = selectChecks(catalog, {sections: sectionsOption(values.sections), checks: listOption(values.checks)});
 	const checks = values.manifests?.length ? withoutClusterQuestions(selected, listOption(values.checks)) : selected;
+	const pssVersion = pssVersionOption(values['pss-version']);
 	const settingsFile = readSettingsFile(values.waivers);
 	const connection = await connect(values, {interactive: false});
 	const progress = progressPrinter(process.stderr);
@@ -72,7 +78,7 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 		const result = await runAudit({
 			catalog,
 			checks,
-			settings: auditSettings(settingsFile, catalog.exceptions, connection.allowedRegistries),
+			settings: auditSettings(settingsFile, catalog.exceptions, connection.allowedRegistries, pssVersion),
 			...(connection.cluster ? {cluster: connection.cluster} : {clusterUnavailable: connection.clusterUnavailable}),
 			...(connection.nodes ? {nodes: connection.nodes} : {}),
 			version,

@@ -1,3 +1,4 @@
+import {pssSummary} from '../model/pss.js';
 import {loadCatalog} from '../catalog/load.js';
 import {UsageError} from '../model/errors.js';
 import {sectionTitles} from '../model/status.js';
@@ -5,7 +6,9 @@ import {parse, sectionsOption} from './options.js';
 
 export const checksHelp = `Usage: aks-harden checks [--section S[,S]] [--format text|json]
 
-List the check catalogue: id, severity, scope and title, grouped by article section.
+List the check catalogue: id, severity, scope and title, grouped by article section. Checks
+that implement a Pod Security Standard control say which level ([PSS baseline] or
+[PSS restricted]); select them with \`aks-harden audit --checks pss:baseline\` or pss:restricted.
 `;
 
 export const explainHelp = `Usage: aks-harden explain CHECK-ID
@@ -37,7 +40,8 @@ export function checksCommand(args: readonly string[]): number {
 			process.stdout.write(`${section === checks[0]!.check.section ? '' : '\n'}${sectionTitles[check.section]} (${section})\n`);
 		}
 		const kind = check.manual ? 'manual' : check.scope;
-		process.stdout.write(`  ${check.id.padEnd(38)} ${check.severity.padEnd(8)} ${kind.padEnd(9)} ${check.title}\n`);
+		const pss = check.pss ? ` [PSS ${check.pss.level}]` : '';
+		process.stdout.write(`  ${check.id.padEnd(38)} ${check.severity.padEnd(8)} ${kind.padEnd(9)} ${check.title}${pss}\n`);
 	}
 	process.stdout.write(`\n${checks.length} checks. Details: aks-harden explain ID\n`);
 	return 0;
@@ -65,6 +69,7 @@ export function explainCommand(args: readonly string[]): number {
 		`Severity:    ${check.severity}`,
 		`Scope:       ${check.scope}${check.platforms ? ` (${check.platforms.join(', ')} nodes)` : ''}`,
 		...(check.references ? [`References:  ${Object.entries(check.references).map(([k, v]) => `${k} ${v}`).join(', ')}`] : []),
+		...(check.pss ? [`Pod Security: ${pssSummary(check.pss)}`] : []),
 		'',
 		'Why it matters:',
 		wrap(check.rationale),

@@ -53,7 +53,7 @@ function valueLists(checkIds: readonly string[]): Record<string, readonly string
 		'--sections': sections,
 		'--section': sections,
 		'--fail-on': severities,
-		'--checks': checkIds,
+		'--checks': ['pss:baseline', 'pss:restricted', ...checkIds],
 	};
 }
 

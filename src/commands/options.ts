@@ -20,6 +20,7 @@ export const connectionOptions = {
 	jump: {type: 'string'},
 	sections: {type: 'string'},
 	checks: {type: 'string'},
+	'pss-version': {type: 'string'},
 	concurrency: {type: 'string'},
 	timeout: {type: 'string'},
 	waivers: {type: 'string'},

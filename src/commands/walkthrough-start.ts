@@ -1,3 +1,4 @@
+import {pssVersionOption} from '../model/pss.js';
 import {mkdirSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
 import {loadCatalog} from '../catalog/load.js';
@@ -91,6 +92,7 @@ async function prepare(args: readonly string[]): Promise<'help' | {deps: Walkthr
 	const catalog = loadCatalog();
 	const selected = selectChecks(catalog, {sections: sectionsOption(values.sections), checks: listOption(values.checks)});
 	const checks = values.manifests?.length ? withoutClusterQuestions(selected, listOption(values.checks)) : selected;
+	pssVersionOption(values['pss-version']);
 	const settingsFile = readSettingsFile(values.waivers);
 	const {registerPrompts, prompts} = promptBridge();
 
@@ -103,7 +105,7 @@ async function prepare(args: readonly string[]): Promise<'help' | {deps: Walkthr
 		note = `no cluster reachable (${error.message}): showing the demo environment`;
 		connection = await connect({...values, demo: true}, {interactive: true, prompts});
 	}
-	const settings = auditSettings(settingsFile, catalog.exceptions, connection.allowedRegistries);
+	const settings = auditSettings(settingsFile, catalog.exceptions, connection.allowedRegistries, pssVersionOption(values['pss-version']));
 	const deps: WalkthroughDeps = {
 		...walkthroughDeps(connection, {catalog, checks, settings, values}),
 		connection: {...connection.info, ...(note ? {note} : {})},

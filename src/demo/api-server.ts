@@ -7,7 +7,7 @@ import type {KubeObject} from '../model/kube.js';
 import {kubeconfigYaml, writeKubeconfig, type KubeconfigOptions} from './kubeconfig.js';
 import {bucketName, ObjectStore} from './object-store.js';
 import {createDemoPki, type ClientCertOptions, type KeyPairPem} from './pki.js';
-import {podSecurityAdmission} from './pod-security.js';
+import {podSecurityAdmissionFor} from './pod-security.js';
 import {handleResource, type HandlerContext, type Reply, type Target, type User} from './resource-handlers.js';
 import {groupVersionOf, resourcesFor, type ApiResource} from './resource-table.js';
 import {ApiError, errors} from './status.js';
@@ -16,7 +16,7 @@ import type {WriteHook} from './write-hook.js';
 export {ObjectStore} from './object-store.js';
 export type {WriteHook, WriteRequest, WriteVerdict} from './write-hook.js';
 export {chainHooks} from './write-hook.js';
-export {podSecurityAdmission} from './pod-security.js';
+export {podSecurityAdmissionFor} from './pod-security.js';
 
 /** Denies `verb` (all verbs when absent) on `resource` (plural, `plural.group` or `*`) to a user or group. */
 export type ForbiddenRule = {
@@ -74,6 +74,8 @@ export type ApiServer = {
 };
 
 const defaultVersion = 'v1.30.9';
+/** The demo's Pod Security Admission, judging `latest` as this server's version. */
+export const podSecurityAdmission = podSecurityAdmissionFor(defaultVersion);
 const anonymousPaths = /^\/(version|healthz|livez|readyz)(\/|$)/;
 const maxBody = 3 * 1024 * 1024;
 
@@ -96,7 +98,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
 	const defaultToken = [...tokens.keys()][0] ?? '';
 	const requests: RequestLog[] = [];
 	const catalog = new Catalog(store);
-	const hook: WriteHook = options.onWrite === null ? () => undefined : (options.onWrite ?? podSecurityAdmission);
+	const hook: WriteHook = options.onWrite === null ? () => undefined : (options.onWrite ?? podSecurityAdmissionFor(options.version ?? defaultVersion));
 	const context: HandlerContext = {
 		store,
 		hook,

@@ -13,18 +13,22 @@ import type {AuditSettings, ClusterFacts, NodeFacts} from './facts.js';
 import {parseImageRef} from './image-ref.js';
 import {effectiveSecurityContext} from './security-context.js';
 import {collectWorkloads, type Workload} from './workloads.js';
+import {namespacePodSecurity, pssVersionResolver, type PssVersions} from './pod-security.js';
+import {pssVersionName} from '../model/pss.js';
 import {workloadKinds} from '../model/check.js';
 import {resourceByKind} from '../model/resources.js';
 
 export type EvaluationContext = {
 	readonly exceptions: PlatformExceptions;
 	readonly settings: AuditSettings;
+	/** The whole catalogue: a namespace's Pod Security verdict uses every PSS check, selected or not. */
+	readonly catalog?: readonly CompiledCheck[];
 };
 
 type Roots = Record<string, {value: unknown; label: string}>;
 
 /** One target's bindings, before the check's own CEL runs. */
-type Subject = {
+export type Subject = {
 	readonly target: Target;
 	readonly bindings: Bindings;
 	readonly roots: Roots;
@@ -37,7 +41,7 @@ const workloadPlurals = workloadKinds.map((kind) => resourceByKind.get(kind)!.pl
 /** The lists a check reads, workload scopes implying every pod-template kind. */
 export function listsNeeded(check: Check): string[] {
 	const needs = new Set(check.needs);
-	if (check.scope === 'workload' || check.scope === 'container') for (const plural of workloadPlurals) needs.add(plural);
+	if (check.scope === 'workload' || check.scope === 'container' || check.needs.includes('pod-security')) for (const plural of workloadPlurals) needs.add(plural);
 	if (check.scope === 'namespace' || check.scope === 'workload' || check.scope === 'container') needs.add('namespaces');
 	if (check.scope === 'object') for (const kind of check.kinds ?? []) {
 		const resource = resourceByKind.get(kind);
@@ -79,7 +83,7 @@ function namespaceOf(object: KubeObject): string | undefined {
 }
 
 /** `ctx` and `facts` are the cluster's; node findings have neither objects to except nor locations. */
-function finish(
+export function finish(
 	compiled: CompiledCheck,
 	subject: Subject,
 	ctx: EvaluationContext | undefined,
@@ -108,6 +112,8 @@ function finish(
 		return {...base, status: 'error', message: `cannot evaluate: ${outcome.error}`, evidence: {}, reason: outcome.error};
 	}
 	const evidence: Record<string, unknown> = resolveEvidence(check.evidence, subject.roots);
+	// Which version of the PSS rule judged it: the same pod can pass at v1.24 and fail at v1.25.
+	if (check.pss && typeof subject.bindings['pssVersion'] === 'bigint') evidence['pssVersion'] = pssVersionName(Number(subject.bindings['pssVersion']));
 	if (outcome.value === true) {
 		if (compiled.warnWhen) {
 			const caveat = compiled.warnWhen(subject.bindings);
@@ -138,7 +144,59 @@ function finish(
 	return {...base, status, message, evidence: evidence as Evidence, ...(status === 'manual' && check.question ? {reason: check.question} : {})};
 }
 
-function* clusterSubjects(compiled: CompiledCheck, facts: ClusterFacts, ctx: EvaluationContext, workloads: () => Workload[]): Generator<Subject> {
+/**
+ * The targets of a workload or container check on one workload. PSS checks also get the pod's
+ * metadata and the version they are judged at (`pssVersion`, the minor number); a control that
+ * does not exist yet at that version is a `skip` with the reason, never a verdict.
+ */
+export function* workloadSubjects(check: Check, workload: Workload, common: Bindings, version: {minor: number; source: string}): Generator<Subject> {
+	const {object, podSpec, podSpecPath, podMetadata} = workload;
+	const targetBase = {kind: object.kind, ...(object.metadata.namespace ? {namespace: object.metadata.namespace} : {}), name: object.metadata.name};
+	const bindings: Bindings = {...common, object: toCel(object), podSpec: toCel(podSpec), podMetadata: toCel(podMetadata), pssVersion: BigInt(version.minor)};
+	const roots: Roots = {object: {value: object, label: ''}, podSpec: {value: podSpec, label: podSpecPath}, podMetadata: {value: podMetadata, label: podSpecPath.replace(/spec$/, 'metadata')}};
+	const since = check.pss ? Number(check.pss.since.slice(3)) : 0;
+	const preset =
+		check.pss && version.minor < since
+			? {status: 'skip' as const, reason: `PSS control ${check.pss.control} exists from ${check.pss.since}; ${version.source} is ${pssVersionName(version.minor)}`}
+			: undefined;
+	if (check.scope === 'workload') {
+		yield {target: targetBase, object, bindings, roots, ...(preset ? {preset} : {})};
+		return;
+	}
+	for (const ref of workload.containers) {
+		const name = String(ref.container['name'] ?? '');
+		const target = {...targetBase, container: name};
+		if (preset) {
+			yield {target, object, bindings, roots, preset};
+			continue;
+		}
+		const securityContext = effectiveSecurityContext(podSpec, ref.container);
+		const label = ref.fromPod ? `Pod/${ref.fromPod} ${ref.path}` : ref.path;
+		yield {
+			target,
+			object,
+			bindings: {
+				...bindings,
+				container: toCel(ref.container),
+				containerType: ref.list,
+				securityContext: toCel(securityContext),
+				image: toCel(parseImageRef(String(ref.container['image'] ?? ''))),
+			},
+			roots: {...roots, container: {value: ref.container, label}, securityContext: {value: securityContext, label: `effective securityContext of ${name}`}},
+		};
+	}
+}
+
+type PodSecurityMemo = <T>(namespace: KubeObject, compute: () => T) => T;
+
+function* clusterSubjects(
+	compiled: CompiledCheck,
+	facts: ClusterFacts,
+	ctx: EvaluationContext,
+	workloads: () => Workload[],
+	versions: PssVersions,
+	podSecurityOf: PodSecurityMemo,
+): Generator<Subject> {
 	const {check} = compiled;
 	const cluster = clusterBinding(check, facts);
 	const settings = toCel({allowedRegistries: [...ctx.settings.allowedRegistries], systemNamespaces: ctx.exceptions.systemNamespaces});
@@ -156,6 +214,17 @@ function* clusterSubjects(compiled: CompiledCheck, facts: ClusterFacts, ctx: Eva
 		yield {target: {cluster: true}, bindings: common, roots: {}, preset: {status: 'error', reason: [...new Set(cluster.errors)].join('; ')}};
 	}
 	const namespaces = new Map((facts.lists.get('namespaces')?.items ?? []).map((ns) => [ns.metadata.name, ns]));
+	let byNamespace: Map<string, Workload[]> | undefined;
+	const workloadsIn = (name: string): Workload[] => {
+		if (!byNamespace) {
+			byNamespace = new Map();
+			for (const workload of workloads()) {
+				const key = namespaceOf(workload.object) ?? '';
+				byNamespace.set(key, [...(byNamespace.get(key) ?? []), workload]);
+			}
+		}
+		return byNamespace.get(name) ?? [];
+	};
 	const namespaceValue = (name: string | undefined) => toCel(namespaces.get(name ?? '') ?? {metadata: {name: name ?? ''}});
 	switch (check.scope) {
 		case 'cluster':
@@ -174,10 +243,11 @@ function* clusterSubjects(compiled: CompiledCheck, facts: ClusterFacts, ctx: Eva
 					const list = facts.lists.get(need);
 					if (list) namespaced.set(need, toCel(list.items.filter((item) => namespaceOf(item) === name)));
 				}
+				const podSecurity = check.needs.includes('pod-security') ? podSecurityOf(ns, () => namespacePodSecurity(ctx.catalog ?? [], ns, workloadsIn(name), versions, common)) : undefined;
 				yield {
 					target,
-					bindings: {...common, namespaceObject: toCel(ns), namespaced},
-					roots: {namespaceObject: {value: ns, label: `Namespace/${name}`}},
+					bindings: {...common, namespaceObject: toCel(ns), namespaced, ...(podSecurity ? {podSecurity: toCel(podSecurity)} : {})},
+					roots: {namespaceObject: {value: ns, label: `Namespace/${name}`}, ...(podSecurity ? {podSecurity: {value: podSecurity, label: 'Pod Security Admission'}} : {})},
 				};
 			}
 			return;
@@ -192,34 +262,30 @@ function* clusterSubjects(compiled: CompiledCheck, facts: ClusterFacts, ctx: Eva
 			return;
 		case 'workload':
 		case 'container':
+		{
+			// A PSS control not defined at a namespace's version is one skip for the namespace,
+			// not one per container: a v1.30 cluster would otherwise list every pod as skipped.
+			const skipped = new Map<string, {reason: string; workloads: number}>();
 			for (const workload of workloads()) {
-				const {object, podSpec, podSpecPath} = workload;
-				const targetBase = {kind: object.kind, ...(object.metadata.namespace ? {namespace: object.metadata.namespace} : {}), name: object.metadata.name};
-				const bindings: Bindings = {...common, object: toCel(object), podSpec: toCel(podSpec), namespaceObject: namespaceValue(namespaceOf(object))};
-				const roots: Roots = {object: {value: object, label: ''}, podSpec: {value: podSpec, label: podSpecPath}};
-				if (check.scope === 'workload') {
-					yield {target: targetBase, object, bindings, roots};
-					continue;
-				}
-				for (const ref of workload.containers) {
-					const name = String(ref.container['name'] ?? '');
-					const securityContext = effectiveSecurityContext(podSpec, ref.container);
-					const label = ref.fromPod ? `Pod/${ref.fromPod} ${ref.path}` : ref.path;
-					yield {
-						target: {...targetBase, container: name},
-						object,
-						bindings: {
-							...bindings,
-							container: toCel(ref.container),
-							containerType: ref.list,
-							securityContext: toCel(securityContext),
-							image: toCel(parseImageRef(String(ref.container['image'] ?? ''))),
-						},
-						roots: {...roots, container: {value: ref.container, label}, securityContext: {value: securityContext, label: `effective securityContext of ${name}`}},
-					};
+				const namespace = namespaceOf(workload.object);
+				let first = true;
+				for (const subject of workloadSubjects(check, workload, {...common, namespaceObject: namespaceValue(namespace)}, versions(namespaces.get(namespace ?? '')))) {
+					if (subject.preset?.status !== 'skip') {
+						yield subject;
+						continue;
+					}
+					const entry = skipped.get(namespace ?? '') ?? {reason: subject.preset.reason, workloads: 0};
+					if (first) entry.workloads++;
+					first = false;
+					skipped.set(namespace ?? '', entry);
 				}
 			}
+			for (const [namespace, {reason, workloads: count}] of skipped) {
+				const detail = `${reason}; ${count} workload${count === 1 ? '' : 's'} not judged by this control`;
+				yield {target: namespace ? {namespace} : {cluster: true}, bindings: common, roots: {}, preset: {status: 'skip', reason: detail}};
+			}
 			return;
+		}
 		case 'node':
 			return;
 	}
@@ -244,6 +310,13 @@ export function evaluateCluster(
 		}
 		return workloads;
 	};
+	const versions = pssVersionResolver(facts, ctx.settings);
+	// A namespace's PSA verdict is shared by the checks that report it: computed once per namespace.
+	const podSecurity = new Map<KubeObject, unknown>();
+	const podSecurityOf: PodSecurityMemo = (namespace, compute) => {
+		if (!podSecurity.has(namespace)) podSecurity.set(namespace, compute());
+		return podSecurity.get(namespace) as ReturnType<typeof compute>;
+	};
 	for (const compiled of checks) {
 		const {check} = compiled;
 		if (check.scope === 'node') continue;
@@ -256,7 +329,7 @@ export function evaluateCluster(
 			emit({...base, status: 'manual', target: {cluster: true}, message: check.question!, reason: 'awaiting the operator\'s attestation'});
 			continue;
 		}
-		for (const subject of clusterSubjects(compiled, facts, ctx, allWorkloads)) {
+		for (const subject of clusterSubjects(compiled, facts, ctx, allWorkloads, versions, podSecurityOf)) {
 			const finding = finish(compiled, subject, ctx, facts);
 			if (finding) emit(finding);
 		}

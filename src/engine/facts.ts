@@ -31,4 +31,6 @@ export type NodeFacts = {
 /** Operator settings the checks read (allowed registries…), from .aks-harden.yaml. */
 export type AuditSettings = {
 	readonly allowedRegistries: readonly string[];
+	/** `--pss-version`: judge every namespace as if it declared this version (a minor number) or latest. */
+	readonly pssVersion?: number | 'latest';
 };

@@ -15,6 +15,8 @@ export function plannedNeeds(checks: readonly CompiledCheck[]): {lists: string[]
 	const facts = new Set<ClusterFactName>();
 	for (const {check} of checks) {
 		if (check.scope === 'node' || check.manual) continue;
+		// "latest" in Pod Security Admission is the API server's own version.
+		if (check.pss || check.needs.includes('pod-security')) facts.add('server-version');
 		for (const need of listsNeeded(check)) {
 			if ((clusterFactNames as readonly string[]).includes(need)) facts.add(need as ClusterFactName);
 			else if (resourceTypes.has(need)) lists.add(need);

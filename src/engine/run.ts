@@ -59,7 +59,7 @@ export async function runAudit(input: AuditInput): Promise<AuditResult> {
 
 	const clusterChecks = input.checks.filter(({check}) => check.scope !== 'node');
 	const nodeChecks = input.checks.filter(({check}) => check.scope === 'node');
-	const ctx = {exceptions: input.catalog.exceptions, settings: input.settings};
+	const ctx = {exceptions: input.catalog.exceptions, settings: input.settings, catalog: input.catalog.checks};
 
 	let facts: ClusterFacts | undefined;
 	const clusterWork = (async () => {

@@ -19,6 +19,8 @@ export type Workload = {
 	readonly object: KubeObject;
 	readonly podSpec: Json;
 	readonly podSpecPath: string;
+	/** The pod's metadata: the Pod's own, or the template's (annotations are read by PSA). */
+	readonly podMetadata: Json;
 	readonly containers: readonly ContainerRef[];
 };
 
@@ -40,6 +42,15 @@ export function podSpecOf(object: KubeObject): {spec: Json; path: string} | unde
 	for (const key of path) node = (node as Json | undefined)?.[key];
 	if (!node || typeof node !== 'object') return undefined;
 	return {spec: node as Json, path: path.join('.')};
+}
+
+/** The metadata beside the pod spec: a Pod's own, a template's `metadata` (possibly absent). */
+export function podMetadataOf(object: KubeObject): Json {
+	const path = podSpecPaths[object.kind];
+	if (!path) return {};
+	let node: unknown = object;
+	for (const key of [...path.slice(0, -1), 'metadata']) node = (node as Json | undefined)?.[key];
+	return node && typeof node === 'object' ? (node as Json) : {};
 }
 
 function key(kind: string, namespace: string | undefined, name: string): string {
@@ -82,13 +93,13 @@ export function collectWorkloads(objects: Iterable<KubeObject>): Workload[] {
 		return current;
 	};
 
-	const tops = new Map<KubeObject, {podSpec: Json; podSpecPath: string; containers: ContainerRef[]; names: Set<string>}>();
+	const tops = new Map<KubeObject, {podSpec: Json; podSpecPath: string; podMetadata: Json; containers: ContainerRef[]; names: Set<string>}>();
 	const entryFor = (object: KubeObject) => {
 		let entry = tops.get(object);
 		if (!entry) {
 			const found = podSpecOf(object);
 			if (!found) return undefined;
-			entry = {podSpec: found.spec, podSpecPath: found.path, containers: [], names: new Set()};
+			entry = {podSpec: found.spec, podSpecPath: found.path, podMetadata: podMetadataOf(object), containers: [], names: new Set()};
 			for (const list of containerLists) {
 				const items = found.spec[list];
 				if (!Array.isArray(items)) continue;
@@ -121,5 +132,5 @@ export function collectWorkloads(objects: Iterable<KubeObject>): Workload[] {
 			entry.containers.push({container, list: 'ephemeralContainers', path: `spec.ephemeralContainers[${index}]`, fromPod: object.metadata.name});
 		});
 	}
-	return [...tops].map(([object, entry]) => ({object, podSpec: entry.podSpec, podSpecPath: entry.podSpecPath, containers: entry.containers}));
+	return [...tops].map(([object, entry]) => ({object, podSpec: entry.podSpec, podSpecPath: entry.podSpecPath, podMetadata: entry.podMetadata, containers: entry.containers}));
 }

@@ -10,6 +10,7 @@ import type {Expr, ParsedExpr} from '@bufbuild/cel-spec/cel/expr/syntax_pb.js';
 import {stringify} from 'yaml';
 import type {CompiledCheck} from '../catalog/load.js';
 import type {KubeObject} from '../model/kube.js';
+import {newestPssMinor, pssLabelPrefix} from '../model/pss.js';
 import {KubeRejection, type KubeFixApi} from './cluster/kube-api.js';
 import {objectDigest} from './digest.js';
 import type {KubeChange, ObjectRef, Plan} from './model.js';
@@ -152,7 +153,7 @@ function rewrite(expr: Expr, scope: Scope, bound: ReadonlySet<string>): Expr {
 				if (!scope.iter) throw new PolicyConversionError('container is only known per container');
 				return ident(scope.iter);
 			}
-			if (name === 'podSpec') return select(ident('variables'), 'podSpec');
+			if (name === 'podSpec' || name === 'podMetadata' || name === 'pssVersion') return select(ident('variables'), name);
 			if (name === 'containerType') {
 				if (!scope.containerType) throw new PolicyConversionError('containerType is only known per container');
 				return str(scope.containerType);
@@ -231,6 +232,19 @@ export type Skipped = {readonly checkId: string; readonly reason: string};
 const podSpecVariable =
 	"object.kind == 'Pod' ? object.spec : (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec)";
 
+/** The pod's metadata, where PSA reads annotations: the Pod's own or its template's. */
+const podMetadataVariable =
+	"object.kind == 'Pod' ? object.metadata : (object.kind == 'CronJob' ? (has(object.spec.jobTemplate.spec.template.metadata) ? object.spec.jobTemplate.spec.template.metadata : {}) : (has(object.spec.template.metadata) ? object.spec.template.metadata : {}))";
+
+/**
+ * The PSS version a namespace declares (its enforce-version label's minor), as the audit reads
+ * it; latest is the newest version the catalogue knows, since a policy cannot ask the server.
+ */
+const versionLabel = `namespaceObject.metadata.labels['${pssLabelPrefix}enforce-version']`;
+const pssVersionVariable =
+	`namespaceObject != null && has(namespaceObject.metadata.labels) && '${pssLabelPrefix}enforce-version' in namespaceObject.metadata.labels && ` +
+	`${versionLabel}.matches('^v1\\.(0|[1-9][0-9]*)$') && int(${versionLabel}.substring(3)) < ${newestPssMinor} ? int(${versionLabel}.substring(3)) : ${newestPssMinor}`;
+
 /** Pods a controller creates are judged through that controller: one warning per workload, not per pod. */
 const ownedByController =
 	"has(object.metadata.ownerReferences) && object.metadata.ownerReferences.exists(r, r.kind in ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController'])";
@@ -249,9 +263,13 @@ export function validationFor(compiled: CompiledCheck, settings: PolicySettings)
 		const assert = sourceTree(parse(check.assert));
 		const when = check.when ? sourceTree(parse(check.when)) : undefined;
 		const used = new Set([...identifiers(assert), ...(when ? identifiers(when) : [])]);
+		// A PSS control that does not exist yet at the namespace's version judges nothing there.
+		const since = check.pss ? Number(check.pss.since.slice(3)) : 0;
+		const before = since > 0 ? parse(`variables.pssVersion < ${since}`).expr! : undefined;
 		const predicate = (scope: Scope) => {
 			const body = rewrite(assert, scope, new Set());
-			return when ? or(not(rewrite(when, scope, new Set())), body) : body;
+			const judged = when ? or(not(rewrite(when, scope, new Set())), body) : body;
+			return before ? or(before, judged) : judged;
 		};
 		if (check.scope === 'workload') return {expression: unparse(predicate({settings}))};
 		let iter = 'ctr';
@@ -273,6 +291,8 @@ export function admissionPolicyFor(compiled: CompiledCheck, settings: PolicySett
 	const name = policyName(check.id);
 	const variables = [
 		{name: 'podSpec', expression: podSpecVariable},
+		{name: 'podMetadata', expression: podMetadataVariable},
+		{name: 'pssVersion', expression: pssVersionVariable},
 		...containerLists.map((listName) => ({name: listName, expression: `has(variables.podSpec.${listName}) ? variables.podSpec.${listName} : []`})),
 	];
 	const matchCondition = {name: 'not-owned-by-a-controller', expression: `!(${ownedByController})`};
@@ -312,7 +332,7 @@ export function admissionPolicyFor(compiled: CompiledCheck, settings: PolicySett
 		name,
 		policy,
 		binding,
-		expressions: [podSpecVariable, ...variables.slice(1).map((variable) => variable.expression), matchCondition.expression, validation.expression],
+		expressions: [...variables.map((variable) => variable.expression), matchCondition.expression, validation.expression],
 	};
 }
 

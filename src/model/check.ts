@@ -1,5 +1,6 @@
 import {z} from 'zod';
 import {Section, Severity} from './status.js';
+import {PssSchema} from './pss.js';
 
 /** Pod-template kinds: every workload check runs against each of them. */
 export const workloadKinds = [
@@ -61,6 +62,8 @@ export const CheckSchema = z
 		manual: z.boolean().default(false),
 		question: z.string().optional(),
 		article: z.string().optional(),
+		/** The Pod Security Standard control this check implements, exactly as PSA defines it. */
+		pss: PssSchema.optional(),
 	})
 	.strict()
 	.superRefine((check, ctx) => {
@@ -78,6 +81,12 @@ export const CheckSchema = z
 		}
 		if (check.scope === 'object' && !check.kinds?.length) {
 			ctx.addIssue({code: 'custom', path: ['kinds'], message: 'object scope needs the kinds it iterates'});
+		}
+		if (check.pss && check.scope !== 'workload' && check.scope !== 'container') {
+			ctx.addIssue({code: 'custom', path: ['pss'], message: 'only workload and container checks implement a Pod Security Standard control'});
+		}
+		if (check.pss && check.pss.level !== 'restricted' && check.pss.overrides.length) {
+			ctx.addIssue({code: 'custom', path: ['pss', 'overrides'], message: 'only restricted controls override baseline ones (as in PSA)'});
 		}
 		if (check.scope === 'node' && !check.platforms?.length) {
 			ctx.addIssue({code: 'custom', path: ['platforms'], message: 'node checks list their platforms'});

@@ -41,7 +41,8 @@ export const resourceTypes: ReadonlyMap<string, ResourceType> = new Map(
 export const resourceByKind: ReadonlyMap<string, ResourceType> = new Map([...resourceTypes.values()].map((r) => [r.kind, r]));
 
 /** Facts about the cluster that are not object lists. */
-export const clusterFactNames = ['readyz', 'apiserver-cert'] as const;
+/** `server-version` is the API server's /version, which Pod Security Admission's "latest" follows. */
+export const clusterFactNames = ['readyz', 'apiserver-cert', 'server-version'] as const;
 export type ClusterFactName = (typeof clusterFactNames)[number];
 
 /** The API group a permission message names ("" for the core group). */

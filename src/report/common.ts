@@ -92,11 +92,28 @@ export function sectionStats(report: Report): SectionStats[] {
 	return out;
 }
 
+// Parts with nothing to scrub are returned as they are, not copied: a 10,000-pod report would
+// otherwise be held twice in memory while it is encoded.
 function redactDeep(value: unknown, redactor: TextRedactor): unknown {
 	if (typeof value === 'string') return redactor.apply(value);
-	if (Array.isArray(value)) return value.map((item) => redactDeep(item, redactor));
+	if (Array.isArray(value)) {
+		let changed = false;
+		const out = value.map((item) => {
+			const next = redactDeep(item, redactor);
+			if (next !== item) changed = true;
+			return next;
+		});
+		return changed ? out : value;
+	}
 	if (value && typeof value === 'object') {
-		return Object.fromEntries(Object.entries(value).map(([key, item]) => [redactor.apply(key), redactDeep(item, redactor)]));
+		let changed = false;
+		const entries = Object.entries(value).map(([key, item]) => {
+			const nextKey = redactor.apply(key);
+			const next = redactDeep(item, redactor);
+			if (nextKey !== key || next !== item) changed = true;
+			return [nextKey, next] as const;
+		});
+		return changed ? Object.fromEntries(entries) : value;
 	}
 	return value;
 }

@@ -1,4 +1,5 @@
 import type {Check} from '../model/check.js';
+import type {Pss} from '../model/pss.js';
 import type {Finding} from '../model/finding.js';
 import type {Section, Severity} from '../model/status.js';
 
@@ -13,6 +14,8 @@ export type CheckInfo = {
 	readonly question?: string;
 	/** e.g. {"cis-kubernetes": "5.2.2"} */
 	readonly references?: Readonly<Record<string, string | number>>;
+	/** The Pod Security Standard control the check implements. */
+	readonly pss?: Pss;
 };
 
 /** Everything a renderer needs besides the Report: check id → catalogue text. */
@@ -31,6 +34,7 @@ export function reportContext(checks: Iterable<{readonly check: Check} | Check>)
 			section: check.section,
 			...(check.question ? {question: check.question} : {}),
 			...(check.references ? {references: check.references} : {}),
+			...(check.pss ? {pss: check.pss} : {}),
 		});
 	}
 	return {checks: map};
@@ -53,6 +57,7 @@ export function checkInfo(context: ReportContext, finding: Finding): CheckInfo {
 		section: finding.section,
 		...(known?.question ? {question: known.question} : {}),
 		...(known?.references ? {references: known.references} : {}),
+		...(known?.pss ? {pss: known.pss} : {}),
 	};
 }
 

@@ -1,3 +1,4 @@
+import {pssSummary} from '../model/pss.js';
 import {createHash} from 'node:crypto';
 import type {Finding} from '../model/finding.js';
 import type {Report, WaiverRef} from '../model/report.js';
@@ -54,6 +55,7 @@ function evidenceBlock(finding: Finding, context: ReportContext): string {
 	if (finding.status === 'waived') add('Waiver', h(waiverText(finding)));
 	if (['fail', 'warn', 'error', 'waived', 'manual'].includes(finding.status)) add('Remediation', h(finding.remediation || info.remediation));
 	if (finding.playbook) add('Playbook', `<code>${h(finding.playbook)}</code> <span class="muted">(aks-harden fix)</span>`);
+	if (info.pss) add('Pod Security Standard', h(pssSummary(info.pss)));
 	if (info.rationale) add('Why it matters', h(info.rationale));
 	return `<details><summary>Evidence and remediation</summary><dl>${items.join('')}</dl></details>`;
 }

@@ -1,3 +1,4 @@
+import {pssSummary} from '../model/pss.js';
 import type {Finding} from '../model/finding.js';
 import type {Report, WaiverRef} from '../model/report.js';
 import {sections, sectionTitles, statuses, type Status} from '../model/status.js';
@@ -111,6 +112,7 @@ function checkLines(checkId: string, findings: readonly Finding[], context: Repo
 	}
 	if (open.length > openLimit) out.push(`  - … ${open.length - openLimit} more`);
 	const firstFailing = open.find((finding) => finding.status !== 'error') ?? open[0];
+	if (info.pss) out.push(`  - Pod Security Standard: ${escape(pssSummary(info.pss))}`);
 	if (firstFailing) out.push(`  - Remediation: ${escape(firstFailing.remediation || info.remediation)}`);
 
 	const manual = findings.filter((finding) => finding.status === 'manual');

@@ -1,3 +1,4 @@
+import {pssSummary} from '../model/pss.js';
 import {createHash} from 'node:crypto';
 import {isAbsolute} from 'node:path';
 import {pathToFileURL} from 'node:url';
@@ -107,11 +108,11 @@ export function renderSarif(report: Report, context: ReportContext): string {
 			fullDescription: {text: rationale},
 			help: {
 				text: `${info.remediation}${info.question ? `\n\nManual check: ${info.question}` : ''}`,
-				markdown: `**${info.title}**\n\n${rationale}\n\n**Remediation:** ${info.remediation}${info.question ? `\n\n**Manual check:** ${info.question}` : ''}${references.length ? `\n\nReferences: ${references.join(', ')}` : ''}`,
+				markdown: `**${info.title}**\n\n${rationale}\n\n**Remediation:** ${info.remediation}${info.question ? `\n\n**Manual check:** ${info.question}` : ''}${info.pss ? `\n\n${pssSummary(info.pss)}` : ''}${references.length ? `\n\nReferences: ${references.join(', ')}` : ''}`,
 			},
 			defaultConfiguration: {level: levels[severity]},
 			properties: {
-				tags: ['security', 'kubernetes', info.section],
+				tags: ['security', 'kubernetes', info.section, ...(info.pss ? [`pss-${info.pss.level}`] : [])],
 				precision: 'high',
 				'problem.severity': levels[severity] === 'note' ? 'recommendation' : levels[severity],
 				'security-severity': securitySeverity[severity],
@@ -119,6 +120,7 @@ export function renderSarif(report: Report, context: ReportContext): string {
 				sectionTitle: sectionTitles[info.section],
 				severity,
 				...(references.length ? {references} : {}),
+				...(info.pss ? {pss: {level: info.pss.level, control: info.pss.control, since: info.pss.since, overrides: info.pss.overrides}} : {}),
 			},
 		};
 	});

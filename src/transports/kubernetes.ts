@@ -115,6 +115,7 @@ export class KubernetesSource implements ClusterSource {
 	async fact(name: ClusterFactName): Promise<ExtraResult> {
 		try {
 			if (name === 'readyz') return {value: await this.#get('/readyz?verbose')};
+			if (name === 'server-version') return {value: JSON.parse(await this.#get('/version')) as unknown};
 			return {value: await this.#serverCertificate()};
 		} catch (error) {
 			return {error: `${name}: ${causeOf(error).code ?? causeOf(error).message}`};

@@ -31,7 +31,7 @@ for (const compiled of catalog.checks) {
 				} else {
 					const source = memorySource(golden.objects as unknown as KubeObject[], {facts: golden.facts});
 					const facts = await gatherCluster([compiled], source, () => {});
-					evaluateCluster([compiled], facts, {exceptions: catalog.exceptions, settings}, (f) => findings.push(f));
+					evaluateCluster([compiled], facts, {exceptions: catalog.exceptions, settings, catalog: catalog.checks}, (f) => findings.push(f));
 				}
 				const got = new Map(findings.map((f) => [targetKey(f.target), f]));
 				for (const expected of golden.expect) {

@@ -345,7 +345,7 @@ describe('the demo API server over raw HTTPS', () => {
 		assert.equal(reply.status, 200);
 		const warnings = ([] as string[]).concat(reply.headers.warning ?? []);
 		assert.ok(warnings.includes('299 - "existing pods in namespace \\"payments\\" violate the new PodSecurity enforce level \\"baseline:latest\\""'), warnings.join('\n'));
-		assert.ok(warnings.some((w) => w.includes('edge-proxy-') && w.includes('host namespaces') && w.includes('hostPort')));
+		assert.ok(warnings.some((w) => w.includes('edge-proxy-') && w.includes('hostNamespaces') && w.includes('hostPorts')));
 		assert.equal(server.store.find('Namespace', undefined, 'payments')?.metadata.labels?.['pod-security.kubernetes.io/enforce'], undefined);
 	});
 

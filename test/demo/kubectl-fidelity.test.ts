@@ -116,7 +116,7 @@ describe('real kubectl against the demo API server', () => {
 		assert.equal(result.exitCode, 0, result.stderr);
 		assert.equal(result.stdout, 'namespace/payments labeled (server dry run)');
 		assert.match(result.stderr, /^Warning: existing pods in namespace "payments" violate the new PodSecurity enforce level "baseline:latest"$/m);
-		assert.match(result.stderr, /^Warning: edge-proxy-\w+ \(and 1 other pod\): host namespaces, non-default capabilities, hostPort$/m);
+		assert.match(result.stderr, /^Warning: edge-proxy-\w+ \(and 1 other pod\): capabilities_baseline, hostNamespaces, hostPorts$/m);
 	});
 
 	test('version, api-resources and auth whoami agree with the server', async (t) => {

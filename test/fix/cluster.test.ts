@@ -176,7 +176,7 @@ describe('fix --plan / --apply through the binary', () => {
 		assert.deepEqual(plan.changes.map((c) => (c.type === 'kube' ? c.stage : '')), ['warn+audit', 'enforce']);
 		const [warn, enforce] = plan.changes;
 		assert.ok(warn!.warnings.some((w) => /violate the new PodSecurity enforce level "baseline:latest"/.test(w)), warn!.warnings.join('\n'));
-		assert.ok(warn!.warnings.some((w) => /edge-proxy-.*host namespaces/.test(w)), 'the warning names the pods');
+		assert.ok(warn!.warnings.some((w) => /edge-proxy-.*hostNamespaces/.test(w)), 'the warning names the pods');
 		assert.ok(enforce!.warnings.length > 0, 'the enforce stage carries the warnings too');
 		assert.match(planned.stdout, /warning: existing pods in namespace "payments" violate/);
 		assert.ok(!readPlan(planPath).plans.some((p) => /kube-system|calico-system/.test(p.title)), 'system namespaces are never planned');

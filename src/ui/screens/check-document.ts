@@ -1,3 +1,4 @@
+import {pssSummary} from '../../model/pss.js';
 import type {Check} from '../../model/check.js';
 import type {Finding} from '../../model/finding.js';
 import {targetKey} from '../../model/target.js';
@@ -42,6 +43,10 @@ export function checkDocument(check: Check, finding: Finding | undefined, note: 
 	if (check.manual && check.question) {
 		heading('Question (answer with a)');
 		paragraph(check.question);
+	}
+	if (check.pss) {
+		heading('Pod Security Standard');
+		paragraph(pssSummary(check.pss));
 	}
 	heading(`Why it matters · ${check.article ?? 'the article'}`);
 	paragraph(check.rationale);
