@@ -32,7 +32,7 @@ import {selectChecks} from './select.js';
 import {auditSettings, readSettingsFile} from './settings.js';
 import {sshSettings} from './ssh-options.js';
 import {stateDir} from '../paths.js';
-import {writeAtomically} from './write-output.js';
+import {checkOutputTarget, writeAtomically} from './write-output.js';
 
 export const fixHelp = `Usage: aks-harden fix [options]
 
@@ -201,6 +201,7 @@ function tally(plans: readonly Plan[]): string {
 }
 
 async function planCommand(path: string, values: Values): Promise<number> {
+	checkOutputTarget(path);
 	const session = await auditForFixes(values);
 	try {
 		const plans = await planFixes(session.findings, session.context);
