@@ -8,7 +8,7 @@ import type {KubeObject, SourceLocation} from '../model/kube.js';
 import {targetKey} from '../model/target.js';
 import {editWorkload, type WorkloadEditRequest} from './cluster/workload-edit.js';
 import type {Playbooks} from './load.js';
-import {getIn, leafOps as leafEdits} from './json-ops.js';
+import {getIn, leafOps as leafEdits, setIn, type Json} from './json-ops.js';
 import {canonicalJson} from './digest.js';
 import {parseYamlDocuments} from '../catalog/yaml-source.js';
 import type {FindingRef} from './model.js';
@@ -161,13 +161,24 @@ export function readBack(edit: ManifestFileEdit): {objects: Map<KubeObject, Kube
 		return {problem: `the edited file would not parse (${error instanceof Error ? error.message : String(error)})`};
 	}
 	const original = parseAllDocuments(edit.before);
-	if (Array.isArray(original) && original.length !== docs.length) return {problem: `the edited file would hold ${docs.length} documents instead of ${original.length}`};
+	if (!Array.isArray(original) || original.length !== docs.length) return {problem: `the edited file would hold ${docs.length} documents instead of ${Array.isArray(original) ? original.length : 0}`};
+	// What every document must read as: as before, with only the planned objects replaced.
+	const expected = original.map((doc) => doc.toJS() as unknown);
+	for (const {before, after} of edit.objects) {
+		const found = findObject(original, before);
+		if (!found) return {problem: `${before.kind} ${before.metadata.name} is no longer in the file`};
+		if (found.base.length) setIn(expected[found.index] as Json, found.base, after);
+		else expected[found.index] = after;
+	}
+	for (const [index, doc] of docs.entries()) {
+		if (canonicalJson(doc.toJS()) !== canonicalJson(expected[index])) {
+			return {problem: `document ${index + 1} would not read back as planned (an anchor shared with an object that is not being fixed?)`};
+		}
+	}
 	const objects = new Map<KubeObject, KubeObject>();
 	for (const {before, after} of edit.objects) {
-		const found = findObject(docs, after);
-		const value = found ? getIn(docs[found.index]!.toJS(), found.base) : undefined;
-		if (!found || canonicalJson(value) !== canonicalJson(after)) return {problem: `${before.kind} ${before.metadata.name} would not read back as planned`};
-		objects.set(before, value as KubeObject);
+		const found = findObject(docs, after)!;
+		objects.set(before, getIn(docs[found.index]!.toJS(), found.base) as KubeObject);
 	}
 	return {objects};
 }

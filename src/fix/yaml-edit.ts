@@ -4,6 +4,7 @@
 // keys are written in the file's own style: its indentation step, and whether block sequences sit
 // under their key (`- ` indented) or at the key's column as kubectl prints them.
 import {isAlias, isMap, isScalar, isSeq, parseAllDocuments, stringify, type Document, type Node, type Pair, type Scalar, type YAMLMap} from 'yaml';
+import {canonicalJson} from './digest.js';
 import {deleteIn, getIn, setIn, type Json, type LeafOp, type Path} from './json-ops.js';
 
 type Style = {readonly step: number; readonly isSeqIndented: boolean; readonly eol: string};
@@ -74,7 +75,7 @@ function renderBlock(value: unknown, indent: number, style: Style): string {
 }
 
 function renderFlow(value: unknown): string {
-	return stringify(value, {collectionStyle: 'flow', lineWidth: 0}).trim();
+	return stringify(value, {collectionStyle: 'flow', flowCollectionPadding: false, lineWidth: 0}).trim();
 }
 
 /** A new scalar in the quoting the old one had, where the new value allows it. */
@@ -139,10 +140,17 @@ function materialize(text: string, step: Step, path: Path, target: unknown, styl
 	throw new YamlEditError(`cannot edit ${path.join('.')} through its alias`);
 }
 
+/** An alias whose anchor already gives the planned value (an earlier edit changed the anchor) stays an alias. */
+function throughAlias(text: string, doc: Document, found: ReturnType<typeof walk>, path: Path, target: unknown, style: Style): string {
+	const prefix = path.slice(0, found.aliasAt);
+	if (canonicalJson(getIn(doc.toJS(), prefix)) === canonicalJson(getIn(target, prefix))) return text;
+	return materialize(text, found.steps.at(-1)!, prefix, target, style);
+}
+
 /** One set: a scalar in place, a missing key added at the end of its map, anything else re-rendered. */
 function setAt(text: string, doc: Document, path: Path, value: unknown, target: unknown, style: Style): string {
 	const found = walk(doc.contents, path);
-	if (found.aliasAt !== undefined) return materialize(text, found.steps.at(-1)!, path.slice(0, found.aliasAt), target, style);
+	if (found.aliasAt !== undefined) return throughAlias(text, doc, found, path, target, style);
 	const last = found.steps.at(-1)!;
 	if (found.missingAt === undefined) {
 		const node = last.node;
@@ -163,10 +171,18 @@ function setAt(text: string, doc: Document, path: Path, value: unknown, target: 
 	const rest = nestValue(path.slice(found.missingAt + 1), value);
 	if (isMap(parent)) {
 		if (parent.flow) {
-			const close = text.lastIndexOf('}', parent.range![1]);
+			// JSON (every key double-quoted) stays JSON; a multi-line flow map gets a line of its own.
+			const isJson = parent.items.length > 0 && parent.items.every((item) => isScalar(item.key) && item.key.type === 'QUOTE_DOUBLE');
+			const entry = isJson ? `${JSON.stringify(key)}: ${JSON.stringify(rest, null, 1).replace(/\n\s*/g, ' ')}` : renderFlow({[key]: rest}).slice(1, -1).trim();
+			const lastItem = parent.items.at(-1);
+			const close = text.lastIndexOf('}', parent.range![1] - 1);
+			if (lastItem) {
+				const end = contentEnd(text, (lastItem.value ?? lastItem.key) as Node);
+				if (text.slice(end, close).includes('\n')) return splice(text, end, end, `,${style.eol}${' '.repeat(column(text, (lastItem.key as Node).range![0]))}${entry}`);
+			}
 			let at = close;
 			while (at > 0 && text[at - 1] === ' ') at--;
-			return splice(text, at, at, `${parent.items.length ? ', ' : ''}${renderFlow({[key]: rest}).slice(1, -1).trim()}`);
+			return splice(text, at, at, `${parent.items.length ? ', ' : ''}${entry}`);
 		}
 		const lastPair = parent.items.at(-1);
 		if (!lastPair) throw new YamlEditError(`cannot add ${String(key)} to an empty map`);
@@ -187,7 +203,7 @@ function setAt(text: string, doc: Document, path: Path, value: unknown, target: 
 
 function deleteAt(text: string, doc: Document, path: Path, target: unknown, style: Style): string {
 	const found = walk(doc.contents, path);
-	if (found.aliasAt !== undefined) return materialize(text, found.steps.at(-1)!, path.slice(0, found.aliasAt), target, style);
+	if (found.aliasAt !== undefined) return throughAlias(text, doc, found, path, target, style);
 	if (found.missingAt !== undefined) return text;
 	const last = found.steps.at(-1)!;
 	const pair = last.pair;
