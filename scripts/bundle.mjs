@@ -25,8 +25,9 @@ await build({
 	jsx: 'automatic',
 	sourcemap: 'linked',
 	logLevel: 'warning',
-	// Native addons and the Kubernetes client (loaded only when a cluster is used) stay as packages.
-	external: ['ssh2', 'cpu-features', '@kubernetes/client-node'],
+	// Native addons and the Kubernetes client (loaded only when a cluster is used) stay as packages;
+	// write-file-atomic names its temp files from __filename, which a bundled ESM chunk lacks.
+	external: ['ssh2', 'cpu-features', '@kubernetes/client-node', 'write-file-atomic'],
 	// Ink imports its devtools bridge only when DEV=true; the bridge is not shipped.
 	alias: {'react-devtools-core': './scripts/no-devtools.mjs'},
 	// Bundled CommonJS packages still call require() for Node's built-ins.

@@ -24,3 +24,13 @@ export function sessionFileFor(context: string | null, server: string | null, en
 export function operatorBaselineDir(env: NodeJS.ProcessEnv = process.env): string {
 	return env['AKS_HARDEN_BASELINES'] || join(stateDir(env), 'baselines');
 }
+
+/**
+ * `~` and `~/…` as the user's home folder. Paths in the inventory (a YAML file) and in
+ * `--flag=~/…` never pass through a shell that would expand them.
+ */
+export function expandHome(path: string, home: string = homedir()): string {
+	if (path === '~') return home;
+	if (path.startsWith('~/') || (process.platform === 'win32' && path.startsWith('~\\'))) return join(home, path.slice(2));
+	return path;
+}

@@ -15,7 +15,7 @@ import {connectionOptions, parse, reportOptions, sectionsOption, listOption, sev
 import {selectChecks, withoutClusterQuestions} from './select.js';
 import {pssVersionOption} from '../model/pss.js';
 import {auditSettings, readSettingsFile} from './settings.js';
-import {writeAtomically} from './write-output.js';
+import {checkOutputTarget, writeAtomically} from './write-output.js';
 import {progressPrinter} from './progress.js';
 
 export const auditHelp = `Usage: aks-harden audit [options]
@@ -66,6 +66,7 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 	if (values['fail-on-new'] && !values.baseline) throw new UsageError('--fail-on-new needs --baseline OLD.json', 'save an earlier audit with --format json --output and pass it');
 	// Read the baseline before touching the cluster: a bad file should cost nothing.
 	const baseline = values.baseline ? readAuditFile(values.baseline) : undefined;
+	if (values.output) checkOutputTarget(values.output);
 	const failOn = severityOption(values['fail-on'], 'low');
 	const catalog = loadCatalog();
 	const selected = selectChecks(catalog, {sections: sectionsOption(values.sections), checks: listOption(values.checks)});

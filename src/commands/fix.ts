@@ -23,7 +23,9 @@ import {planFile, readPlanFile} from '../fix/plan-file.js';
 import {planFixes} from '../fix/plan.js';
 import {renderPlan, renderResult} from '../fix/render.js';
 import {exportPolicies, planAdmissionPolicies, policyYaml} from '../fix/admission-policy.js';
-import {planManifestFixes} from '../fix/manifests.js';
+import {planManifestFixes, readBack} from '../fix/manifests.js';
+import {targetKey} from '../model/target.js';
+import type {KubeObject} from '../model/kube.js';
 import {memorySource} from '../engine/memory-source.js';
 import {readManifests} from '../transports/manifests.js';
 import {connect} from './connect.js';
@@ -32,7 +34,7 @@ import {selectChecks} from './select.js';
 import {auditSettings, readSettingsFile} from './settings.js';
 import {sshSettings} from './ssh-options.js';
 import {stateDir} from '../paths.js';
-import {writeAtomically} from './write-output.js';
+import {checkOutputTarget, writeAtomically} from './write-output.js';
 
 export const fixHelp = `Usage: aks-harden fix [options]
 
@@ -201,6 +203,7 @@ function tally(plans: readonly Plan[]): string {
 }
 
 async function planCommand(path: string, values: Values): Promise<number> {
+	checkOutputTarget(path);
 	const session = await auditForFixes(values);
 	try {
 		const plans = await planFixes(session.findings, session.context);
@@ -365,6 +368,25 @@ async function manifestsCommand(values: Values): Promise<number> {
 	for (const location of locations.values()) if (!files.has(location.file)) files.set(location.file, readFileSync(location.file, 'utf8'));
 	const located = objects.map((object) => ({object, location: locations.get(object)!}));
 	const {edits, notes} = planManifestFixes(files, located, findings, playbooks, parameterOption(values.set));
+	if (values.write && edits.length) {
+		// Every edit read back and re-checked before any file is replaced: all of them, or none.
+		const replaced = new Map<KubeObject, KubeObject>();
+		for (const edit of edits) {
+			const back = readBack(edit);
+			if ('problem' in back) throw new UsageError(`${edit.file}: ${back.problem}: nothing was written`, 'run without --write to see the diff, and fix the file by hand');
+			for (const [before, after] of back.objects) replaced.set(before, after);
+		}
+		const edited = objects.map((object) => replaced.get(object) ?? object);
+		const editedLocations = new Map(objects.map((object, index) => [edited[index]!, locations.get(object)!]));
+		const recheck = await runAudit({catalog, checks, settings: auditSettings(settingsFile, catalog.exceptions), cluster: memorySource(edited, {kind: 'manifests', locations: editedLocations}), version});
+		for (const edit of edits) {
+			for (const fix of edit.fixes) {
+				const key = targetKey(fix.target);
+				const status = recheck.report.findings.find((finding) => finding.checkId === fix.checkId && targetKey(finding.target) === key)?.status;
+				if (status !== 'pass') throw new UsageError(`${edit.file}: ${fix.checkId} ${key} would still be ${status ?? 'missing'} after the edit: nothing was written`, 'run without --write to see the diff, and fix the file by hand');
+			}
+		}
+	}
 	for (const edit of edits) {
 		if (values.write) {
 			writeAtomically(edit.file, edit.after);

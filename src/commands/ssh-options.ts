@@ -6,6 +6,7 @@ import type {NodeInfo} from '../model/report.js';
 import {UsageError} from '../model/errors.js';
 import {InventorySchema, type InventoryEntry} from '../model/inventory.js';
 import {parseYamlFile, validate} from '../catalog/yaml-source.js';
+import {expandHome} from '../paths.js';
 import {parseProxyJump} from '../transports/ssh-config.js';
 import type {SshOptions, SshTarget} from '../transports/ssh.js';
 import {durationOption, positiveInt} from './options.js';
@@ -23,7 +24,7 @@ export function readInventory(path: string): InventoryEntry[] {
 	} catch (error) {
 		throw new UsageError(`cannot read inventory ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'check the --inventory path');
 	}
-	return validate(parseYamlFile(path, text), InventorySchema, 'inventory').nodes;
+	return validate(parseYamlFile(path, text), InventorySchema, 'inventory').nodes.map((entry) => (entry.key ? {...entry, key: expandHome(entry.key)} : entry));
 }
 
 function jumpTarget(spec: string, user: string, keyPaths: readonly string[]): SshTarget | undefined {
@@ -51,13 +52,13 @@ export function sshSettings(values: ConnectionValues): SshSettings {
 	const inventory = typeof values['inventory'] === 'string' ? readInventory(values['inventory']) : [];
 	const byName = new Map(inventory.map((entry) => [entry.name, entry]));
 	const explicitUser = typeof values['ssh-user'] === 'string' ? values['ssh-user'] : undefined;
-	const keys = (values['ssh-key'] as string[] | undefined) ?? [];
+	const keys = ((values['ssh-key'] as string[] | undefined) ?? []).map((key) => expandHome(key));
 	const port = positiveInt('ssh-port', values['ssh-port'] as string | undefined, 22);
 	const jump = typeof values['jump'] === 'string' ? values['jump'] : undefined;
 	return {
 		inventory,
 		ssh: {
-			knownHostsPath: typeof values['known-hosts'] === 'string' ? values['known-hosts'] : join(homedir(), '.ssh', 'known_hosts'),
+			knownHostsPath: typeof values['known-hosts'] === 'string' ? expandHome(values['known-hosts']) : join(homedir(), '.ssh', 'known_hosts'),
 			acceptNewHostKeys: values['accept-new-host-keys'] === true,
 			timeoutMs: durationOption(values['timeout'] as string | undefined, 60_000),
 		},

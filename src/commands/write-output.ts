@@ -1,15 +1,44 @@
-import {renameSync, writeFileSync, rmSync} from 'node:fs';
-import {dirname, basename, join} from 'node:path';
+import {lstatSync, type Stats} from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
 import {UsageError} from '../model/errors.js';
 
-/** Write a whole file or nothing: a temp file beside the target, then rename over it. */
-export function writeAtomically(path: string, text: string): void {
-	const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+function kindOf(stats: Stats): string {
+	if (stats.isSymbolicLink()) return 'a symbolic link';
+	if (stats.isDirectory()) return 'a folder';
+	if (stats.isFIFO()) return 'a named pipe';
+	if (stats.isSocket()) return 'a socket';
+	if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+	return 'not a regular file';
+}
+
+/**
+ * Refuses a target that is not a regular file (or not there yet). The write renames a new file
+ * over the path: over a device that would replace the device node itself (as root, /dev/full),
+ * over a symbolic link the link, not the file it points to. Both are refused instead.
+ */
+export function checkOutputTarget(path: string): void {
+	let stats: Stats;
 	try {
-		writeFileSync(temp, text, {mode: 0o644});
-		renameSync(temp, path);
+		stats = lstatSync(path);
 	} catch (error) {
-		rmSync(temp, {force: true});
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ENOENT') return;
+		throw new UsageError(`cannot write ${path}: ${code ?? String(error)}`, 'check the path and its permissions');
+	}
+	if (!stats.isFile()) throw new UsageError(`cannot write ${path}: it is ${kindOf(stats)}, and aks-harden writes only regular files`, 'pass the path of a regular file (or of one to create)');
+}
+
+/**
+ * Write a whole file or nothing: a temp file beside the target, then rename over it. The file
+ * replaced keeps its mode and owner (a 0600 report stays 0600). The temp file is removed on every
+ * way out, a signal included: write-file-atomic holds SIGINT and SIGTERM until the write is done
+ * and cleans up before the process exits.
+ */
+export function writeAtomically(path: string, text: string): void {
+	checkOutputTarget(path);
+	try {
+		writeFileAtomic.sync(path, text, {encoding: 'utf8'});
+	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code ?? String(error);
 		throw new UsageError(`cannot write ${path}: ${code}`, 'check that the folder exists and is writable');
 	}

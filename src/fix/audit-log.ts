@@ -2,7 +2,7 @@ import {appendFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs';
 import {userInfo} from 'node:os';
 import {dirname, join} from 'node:path';
 import {z} from 'zod';
-import {FindingRefSchema, NodeRefSchema, ObjectRefSchema, UnitStateSchema} from './model.js';
+import {FindingRefSchema, NodeRefSchema, ObjectRefSchema, PatchTypeSchema, UnitStateSchema} from './model.js';
 
 /**
  * The record of every change: JSON lines in the user's state folder (and `--log FILE`), one per
@@ -24,6 +24,13 @@ export const UndoSchema = z.discriminatedUnion('type', [
 ]);
 export type Undo = z.infer<typeof UndoSchema>;
 
+/** What was sent to the target, exactly: the request body, or the file and mode written. */
+export const SentSchema = z.discriminatedUnion('type', [
+	z.object({type: z.literal('kube'), operation: z.enum(['patch', 'create', 'delete']), patchType: PatchTypeSchema.optional(), body: z.unknown()}),
+	z.object({type: z.literal('file'), path: z.string(), sha256: z.string(), bytes: z.number(), mode: z.string().optional(), removed: z.boolean().optional()}),
+	z.object({type: z.literal('mode'), path: z.string(), mode: z.string(), owner: z.string(), group: z.string()}),
+]);
+
 export const LogEntrySchema = z.object({
 	id: z.string(),
 	time: z.string(),
@@ -38,7 +45,9 @@ export const LogEntrySchema = z.object({
 	changeId: z.string().optional(),
 	beforeDigest: z.string(),
 	afterDigest: z.string(),
+	/** What happened to the target: for a Kubernetes change, the object before and as the server returned it. */
 	diff: z.string(),
+	sent: SentSchema.optional(),
 	result: z.enum(['applied', 'rolled-back', 'failed', 'undone']),
 	message: z.string().optional(),
 	verified: z.array(z.object({checkId: z.string(), target: z.string(), status: z.string(), message: z.string().optional()})).optional(),

@@ -24,14 +24,24 @@ function sortKeys(value: unknown): unknown {
 	return value;
 }
 
+/** Metadata the API server assigns and keeps rewriting on every write: never what a fix is about. */
+const serverKept = new Set(['resourceVersion', 'generation', 'managedFields', 'uid', 'creationTimestamp', 'selfLink']);
+/** Annotations controllers rewrite after a rollout (not the operator, not a patch). */
+const controllerAnnotations = new Set(['deployment.kubernetes.io/revision', 'deprecated.daemonset.template.generation']);
+
 /**
- * The part of an object a fix is about: everything but status and server-kept metadata. The
- * controllers keep rewriting status, resourceVersion, generation and annotations such as the
- * Deployment revision; a digest over those would call every plan stale a moment after a rollout.
+ * Every field a change can touch: the whole object but status and the metadata the server or a
+ * controller keeps rewriting (a digest over those would call every plan stale a moment after a
+ * rollout). Labels, annotations, ownerReferences and finalizers are in it: a patch that adds an
+ * owner to a Deployment changes its digest like one that changes its pod template. Labels and
+ * annotations are always maps, so the undo patch built from two views edits single keys and
+ * never drops a map a controller also writes to.
  */
 export function objectView(object: KubeObject): Record<string, unknown> {
 	const {metadata, status: _status, ...rest} = object as KubeObject & {status?: unknown};
-	return {...rest, metadata: {name: metadata.name, ...(metadata.namespace ? {namespace: metadata.namespace} : {}), labels: metadata.labels ?? {}}};
+	const kept = Object.fromEntries(Object.entries(metadata).filter(([key]) => !serverKept.has(key)));
+	const annotations = Object.fromEntries(Object.entries(metadata.annotations ?? {}).filter(([key]) => !controllerAnnotations.has(key)));
+	return {...rest, metadata: {...kept, labels: metadata.labels ?? {}, annotations}};
 }
 
 export function objectDigest(object: KubeObject | undefined): string {

@@ -1,18 +1,20 @@
 // The GitOps path: workload playbooks applied to manifest files instead of the cluster. The
-// edit goes through yaml's document model, which keeps comments and key order, and only the
-// documents that change are re-printed; the lines around the edit keep their own spacing.
-import {applyPatch, structuredPatch} from 'diff';
-import {isMap, isSeq, parseAllDocuments, type Document} from 'yaml';
+// edit goes through yaml's document model node by node: only the bytes of the edited nodes
+// change, the rest of the file stays as its author (or kubectl, Helm, kustomize) wrote it.
+import {parseAllDocuments, type Document} from 'yaml';
 import {collectSensitive, Redactor} from '../engine/redact.js';
 import type {Finding} from '../model/finding.js';
 import type {KubeObject, SourceLocation} from '../model/kube.js';
 import {targetKey} from '../model/target.js';
 import {editWorkload, type WorkloadEditRequest} from './cluster/workload-edit.js';
 import type {Playbooks} from './load.js';
-import {leafOps as leafEdits} from './json-ops.js';
+import {getIn, leafOps as leafEdits, setIn, type Json} from './json-ops.js';
+import {canonicalJson} from './digest.js';
+import {parseYamlDocuments} from '../catalog/yaml-source.js';
 import type {FindingRef} from './model.js';
 import {ParameterError, parameterValues, type ParameterValues} from './parameters.js';
 import {unifiedDiff} from './text-diff.js';
+import {editYaml} from './yaml-edit.js';
 
 export type ManifestFileEdit = {
 	readonly file: string;
@@ -20,6 +22,8 @@ export type ManifestFileEdit = {
 	readonly after: string;
 	readonly diff: string;
 	readonly fixes: readonly FindingRef[];
+	/** Each edited object as found in the file and as planned. */
+	readonly objects: ReadonlyArray<{readonly before: KubeObject; readonly after: KubeObject}>;
 };
 
 export type ManifestNote = {readonly target: string; readonly status: 'refused' | 'needs-parameters' | 'error' | 'skipped'; readonly reason: string};
@@ -97,7 +101,9 @@ export function planManifestFixes(
 			// The diff is printed and may carry context lines with an env literal password.
 			const redactor = new Redactor();
 			collectSensitive(objects.filter((candidate) => candidate.location.file === file).map((candidate) => candidate.object), redactor);
-			if (after !== before) edits.push({file, before, after, diff: redactor.apply(unifiedDiff(file, before, after)), fixes: changes.flatMap((change) => change.fixes)});
+			if (after !== before) {
+				edits.push({file, before, after, diff: redactor.apply(unifiedDiff(file, before, after)), fixes: changes.flatMap((change) => change.fixes), objects: changes.map(({located, after: object}) => ({before: located.object, after: object}))});
+			}
 		} catch (error) {
 			notes.push({target: file, status: 'error', reason: error instanceof Error ? error.message : String(error)});
 		}
@@ -125,55 +131,54 @@ function findObject(docs: readonly Document[], object: KubeObject): {index: numb
 	return undefined;
 }
 
+/**
+ * The file with every change made node by node (see yaml-edit.ts): bytes outside the edited nodes
+ * stay as written. Throws when an object cannot be found or edited; the caller then leaves the
+ * file alone.
+ */
 export function editText(text: string, changes: ReadonlyArray<{before: KubeObject; after: KubeObject}>): string {
-	const docs = parseAllDocuments(text);
-	if (!Array.isArray(docs)) return text;
-	const changed = new Set<number>();
+	let out = text;
 	for (const {before, after} of changes) {
+		const docs = parseAllDocuments(out);
+		if (!Array.isArray(docs)) throw new Error('the file does not parse');
 		const found = findObject(docs, before);
 		if (!found) throw new Error(`${before.kind} ${before.metadata.name} is no longer in the file`);
-		const doc = docs[found.index]!;
-		if (!isMap(doc.contents) && !isSeq(doc.contents)) throw new Error('not a mapping');
-		applyOps(doc, found.base, before, after);
-		changed.add(found.index);
+		out = editYaml(out, found.index, found.base, leafEdits(before, after));
 	}
-	// Re-print only the documents that changed; each keeps its place between the others.
-	let out = '';
-	let cursor = 0;
-	for (const [index, doc] of docs.entries()) {
-		const start = index === 0 ? 0 : doc.range[0];
-		const end = doc.range[2];
-		out += text.slice(cursor, start);
-		const original = text.slice(start, end);
-		out += changed.has(index) ? minimalEdit(original, doc) : original;
-		cursor = end;
-	}
-	return out + text.slice(cursor);
+	return out;
 }
-
-function applyOps(doc: Document, base: ReadonlyArray<string | number>, before: KubeObject, after: KubeObject): void {
-	// Leaf edits, not a whole new object: untouched keys keep their nodes, comments and order.
-	const ops = leafEdits(before, after);
-	for (const op of ops) {
-		const path = [...base, ...op.path];
-		if (op.isDelete) doc.deleteIn(path);
-		else doc.setIn(path, op.value);
-	}
-}
-
 
 /**
- * The edited document printed by yaml normalises spacing (two spaces before a comment become one,
- * `{a: b}` becomes `{ a: b }`). Carry over only the lines that really changed: diff the original
- * document as yaml would print it against the edited one, and apply that diff to the original
- * text, matching lines by their content without spacing.
+ * The edited text read back the way the audit reads files: it must parse, hold as many documents
+ * as before, and give exactly the planned objects. Returns the objects as parsed from the new
+ * text (for the re-check), or why the edit must not be written.
  */
-function minimalEdit(original: string, edited: Document): string {
-	const reprinted = parseAllDocuments(original);
-	const printedBefore = Array.isArray(reprinted) && reprinted[0] ? reprinted[0].toString() : original;
-	const printedAfter = edited.toString();
-	const patch = structuredPatch('a', 'a', printedBefore, printedAfter, '', '', {context: 2});
-	const squash = (line: string) => line.replace(/\s+/g, '');
-	const result = applyPatch(original, patch, {compareLine: (_number, line, _operation, content) => squash(line) === squash(content)});
-	return result === false ? printedAfter : result;
+export function readBack(edit: ManifestFileEdit): {objects: Map<KubeObject, KubeObject>} | {problem: string} {
+	let docs: Document[];
+	try {
+		docs = parseYamlDocuments(edit.file, edit.after).map((located) => located.doc);
+	} catch (error) {
+		return {problem: `the edited file would not parse (${error instanceof Error ? error.message : String(error)})`};
+	}
+	const original = parseAllDocuments(edit.before);
+	if (!Array.isArray(original) || original.length !== docs.length) return {problem: `the edited file would hold ${docs.length} documents instead of ${Array.isArray(original) ? original.length : 0}`};
+	// What every document must read as: as before, with only the planned objects replaced.
+	const expected = original.map((doc) => doc.toJS() as unknown);
+	for (const {before, after} of edit.objects) {
+		const found = findObject(original, before);
+		if (!found) return {problem: `${before.kind} ${before.metadata.name} is no longer in the file`};
+		if (found.base.length) setIn(expected[found.index] as Json, found.base, after);
+		else expected[found.index] = after;
+	}
+	for (const [index, doc] of docs.entries()) {
+		if (canonicalJson(doc.toJS()) !== canonicalJson(expected[index])) {
+			return {problem: `document ${index + 1} would not read back as planned (an anchor shared with an object that is not being fixed?)`};
+		}
+	}
+	const objects = new Map<KubeObject, KubeObject>();
+	for (const {before, after} of edit.objects) {
+		const found = findObject(docs, after)!;
+		objects.set(before, getIn(docs[found.index]!.toJS(), found.base) as KubeObject);
+	}
+	return {objects};
 }

@@ -73,7 +73,7 @@ export async function undoChange(id: string, options: UndoOptions): Promise<Undo
 	try {
 		if (undo.type === 'kube-patch' || undo.type === 'kube-delete') return await undoKube(entry, options);
 		if (undo.type === 'service-state') {
-			const result = await undoServiceState(entry, undo, options.context, options.force === true, (before, after, diff, verified, notes) => done(entry, options, before, after, diff, verified, notes));
+			const result = await undoServiceState(entry, undo, options.context, options.force === true, (before, after, diff, verified, notes) => done(entry, options, before, after, diff, verified, notes ?? [], undefined));
 			return {...result, entry};
 		}
 		return await undoHost(entry, options);
@@ -97,6 +97,7 @@ async function undoKube(entry: LogEntry, options: UndoOptions): Promise<UndoResu
 	const problem = stale(entry, objectDigest(live), options.force);
 	if (problem) return {outcome: 'refused', message: problem, entry};
 	let after: KubeObject | undefined;
+	const sent: LogEntry['sent'] = undo.type === 'kube-patch' ? {type: 'kube', operation: 'patch', patchType: 'json', body: undo.patch} : {type: 'kube', operation: 'delete', body: null};
 	if (undo.type === 'kube-patch') {
 		await kube.patch(undo.ref, 'json', undo.patch, {dryRun: true});
 		after = (await kube.patch(undo.ref, 'json', undo.patch, {dryRun: false})).object;
@@ -106,7 +107,7 @@ async function undoKube(entry: LogEntry, options: UndoOptions): Promise<UndoResu
 	}
 	const verified = await recheckCluster(options.context, entry.fixes).catch(() => undefined);
 	const diff = unifiedDiff(entry.target, displayObject(live), displayObject(after), {before: ' (as stored)', after: ' (undone)'});
-	return done(entry, options, objectDigest(live), objectDigest(after), diff, verified);
+	return done(entry, options, objectDigest(live), objectDigest(after), diff, verified, [], sent);
 }
 
 async function undoHost(entry: LogEntry, options: UndoOptions): Promise<UndoResult> {
@@ -123,7 +124,7 @@ async function undoHost(entry: LogEntry, options: UndoOptions): Promise<UndoResu
 			const wanted = {mode: undo.mode.padStart(3, '0'), owner: undo.owner, group: undo.group};
 			await setMode(session, undo.path, wanted);
 			const verified = await recheckNode(options.context, session, undo.node, entry.fixes).catch(() => undefined);
-			return done(entry, options, modeDigest(stat), modeDigest(wanted), `-${stat.mode} ${stat.owner}:${stat.group}\n+${wanted.mode} ${wanted.owner}:${wanted.group}\n`, verified);
+			return done(entry, options, modeDigest(stat), modeDigest(wanted), `-${stat.mode} ${stat.owner}:${stat.group}\n+${wanted.mode} ${wanted.owner}:${wanted.group}\n`, verified, [], {type: 'mode', path: undo.path, ...wanted});
 		}
 		const current = await readRemoteFile(session, undo.path);
 		const before = current.exists ? current.content : undefined;
@@ -149,13 +150,14 @@ async function undoHost(entry: LogEntry, options: UndoOptions): Promise<UndoResu
 		}
 		const verified = await recheckNode(options.context, session, undo.node, entry.fixes).catch(() => undefined);
 		const diff = unifiedDiff(`${undo.node.name}:${undo.path}`, before ?? '', restored ?? '', {after: undo.type === 'file-restore' ? ' (backup)' : ' (removed)'});
-		return done(entry, options, textDigest(before), restored === undefined ? 'absent' : sha256(restored), diff, verified, notes);
+		const sent: LogEntry['sent'] = restored === undefined ? {type: 'file', path: undo.path, sha256: 'absent', bytes: 0, removed: true} : {type: 'file', path: undo.path, sha256: sha256(restored), bytes: Buffer.byteLength(restored)};
+		return done(entry, options, textDigest(before), restored === undefined ? 'absent' : sha256(restored), diff, verified, notes, sent);
 	} finally {
 		session.close();
 	}
 }
 
-function done(entry: LogEntry, options: UndoOptions, beforeDigest: string, afterDigest: string, diff: string, verified: readonly Verified[] | undefined, notes: readonly string[] = []): UndoResult {
+function done(entry: LogEntry, options: UndoOptions, beforeDigest: string, afterDigest: string, diff: string, verified: readonly Verified[] | undefined, notes: readonly string[], sent: LogEntry['sent']): UndoResult {
 	const id = newId('chg');
 	const checkNote = verified ? (isVerified(verified) ? 'the check passes (the fix was not what made it pass)' : `the check reports ${verified.map((entry) => entry.status).join(', ')} again`) : '';
 	const message = [`undid ${entry.id} on ${entry.target}`, checkNote, ...notes].filter(Boolean).join('; ');
@@ -171,6 +173,7 @@ function done(entry: LogEntry, options: UndoOptions, beforeDigest: string, after
 		beforeDigest,
 		afterDigest,
 		diff,
+		sent,
 		result: 'undone',
 		message,
 		undoes: entry.id,

@@ -207,7 +207,8 @@ describe('host fixes on real sshd nodes', {skip: rootSkip()}, () => {
 		const plan = await planFor(invalid, fixContext);
 		const change = plan.changes[0] as FileChange;
 		const content = `${change.content}MaxAuthTries banana\n`;
-		const tampered: Plan = {...plan, changes: [{...change, content, afterDigest: `sha256:${createHash('sha256').update(content).digest('hex')}`}]};
+		// A plan that shows the bad line in its diff too: apply refuses content its diff does not show.
+		const tampered: Plan = {...plan, changes: [{...change, content, afterDigest: `sha256:${createHash('sha256').update(content).digest('hex')}`, diff: `${change.diff}+MaxAuthTries banana\n`}]};
 		const log = new AuditLog([path.join(work, 'invalid.jsonl')]);
 		const [result] = await applyPlan(tampered, {context: fixContext, confirmedCount: 1, log});
 		assert.equal(result?.outcome, 'rolled-back', result?.message);

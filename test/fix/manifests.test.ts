@@ -66,7 +66,7 @@ test('without --write the diff is printed and the file is untouched', async () =
 	const result = await runCli(['fix', '--manifests', file, '--checks', checks]);
 	assert.equal(result.code, 0, result.stderr);
 	assert.match(result.stdout, /^-\s+privileged: true\s+# TODO: why\?$/m);
-	assert.match(result.stdout, /^\+\s+privileged: false # TODO: why\?$/m);
+	assert.match(result.stdout, /^\+\s+privileged: false   # TODO: why\?$/m, 'the line keeps its own spacing');
 	assert.match(result.stdout, /pass --write/);
 	assert.doesNotMatch(result.stdout, /hunter2/, 'an env literal password never reaches the output');
 	assert.equal(readFileSync(file, 'utf8'), manifest);

@@ -4,6 +4,7 @@ import {sha256, textDigest} from '../digest.js';
 import type {ApplyOptions, ChangeResult, StepName} from '../events.js';
 import type {FileChange, ModeChange, Plan} from '../model.js';
 import {recordChange} from '../record.js';
+import {unifiedDiff, unshownLines} from '../text-diff.js';
 import {isVerified, recheckNode, type Verified} from '../recheck.js';
 import {auditRulesProblem} from './audit-rules.js';
 import {parseCheck} from './formats.js';
@@ -35,6 +36,10 @@ export async function applyFileChange(plan: Plan, change: FileChange, options: A
 		step('read', `${where}: ${digest === change.beforeDigest ? 'as planned' : digest === change.afterDigest ? 'already changed' : 'changed since the plan'}`);
 		if (digest === change.afterDigest) return {...base, outcome: 'nothing-to-do', message: `${where} already has the planned content: nothing to do`};
 		if (digest !== change.beforeDigest) return {...base, outcome: 'refused', message: `${where} changed since the plan was made: plan again and review the new diff`};
+		// The diff is what the operator reviewed: the content written may hold nothing it does not show.
+		const shown = unifiedDiff(where, current.exists ? current.content : '', change.content, {before: current.exists ? '' : ' (absent)', after: ' (planned)'});
+		const unshown = unshownLines(change.diff, shown);
+		if (unshown.length) return {...base, outcome: 'refused', message: `the plan's content for ${where} differs from its diff (${unshown.slice(0, 3).join(' | ')}): nothing was written; plan again`};
 
 		const now = (options.context.now ?? (() => new Date()))();
 		const backup = current.exists ? backupPathFor(change.path, now) : undefined;
@@ -156,6 +161,9 @@ export async function applyModeChange(plan: Plan, change: ModeChange, options: A
 	if (typeof session === 'string') return {...base, outcome: 'failed', message: session};
 	const where = `${change.node.name}:${change.path}`;
 	try {
+		if (modeDigest(change.before) !== change.beforeDigest || modeDigest(change.after) !== change.afterDigest) {
+			return {...base, outcome: 'refused', message: `the plan's modes for ${where} do not match their digests: the plan was edited; plan again`};
+		}
 		const stat = await statFile(session, change.path);
 		if (!stat) return {...base, outcome: 'refused', message: `${where} no longer exists`};
 		const digest = modeDigest(stat);
@@ -198,7 +206,13 @@ async function finish(plan: Plan, change: HostChange, options: ApplyOptions, ses
 }
 
 function record(plan: Plan, change: HostChange, options: ApplyOptions, result: LogEntry['result'], message: string, extra: Partial<LogEntry>): string | undefined {
-	return recordChange(plan, change, `node/${change.node.name}:${change.path}`, options, result, message, extra);
+	// A change that reached the node records exactly what was written there.
+	const wrote = result === 'applied' || result === 'rolled-back';
+	const sent: LogEntry['sent'] =
+		change.type === 'file'
+			? {type: 'file', path: change.path, sha256: sha256(change.content), bytes: Buffer.byteLength(change.content), mode: change.mode}
+			: {type: 'mode', path: change.path, mode: change.after.mode, owner: change.after.owner, group: change.after.group};
+	return recordChange(plan, change, `node/${change.node.name}:${change.path}`, options, result, message, {...(wrote ? {sent} : {}), ...extra});
 }
 
 /** The node's SSH session, or why there is none. */
