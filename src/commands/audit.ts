@@ -10,6 +10,7 @@ import {summarize} from '../engine/summary.js';
 import {readAuditFile} from './report.js';
 import type {Report} from '../model/report.js';
 import {version} from '../version.js';
+import {printable} from '../model/printable.js';
 import {connect} from './connect.js';
 import {connectionOptions, parse, reportOptions, sectionsOption, listOption, severityOption} from './options.js';
 import {selectChecks} from './select.js';
@@ -82,7 +83,7 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 			...(settingsFile.waivers.length ? {waivers: {expired: waived.expired, unused: waived.unused}} : {}),
 		};
 		progress.done(report);
-		for (const waiver of waived.expired) process.stderr.write(`aks-harden: waiver expired ${waiver.expires}: ${waiver.check} ${waiver.target}\n`);
+		for (const waiver of waived.expired) process.stderr.write(`aks-harden: waiver expired ${waiver.expires}: ${printable(waiver.check)} ${printable(waiver.target)}\n`);
 		const text = renderReport(report, format, reportContext(catalog.checks), {redactor: result.redactor});
 		if (values.output) writeAtomically(values.output, text);
 		else process.stdout.write(text);

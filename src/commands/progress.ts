@@ -1,6 +1,7 @@
 import type {WriteStream} from 'node:tty';
 import type {EngineEvent} from '../model/events.js';
 import type {Report} from '../model/report.js';
+import {printable} from '../model/printable.js';
 
 /**
  * Headless progress on stderr: a live line on a terminal, nothing in pipelines (CI logs stay
@@ -26,7 +27,7 @@ export function progressPrinter(stream: NodeJS.WriteStream | WriteStream) {
 			if (live) stream.write('\r\x1b[2K');
 			const s = report.summary;
 			stream.write(`aks-harden: ${s.fail} fail, ${s.warn} warn, ${s.error} error, ${s.pass} pass, ${s.accepted} accepted, ${s.manual} manual, ${s.skip} skip; score ${s.score}\n`);
-			for (const node of report.nodes) if (node.reachable === false) stream.write(`aks-harden: node ${node.name} unreachable: ${node.error}\n`);
+			for (const node of report.nodes) if (node.reachable === false) stream.write(`aks-harden: node ${printable(node.name)} unreachable: ${printable(node.error ?? 'no reason given')}\n`);
 		},
 	};
 }

@@ -12,6 +12,7 @@ import ssh2 from 'ssh2';
 import type { AnyAuthMethod, ClientChannel, ConnectConfig } from 'ssh2';
 import { fileIncludeReader, parseProxyJump, resolveHostConfig, type HostConfig } from './ssh-config.js';
 import { checkHostKey, fingerprintOf, formatKnownHostsLine, keyTypeOf, knownKeyTypes, parseKnownHosts, type KnownHostEntry } from './ssh-known-hosts.js';
+import { printable } from '../model/printable.js';
 import { candidateKeyPaths, loadKey, pickAgent, type KeyCandidate, type LoadedKey, type Platform } from './ssh-keys.js';
 
 const { Client } = ssh2;
@@ -85,8 +86,6 @@ export interface NodeSession {
   close(): void;
 }
 
-// Names come from the cluster; control characters would let one forge extra lines in a report.
-const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 const describe = (t: SshTarget) => `${printable(t.name)} (${printable(t.user)}@${printable(t.address)}:${t.port})`;
 
 const HOST_KEY_ALGORITHMS: Record<string, string[]> = {
