@@ -24,6 +24,8 @@ export function parseYamlDocuments(file: string, text: string): LocatedDocument[
 		const error = doc.errors[0];
 		if (error) {
 			const line = error.linePos?.[0]?.line ?? lines.linePos(error.pos[0]).line;
+			// The parser gives up on nesting deeper than its stack: a limit, not a syntax error.
+			if (error.code === 'RESOURCE_EXHAUSTION') throw new UsageError(`${file}:${line}: nesting too deep for the YAML parser`, 'no Kubernetes object nests this deep; fix or remove the file');
 			throw new UsageError(`${file}:${line}: ${firstLine(error.message)}`, 'fix the YAML syntax at that line');
 		}
 	}

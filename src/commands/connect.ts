@@ -7,6 +7,7 @@ import {inventoryFromNames, inventoryFromNodes} from '../engine/inventory.js';
 import {detectFlavour} from '../engine/flavour.js';
 import {existsSync} from 'node:fs';
 import {manifestSource} from '../transports/manifests.js';
+import {reportSkipped} from './terminal.js';
 import {kubeconfigFiles} from '../transports/kubeconfig-files.js';
 import {listOption, positiveInt} from './options.js';
 import {inventoryNodes, sshNodeSourceFromOptions, sshSettings} from './ssh-options.js';
@@ -47,7 +48,7 @@ export async function connect(values: ConnectionValues, options: ConnectOptions)
 	if (values.demo && values.manifests?.length) throw new UsageError('--demo and --manifests cannot be combined', 'choose one source of objects');
 
 	if (values.manifests?.length) {
-		const cluster = manifestSource(values.manifests);
+		const cluster = manifestSource(values.manifests, {onSkip: reportSkipped});
 		const nodes = nodeNames || inventoryOnly.length ? {list: named([]), source: await sshNodeSourceFromOptions(values, options), concurrency} : undefined;
 		return {cluster, ...(nodes ? {nodes} : {}), info: {context: null, server: null, flavour: 'manifest files', isDemo: false}, close: async () => {}};
 	}

@@ -33,7 +33,7 @@ import {auditSettings, readSettingsFile} from './settings.js';
 import {sshSettings} from './ssh-options.js';
 import {stateDir} from '../paths.js';
 import {writeAtomically} from './write-output.js';
-import {printable, writeErr, writeOut} from './terminal.js';
+import {printable, reportSkipped, writeErr, writeOut} from './terminal.js';
 
 export const fixHelp = `Usage: aks-harden fix [options]
 
@@ -353,7 +353,7 @@ async function manifestsCommand(values: Values): Promise<number> {
 		return loaded?.playbook.steps.some((step) => step.type === 'workload-patch');
 	});
 	const settingsFile = readSettingsFile(values.waivers);
-	const {objects, locations} = readManifests(values.manifests ?? []);
+	const {objects, locations} = readManifests(values.manifests ?? [], {onSkip: reportSkipped});
 	const result = await runAudit({
 		catalog,
 		checks,

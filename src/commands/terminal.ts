@@ -14,3 +14,8 @@ export function writeOut(text: string): void {
 export function writeErr(text: string): void {
 	process.stderr.write(printableLines(text));
 }
+
+/** A manifest path the reader left out, and why: said on stderr, never dropped in silence. */
+export function reportSkipped(skipped: {readonly path: string; readonly reason: string}): void {
+	process.stderr.write(`aks-harden: skipped ${printable(skipped.path)}: ${printable(skipped.reason)}\n`);
+}
