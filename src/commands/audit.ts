@@ -36,7 +36,7 @@ Nodes (reached over SSH as clouduser on Linux, Administrator on Windows):
   --known-hosts FILE        default ~/.ssh/known_hosts
   --accept-new-host-keys    trust and record unknown host keys (otherwise refused)
   --concurrency N           nodes probed at once (default 16)
-  --timeout 60s             per node
+  --timeout 60s             bounds each node, each API request and the credential plugin
 Selection and output:
   --sections a,b            images, host, resources, secrets, isolation, monitoring, certificates
   --checks id,prefix*       only these checks
@@ -75,6 +75,16 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 			version,
 			onEvent: progress.onEvent,
 		});
+		// Fail closed: node checks were asked for and not one node answered (unreachable, refused,
+		// host key changed). A report of cluster checks alone would read as a clean bill of health.
+		const tried = result.report.nodes.filter((node) => node.reachable !== null);
+		if (tried.length > 0 && tried.every((node) => node.reachable === false)) {
+			progress.failed(result.report);
+			throw new UsageError(
+				`no node could be reached: ${tried.length === 1 ? 'the one node' : `all ${tried.length} nodes`} asked for ${tried.length === 1 ? 'was' : 'were'} unreachable or refused, so no node check was judged`,
+				'see the reasons above (address, --ssh-port, --ssh-user, --known-hosts, --timeout); or pass --no-nodes to audit the cluster alone',
+			);
+		}
 		const waived = applyWaivers(result.report.findings, settingsFile.waivers, new Date());
 		const report: Report = {
 			...result.report,
