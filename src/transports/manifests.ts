@@ -1,5 +1,5 @@
 import {isAlias, isCollection, isMap, isPair, isScalar, isSeq, type Node} from 'yaml';
-import {parseYamlDocuments, lineOf, type LocatedDocument} from '../catalog/yaml-source.js';
+import {documentValue, maxAliasCount, parseYamlDocuments, lineOf, type LocatedDocument} from '../catalog/yaml-source.js';
 import {UsageError} from '../model/errors.js';
 import type {KubeObject, SourceLocation} from '../model/kube.js';
 import {memorySource} from '../engine/memory-source.js';
@@ -16,7 +16,7 @@ export type {SkippedPath};
 export const manifestLimits = {
 	fileBytes: maxManifestBytes,
 	/** Alias expansions per document (the `yaml` library's guard against billion-laughs). */
-	aliases: 100,
+	aliases: maxAliasCount,
 	/** Nesting of mappings and sequences; a CRD's deepest schema is a few dozen. */
 	depth: 200,
 	/** YAML nodes (mappings, sequences, scalars) in one file. */
@@ -49,19 +49,6 @@ function checkShape(located: LocatedDocument, counted: {nodes: number}): void {
 	}
 }
 
-function toValue(located: LocatedDocument): unknown {
-	try {
-		return located.doc.toJS({maxAliasCount: manifestLimits.aliases});
-	} catch (error) {
-		const line = lineOf(located, []);
-		if (error instanceof ReferenceError && /alias/i.test(error.message)) {
-			throw new UsageError(`${located.file}:${line}: aliases expand more than ${manifestLimits.aliases} times (limit; an alias bomb?)`, limitStep);
-		}
-		if (error instanceof RangeError) throw new UsageError(`${located.file}:${line}: nested too deep to read (limit)`, limitStep);
-		throw new UsageError(`${located.file}:${line}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, 'fix the YAML at that line');
-	}
-}
-
 function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -91,7 +78,7 @@ export function readManifests(
 			if (!isMap(contents) && !isSeq(contents)) {
 				throw new UsageError(`${file}:${lineOf(located, [])}: not a Kubernetes object`, 'each document must be a mapping with apiVersion, kind and metadata');
 			}
-			const value = toValue(located);
+			const value = documentValue(located);
 			const entries: Array<{value: unknown; path: PropertyKey[]}> = [];
 			if (isObject(value) && value['kind'] === 'List' || isObject(value) && typeof value['kind'] === 'string' && value['kind'].endsWith('List') && Array.isArray(value['items'])) {
 				(value['items'] as unknown[]).forEach((item, index) => entries.push({value: item, path: ['items', index]}));
