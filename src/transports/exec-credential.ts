@@ -46,7 +46,9 @@ export function runExecPlugin(exec: ExecConfig, timeoutMs: number): Promise<Cred
 	// What kubectl tells the plugin: the API it is asked for, and that no one can answer a prompt.
 	env['KUBERNETES_EXEC_INFO'] = JSON.stringify({apiVersion: exec.apiVersion ?? 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec: {interactive: false}});
 	return new Promise((resolve, reject) => {
-		const child = spawn(exec.command, [...(exec.args ?? [])], {env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true});
+		// Its own process group (POSIX), so stopping it also stops whatever it started.
+		const isGroup = process.platform !== 'win32';
+		const child = spawn(exec.command, [...(exec.args ?? [])], {env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, detached: isGroup});
 		const stdout: Buffer[] = [];
 		const stderr: Buffer[] = [];
 		let outBytes = 0;
@@ -58,10 +60,15 @@ export function runExecPlugin(exec: ExecConfig, timeoutMs: number): Promise<Cred
 			clearTimeout(timer);
 			outcome();
 		};
-		// Stops the plugin and lets go of its pipes: a grandchild still holding them must not keep
-		// this process waiting either.
+		// Stops the plugin and its children and lets go of the pipes: nothing it started may keep
+		// this process waiting.
 		const stop = () => {
-			child.kill('SIGKILL');
+			try {
+				if (isGroup && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+				else child.kill('SIGKILL');
+			} catch {
+				// already gone
+			}
 			child.stdout.destroy();
 			child.stderr.destroy();
 		};

@@ -3,7 +3,7 @@
 // that hangs or prints garbage. Each must end the run promptly with exit 2 and one line.
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
-import {chmodSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer, type Server, type Socket} from 'node:net';
 import {createServer as createTlsServer} from 'node:tls';
 import {tmpdir} from 'node:os';
@@ -100,11 +100,24 @@ function pluginKubeconfig(name: string, script: string): string {
 }
 
 test('an exec credential plugin that hangs: exit 2 soon after --timeout, one line naming it', async () => {
-	// The grandchild keeps the pipes open after the plugin itself is killed.
-	const file = pluginKubeconfig('hanging', 'sleep 300 & wait');
+	// A child of the plugin holds the pipes too: it must be stopped with the plugin.
+	const pidFile = join(dir, 'plugin-child.pid');
+	const file = pluginKubeconfig('hanging', `sleep 300 & echo $! > '${pidFile}'; wait`);
 	const result = await timed(['audit', '--kubeconfig', file, '--no-nodes', '--timeout', '3s', '--format', 'json']);
 	expectOneLine(result, /^aks-harden: the exec credential plugin "hanging\.sh" did not answer within 3 s$/);
 	assert.ok(result.seconds < 3 + 4, `exited after ${result.seconds} s`);
+	const pid = Number(readFileSync(pidFile, 'utf8'));
+	// Gone, or a zombie waiting for whoever reaps orphans: either way no longer running.
+	const running = () => {
+		try {
+			return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+		} catch {
+			return false;
+		}
+	};
+	const wasRunning = running();
+	if (wasRunning) process.kill(pid, 'SIGKILL');
+	assert.equal(wasRunning, false, 'the plugin\'s child was left running');
 	process.stdout.write(`# hanging credential plugin: exit ${result.code} after ${result.seconds.toFixed(1)} s with --timeout 3s\n`);
 });
 
