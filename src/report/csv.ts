@@ -46,8 +46,9 @@ export function csvCell(value: string | number | undefined | null, options: {rea
 	const raw = value === undefined || value === null ? '' : String(value);
 	// Cells are read in terminals and editors too: control characters are shown escaped, and only
 	// the free-text columns keep their line breaks.
-	let text = options.multiline ? printableLines(raw) : printable(raw);
-	if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+	// The formula guard looks at the value as written, before a tab or CR becomes `\t` or `\r`.
+	const guarded = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+	const text = options.multiline ? printableLines(guarded) : printable(guarded);
 	return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
