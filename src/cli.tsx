@@ -1,4 +1,5 @@
 import {isUsageError} from './model/errors.js';
+import {printable, printableLines} from './model/printable.js';
 import {version} from './version.js';
 import {didYouMean} from './model/suggest.js';
 
@@ -56,7 +57,7 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 			return 0;
 		default:
 			if (command && !command.startsWith('-')) {
-				process.stderr.write(`aks-harden: unknown command "${command}"${didYouMean(command, commands)}\n  next: run \`aks-harden --help\`\n`);
+				process.stderr.write(`aks-harden: unknown command "${printable(command)}"${didYouMean(command, commands)}\n  next: run \`aks-harden --help\`\n`);
 				return 2;
 			}
 			return (await import('./commands/walkthrough.js')).walkthroughCommand(argv);
@@ -72,11 +73,12 @@ export async function main(argv: readonly string[]): Promise<void> {
 		process.exitCode = await dispatch(argv);
 	} catch (error) {
 		if (isUsageError(error)) {
-			process.stderr.write(`aks-harden: ${error.message}\n${error.nextStep ? `  next: ${error.nextStep}\n` : ''}`);
+			// Messages quote names, paths and server text: one line each, whatever they hold.
+			process.stderr.write(`aks-harden: ${printable(error.message)}\n${error.nextStep ? `  next: ${printable(error.nextStep)}\n` : ''}`);
 			process.exitCode = 2;
 			return;
 		}
-		process.stderr.write(`aks-harden: internal error (please report it)\n${error instanceof Error ? error.stack : String(error)}\n`);
+		process.stderr.write(`aks-harden: internal error (please report it)\n${printableLines(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
 		process.exitCode = 2;
 	}
 }

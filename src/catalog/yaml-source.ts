@@ -24,6 +24,8 @@ export function parseYamlDocuments(file: string, text: string): LocatedDocument[
 		const error = doc.errors[0];
 		if (error) {
 			const line = error.linePos?.[0]?.line ?? lines.linePos(error.pos[0]).line;
+			// The parser gives up on nesting deeper than its stack: a limit, not a syntax error.
+			if (error.code === 'RESOURCE_EXHAUSTION') throw new UsageError(`${file}:${line}: nesting too deep for the YAML parser`, 'no Kubernetes object nests this deep; fix or remove the file');
 			throw new UsageError(`${file}:${line}: ${firstLine(error.message)}`, 'fix the YAML syntax at that line');
 		}
 	}
@@ -40,9 +42,30 @@ export function lineOf(located: LocatedDocument, path: readonly PropertyKey[]): 
 	return located.lines.linePos(start).line;
 }
 
+/** Alias expansions one document may make: the `yaml` library's guard against billion-laughs. */
+export const maxAliasCount = 100;
+
+/**
+ * The document as plain data. An alias without its anchor, an alias bomb or nesting too deep to
+ * convert are the file's fault, so each is an expected error with the file and line.
+ */
+export function documentValue(located: LocatedDocument): unknown {
+	try {
+		return located.doc.toJS({maxAliasCount});
+	} catch (error) {
+		const line = lineOf(located, []);
+		const step = 'fix the YAML at that line';
+		if (error instanceof ReferenceError && /excessive alias count/i.test(error.message)) {
+			throw new UsageError(`${located.file}:${line}: aliases expand more than ${maxAliasCount} times (limit; an alias bomb?)`, 'no real manifest or settings file needs this; fix or remove the file');
+		}
+		if (error instanceof RangeError) throw new UsageError(`${located.file}:${line}: nested too deep to read (limit)`, step);
+		throw new UsageError(`${located.file}:${line}: ${firstLine(error instanceof Error ? error.message : String(error))}`, step);
+	}
+}
+
 /** Validate a document with a zod schema; the first issue becomes `file:line: field: message`. */
 export function validate<T extends z.ZodType>(located: LocatedDocument, schema: T, what: string): z.infer<T> {
-	const result = schema.safeParse(located.doc.toJS());
+	const result = schema.safeParse(documentValue(located));
 	if (result.success) return result.data;
 	const issue = result.error.issues[0]!;
 	const path = issue.path as PropertyKey[];

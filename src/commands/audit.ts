@@ -10,6 +10,7 @@ import {summarize} from '../engine/summary.js';
 import {readAuditFile} from './report.js';
 import type {Report} from '../model/report.js';
 import {version} from '../version.js';
+import {printable} from '../model/printable.js';
 import {connect} from './connect.js';
 import {connectionOptions, parse, reportOptions, sectionsOption, listOption, severityOption} from './options.js';
 import {selectChecks, withoutClusterQuestions} from './select.js';
@@ -36,7 +37,7 @@ Nodes (reached over SSH as clouduser on Linux, Administrator on Windows):
   --known-hosts FILE        default ~/.ssh/known_hosts
   --accept-new-host-keys    trust and record unknown host keys (otherwise refused)
   --concurrency N           nodes probed at once (default 16)
-  --timeout 60s             per node
+  --timeout 60s             bounds each node, each API request and the credential plugin
 Selection and output:
   --sections a,b            images, host, resources, secrets, isolation, monitoring, certificates
   --checks id,prefix*       only these checks; pss:baseline and pss:restricted select the
@@ -85,6 +86,16 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 			version,
 			onEvent: progress.onEvent,
 		});
+		// Fail closed: node checks were asked for and not one node answered (unreachable, refused,
+		// host key changed). A report of cluster checks alone would read as a clean bill of health.
+		const tried = result.report.nodes.filter((node) => node.reachable !== null);
+		if (tried.length > 0 && tried.every((node) => node.reachable === false)) {
+			progress.failed(result.report);
+			throw new UsageError(
+				`no node could be reached: ${tried.length === 1 ? 'the one node' : `all ${tried.length} nodes`} asked for ${tried.length === 1 ? 'was' : 'were'} unreachable or refused, so no node check was judged`,
+				'see the reasons above (address, --ssh-port, --ssh-user, --known-hosts, --timeout); or pass --no-nodes to audit the cluster alone',
+			);
+		}
 		const waived = applyWaivers(result.report.findings, settingsFile.waivers, new Date());
 		const report: Report = {
 			...result.report,
@@ -93,7 +104,7 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 			...(settingsFile.waivers.length ? {waivers: {expired: waived.expired, unused: waived.unused}} : {}),
 		};
 		progress.done(report);
-		for (const waiver of waived.expired) process.stderr.write(`aks-harden: waiver expired ${waiver.expires}: ${waiver.check} ${waiver.target}\n`);
+		for (const waiver of waived.expired) process.stderr.write(`aks-harden: waiver expired ${waiver.expires}: ${printable(waiver.check)} ${printable(waiver.target)}\n`);
 		const text = renderReport(report, format, reportContext(catalog.checks), {redactor: result.redactor});
 		if (values.output) writeAtomically(values.output, text);
 		else process.stdout.write(text);

@@ -1,5 +1,6 @@
 import {mkdirSync} from 'node:fs';
 import {join} from 'node:path';
+import {printable} from '../model/printable.js';
 import {UsageError} from '../model/errors.js';
 import {captureBaseline} from '../probes/baseline-capture.js';
 import type {ServicesFacts} from '../probes/services.js';
@@ -44,6 +45,6 @@ export async function baselineCommand(args: readonly string[]): Promise<number> 
 	const output = values.output ?? join(operatorBaselineDir(), `${image}.yaml`);
 	if (!values.output) mkdirSync(operatorBaselineDir(), {recursive: true});
 	writeAtomically(output, text);
-	process.stdout.write(`baseline for ${image} captured from ${node}: ${output}\n`);
+	process.stdout.write(`baseline for ${printable(image)} captured from ${printable(node)}: ${printable(output)}\n`);
 	return 0;
 }

@@ -7,8 +7,9 @@ import {inventoryFromNames, inventoryFromNodes} from '../engine/inventory.js';
 import {detectFlavour} from '../engine/flavour.js';
 import {existsSync} from 'node:fs';
 import {manifestSource} from '../transports/manifests.js';
+import {reportSkipped} from './terminal.js';
 import {kubeconfigFiles} from '../transports/kubeconfig-files.js';
-import {listOption, positiveInt} from './options.js';
+import {durationOption, listOption, positiveInt} from './options.js';
 import {inventoryNodes, sshNodeSourceFromOptions, sshSettings} from './ssh-options.js';
 import type {SshOptions} from '../transports/ssh.js';
 
@@ -47,7 +48,7 @@ export async function connect(values: ConnectionValues, options: ConnectOptions)
 	if (values.demo && values.manifests?.length) throw new UsageError('--demo and --manifests cannot be combined', 'choose one source of objects');
 
 	if (values.manifests?.length) {
-		const cluster = manifestSource(values.manifests);
+		const cluster = manifestSource(values.manifests, {onSkip: reportSkipped});
 		const nodes = nodeNames || inventoryOnly.length ? {list: named([]), source: await sshNodeSourceFromOptions(values, options), concurrency} : undefined;
 		return {cluster, ...(nodes ? {nodes} : {}), info: {context: null, server: null, flavour: 'manifest files', isDemo: false}, close: async () => {}};
 	}
@@ -62,7 +63,7 @@ export async function connect(values: ConnectionValues, options: ConnectOptions)
 			close: async () => {},
 		};
 	}
-	const {KubernetesSource} = await import('../transports/kubernetes.js');
+	const {KubernetesSource, defaultApiTimeoutMs} = await import('../transports/kubernetes.js');
 	if (values.demo) {
 		const {startDemoEnvironment} = await import('../demo/environment.js');
 		const demo = await startDemoEnvironment();
@@ -86,7 +87,7 @@ export async function connect(values: ConnectionValues, options: ConnectOptions)
 	try {
 		const {loadKubeconfig} = await import('../transports/kubeconfig.js');
 		const config = loadKubeconfig({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {}), ...(values.context ? {context: values.context} : {})});
-		cluster = new KubernetesSource(config);
+		cluster = new KubernetesSource(config, 'cluster', {timeoutMs: durationOption(values['timeout'] as string | undefined, defaultApiTimeoutMs)});
 		await cluster.preflight();
 		kubeConfig = config;
 	} catch (error) {

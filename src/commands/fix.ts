@@ -35,6 +35,7 @@ import {auditSettings, readSettingsFile} from './settings.js';
 import {sshSettings} from './ssh-options.js';
 import {stateDir} from '../paths.js';
 import {checkOutputTarget, writeAtomically} from './write-output.js';
+import {printable, reportSkipped, writeErr, writeOut} from './terminal.js';
 
 export const fixHelp = `Usage: aks-harden fix [options]
 
@@ -87,7 +88,7 @@ type Values = ReturnType<typeof parse<typeof fixOptions>>['values'];
 export async function fixCommand(args: readonly string[]): Promise<number> {
 	const {values, positionals} = parse(args, fixOptions, 'fix');
 	if (values.help) {
-		process.stdout.write(fixHelp);
+		writeOut(fixHelp);
 		return 0;
 	}
 	if (positionals.length) throw new UsageError(`fix takes no arguments (got "${positionals[0]}")`, 'see `aks-harden fix --help`');
@@ -192,7 +193,7 @@ async function auditForFixes(values: Values): Promise<Session> {
 		...(values.demo ? {} : {openNode: nodeOpener(values)}),
 	};
 	const context: FixContext = {catalog, playbooks, settings, transport, parameters: parameterOption(values.set), nodes: result.report.nodes};
-	for (const node of result.report.nodes) if (node.reachable === false) process.stderr.write(`aks-harden: node ${node.name} unreachable: ${node.error}\n`);
+	for (const node of result.report.nodes) if (node.reachable === false) writeErr(`aks-harden: node ${printable(node.name)} unreachable: ${printable(node.error ?? '')}\n`);
 	return {catalog, playbooks, context, findings, cluster: cluster ? {context: cluster.context, server: cluster.server} : null, close};
 }
 
@@ -209,9 +210,9 @@ async function planCommand(path: string, values: Values): Promise<number> {
 		const plans = await planFixes(session.findings, session.context);
 		const file = planFile(plans, {version, cluster: session.cluster});
 		writeAtomically(path, `${JSON.stringify(file, null, 2)}\n`);
-		for (const plan of plans) process.stdout.write(`\n${renderPlan(plan)}`);
+		for (const plan of plans) writeOut(`\n${renderPlan(plan)}`);
 		const ready = plans.filter((plan) => plan.status === 'ready');
-		process.stdout.write(`\nPlanned: ${tally(plans)}. Wrote ${path}.\n${ready.length ? `Review it, then: aks-harden fix --apply ${path}\n` : ''}`);
+		writeOut(`\nPlanned: ${tally(plans)}. Wrote ${path}.\n${ready.length ? `Review it, then: aks-harden fix --apply ${path}\n` : ''}`);
 		return 0;
 	} finally {
 		await session.close();
@@ -219,8 +220,8 @@ async function planCommand(path: string, values: Values): Promise<number> {
 }
 
 function printEvent(event: FixEvent): void {
-	if (event.type === 'step') process.stderr.write(`  ${event.step}: ${event.message}\n`);
-	else if (event.type === 'change-started') process.stderr.write(`→ ${event.summary}\n`);
+	if (event.type === 'step') writeErr(`  ${event.step}: ${printable(event.message)}\n`);
+	else if (event.type === 'change-started') writeErr(`→ ${printable(event.summary)}\n`);
 }
 
 function exitCode(results: readonly ChangeResult[]): number {
@@ -232,9 +233,9 @@ async function applyCommand(path: string, values: Values): Promise<number> {
 	if (values.demo) throw new UsageError('a plan cannot be applied to the demo environment', 'the demo lives only as long as one run; try the interactive `aks-harden fix --demo`');
 	const ready = file.plans.filter((plan) => plan.status === 'ready');
 	const others = file.plans.length - ready.length;
-	if (others) process.stdout.write(`${others} plan${others === 1 ? ' is' : 's are'} not ready (manual, refused, needing parameters or rejected) and ${others === 1 ? 'is' : 'are'} left out\n`);
+	if (others) writeOut(`${others} plan${others === 1 ? ' is' : 's are'} not ready (manual, refused, needing parameters or rejected) and ${others === 1 ? 'is' : 'are'} left out\n`);
 	if (!ready.length) {
-		process.stdout.write(`${path} has no ready plan: nothing to do\n`);
+		writeOut(`${path} has no ready plan: nothing to do\n`);
 		return 0;
 	}
 	const catalog = loadCatalog();
@@ -255,16 +256,16 @@ async function applyCommand(path: string, values: Values): Promise<number> {
 	const log = AuditLog.at(stateDir(), values.log);
 	const results: ChangeResult[] = [];
 	for (const plan of ready) {
-		process.stdout.write(`\n${renderPlan(plan, {withDiff: false})}`);
+		writeOut(`\n${renderPlan(plan, {withDiff: false})}`);
 		// The plan file is the confirmation: its own target count is what the operator reviewed.
 		const planResults = await applyPlan(plan, {context, confirmedCount: confirmationNeeded(plan), log, ...(cluster ? {cluster} : {}), onEvent: printEvent});
-		for (const result of planResults) process.stdout.write(renderResult(result));
+		for (const result of planResults) writeOut(renderResult(result));
 		results.push(...planResults);
 	}
 	const applied = results.filter((result) => result.outcome === 'applied').length;
 	const nothing = results.filter((result) => result.outcome === 'nothing-to-do').length;
 	const other = results.length - applied - nothing;
-	process.stdout.write(`\n${applied ? `${applied} applied` : 'nothing applied'}${nothing ? `, ${nothing} already done (nothing to do)` : ''}${other ? `, ${other} not applied` : ''}. Audit log: ${log.files.join(', ')}\n`);
+	writeOut(`\n${applied ? `${applied} applied` : 'nothing applied'}${nothing ? `, ${nothing} already done (nothing to do)` : ''}${other ? `, ${other} not applied` : ''}. Audit log: ${log.files.join(', ')}\n`);
 	return exitCode(results);
 }
 
@@ -276,9 +277,9 @@ async function interactiveCommand(values: Values): Promise<number> {
 	const results: ChangeResult[] = [];
 	try {
 		const plans = await planFixes(session.findings, session.context);
-		if (!plans.length) process.stdout.write('Nothing to fix among the selected checks.\n');
+		if (!plans.length) writeOut('Nothing to fix among the selected checks.\n');
 		for (const plan of plans) {
-			process.stdout.write(`\n${renderPlan(plan)}`);
+			writeOut(`\n${renderPlan(plan)}`);
 			if (plan.status !== 'ready') continue;
 			const staged = plan.changes.some((change) => change.type === 'kube' && change.stage);
 			const groups = staged ? plan.changes.map((change) => [change.id]) : [plan.changes.map((change) => change.id)];
@@ -291,18 +292,18 @@ async function interactiveCommand(values: Values): Promise<number> {
 				} catch (error) {
 					// Ctrl+D or Ctrl+C at the prompt: stop asking, apply nothing more.
 					if ((error as Error).name === 'AbortError') {
-						process.stdout.write('\nstopped: nothing more applied\n');
+						writeOut('\nstopped: nothing more applied\n');
 						return exitCode(results);
 					}
 					throw error;
 				}
 				const confirmed = count > 1 ? Number(answer) === count : /^y(es)?$/i.test(answer);
 				if (!confirmed) {
-					process.stdout.write('  skipped\n');
+					writeOut('  skipped\n');
 					break;
 				}
 				const planResults = await applyPlan(plan, {context: session.context, confirmedCount: count, changeIds: ids, log, ...(session.cluster ? {cluster: session.cluster} : {}), onEvent: printEvent});
-				for (const result of planResults) process.stdout.write(renderResult(result));
+				for (const result of planResults) writeOut(renderResult(result));
 				results.push(...planResults);
 				if (planResults.some((result) => result.outcome !== 'applied' && result.outcome !== 'nothing-to-do')) break;
 			}
@@ -328,17 +329,17 @@ async function exportPoliciesCommand(dir: string, values: Values): Promise<numbe
 	for (const policy of policies) {
 		const file = join(dir, `${policy.checkId}.yaml`);
 		writeAtomically(file, policyYaml(policy));
-		process.stdout.write(`wrote ${file} (${policy.name}, validationActions ${values.deny ? 'Deny' : 'Warn, Audit'})\n`);
+		writeOut(`wrote ${file} (${policy.name}, validationActions ${values.deny ? 'Deny' : 'Warn, Audit'})\n`);
 	}
-	for (const entry of skipped) process.stdout.write(`skipped ${entry.checkId}: ${entry.reason}\n`);
-	if (!policies.length) process.stdout.write('no selected check can become an admission policy (container and workload checks can)\n');
+	for (const entry of skipped) writeOut(`skipped ${entry.checkId}: ${entry.reason}\n`);
+	if (!policies.length) writeOut('no selected check can become an admission policy (container and workload checks can)\n');
 	else if (values.plan) {
 		const config = loadKubeconfig({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {}), ...(values.context ? {context: values.context} : {})});
 		const plan = await planAdmissionPolicies(policies, new KubeHttpApi(config), {deny: values.deny === true});
 		writeAtomically(values.plan, `${JSON.stringify(planFile([plan], {version, cluster: {context: config.getCurrentContext(), server: config.getCurrentCluster()!.server}}), null, 2)}\n`);
-		process.stdout.write(`\n${renderPlan(plan)}\nWrote ${values.plan}. Review it, then: aks-harden fix --apply ${values.plan}\n`);
+		writeOut(`\n${renderPlan(plan)}\nWrote ${values.plan}. Review it, then: aks-harden fix --apply ${values.plan}\n`);
 	} else {
-		process.stdout.write(
+		writeOut(
 			`\nReview the files, then apply them as a guided step: \`kubectl apply --dry-run=server -f ${dir}\`, then \`kubectl apply -f ${dir}\`.\n` +
 				(values.deny ? '' : 'They warn and audit only; once nothing is reported, export again with --deny to block.\n'),
 		);
@@ -355,7 +356,7 @@ async function manifestsCommand(values: Values): Promise<number> {
 		return loaded?.playbook.steps.some((step) => step.type === 'workload-patch');
 	});
 	const settingsFile = readSettingsFile(values.waivers);
-	const {objects, locations} = readManifests(values.manifests ?? []);
+	const {objects, locations} = readManifests(values.manifests ?? [], {onSkip: reportSkipped});
 	const result = await runAudit({
 		catalog,
 		checks,
@@ -390,13 +391,13 @@ async function manifestsCommand(values: Values): Promise<number> {
 	for (const edit of edits) {
 		if (values.write) {
 			writeAtomically(edit.file, edit.after);
-			process.stdout.write(`fixed ${edit.file}: ${edit.fixes.map((fix) => fix.checkId).filter((id, index, all) => all.indexOf(id) === index).join(', ')}\n`);
+			writeOut(`fixed ${edit.file}: ${edit.fixes.map((fix) => fix.checkId).filter((id, index, all) => all.indexOf(id) === index).join(', ')}\n`);
 		} else {
-			process.stdout.write(edit.diff);
+			writeOut(edit.diff);
 		}
 	}
-	for (const note of notes) process.stderr.write(`aks-harden: ${note.target}: ${note.status}: ${note.reason}\n`);
-	if (!edits.length) process.stdout.write('nothing to change in the manifests\n');
-	else if (!values.write) process.stdout.write(`\n${edits.length} file${edits.length === 1 ? '' : 's'} would change; pass --write to edit them in place\n`);
+	for (const note of notes) writeErr(`aks-harden: ${printable(note.target)}: ${note.status}: ${printable(note.reason)}\n`);
+	if (!edits.length) writeOut('nothing to change in the manifests\n');
+	else if (!values.write) writeOut(`\n${edits.length} file${edits.length === 1 ? '' : 's'} would change; pass --write to edit them in place\n`);
 	return 0;
 }

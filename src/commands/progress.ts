@@ -1,6 +1,7 @@
 import type {WriteStream} from 'node:tty';
 import type {EngineEvent} from '../model/events.js';
 import type {Report} from '../model/report.js';
+import {printable} from '../model/printable.js';
 
 /**
  * Headless progress on stderr: a live line on a terminal, nothing in pipelines (CI logs stay
@@ -11,6 +12,9 @@ export function progressPrinter(stream: NodeJS.WriteStream | WriteStream) {
 	let lists = 0;
 	let nodesDone = 0;
 	let findings = 0;
+	const unreachable = (report: Report) => {
+		for (const node of report.nodes) if (node.reachable === false) stream.write(`aks-harden: node ${printable(node.name)} unreachable: ${printable(node.error ?? 'no reason given')}\n`);
+	};
 	const draw = () => {
 		if (live) stream.write(`\r\x1b[2Kgathered ${lists} lists, ${nodesDone} nodes probed, ${findings} findings…`);
 	};
@@ -26,7 +30,12 @@ export function progressPrinter(stream: NodeJS.WriteStream | WriteStream) {
 			if (live) stream.write('\r\x1b[2K');
 			const s = report.summary;
 			stream.write(`aks-harden: ${s.fail} fail, ${s.warn} warn, ${s.error} error, ${s.pass} pass, ${s.accepted} accepted, ${s.manual} manual, ${s.skip} skip; score ${s.score}\n`);
-			for (const node of report.nodes) if (node.reachable === false) stream.write(`aks-harden: node ${node.name} unreachable: ${node.error}\n`);
+			unreachable(report);
+		},
+		/** The run failed closed: no summary or score (nothing was judged on the nodes), only why. */
+		failed(report: Report) {
+			if (live) stream.write('\r\x1b[2K');
+			unreachable(report);
 		},
 	};
 }

@@ -2,6 +2,7 @@ import type {Finding} from '../model/finding.js';
 import type {WaiverRef} from '../model/report.js';
 import type {Waiver} from '../model/settings.js';
 import {targetKey, type Target} from '../model/target.js';
+import {compileGlob, type GlobMatcher} from '../model/waiver-rules.js';
 
 /**
  * The strings a waiver's `target` pattern is matched against (any one matching is enough):
@@ -33,20 +34,10 @@ export function waiverSubjects(target: Target): string[] {
 	return [target.namespace, key];
 }
 
-/** `*` is any run of characters (`/` and `:` included), `?` exactly one; everything else is literal. */
-export function globToRegExp(pattern: string): RegExp {
-	let source = '';
-	for (const char of pattern) {
-		if (char === '*') source += '.*';
-		else if (char === '?') source += '.';
-		else source += char.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
-	}
-	return new RegExp(`^${source}$`, 'su');
-}
-
-export function matchesTarget(pattern: string, target: Target): boolean {
-	const regex = globToRegExp(pattern);
-	return waiverSubjects(target).some((subject) => regex.test(subject));
+/** True when the pattern (see compileGlob) matches any of the target's subjects. */
+export function matchesTarget(pattern: string | GlobMatcher, target: Target): boolean {
+	const matches = typeof pattern === 'string' ? compileGlob(pattern) : pattern;
+	return waiverSubjects(target).some(matches);
 }
 
 export type WaiverOutcome = {
@@ -78,15 +69,15 @@ export function isoDay(date: Date): string {
 export function applyWaivers(findings: readonly Finding[], waivers: readonly Waiver[], today: Date): WaiverOutcome {
 	const day = isoDay(today);
 	const expired: WaiverRef[] = [];
-	const active: Array<{waiver: Waiver; regex: RegExp; used: boolean}> = [];
+	const active: Array<{waiver: Waiver; matches: GlobMatcher; used: boolean}> = [];
 	for (const waiver of waivers) {
 		if (waiver.expires < day) expired.push(ref(waiver));
-		else active.push({waiver, regex: globToRegExp(waiver.target), used: false});
+		else active.push({waiver, matches: compileGlob(waiver.target), used: false});
 	}
 	const out = findings.map((finding): Finding => {
 		if (finding.status !== 'fail' && finding.status !== 'warn') return finding;
 		const subjects = waiverSubjects(finding.target);
-		const match = active.find(({waiver, regex}) => waiver.check === finding.checkId && subjects.some((subject) => regex.test(subject)));
+		const match = active.find(({waiver, matches}) => waiver.check === finding.checkId && subjects.some(matches));
 		if (!match) return finding;
 		match.used = true;
 		const {justification, approver, expires} = match.waiver;

@@ -1,16 +1,20 @@
 import {z} from 'zod';
+import {expiryIssue, isBlank} from './waiver-rules.js';
+
+const signed = z.string().min(1).refine((text) => !isBlank(text), 'must not be blank');
 
 /** A waiver: the exception an approver signed for one check on matching targets, until a date. */
 export const WaiverSchema = z
 	.object({
 		check: z.string().min(1),
 		target: z.string().min(1),
-		justification: z.string().min(1),
-		approver: z.string().min(1),
+		justification: signed,
+		approver: signed,
 		expires: z.union([z.string(), z.date()]).transform((value, ctx) => {
 			const text = value instanceof Date ? value.toISOString().slice(0, 10) : value;
-			if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-				ctx.addIssue({code: 'custom', message: 'must be a date, YYYY-MM-DD'});
+			const issue = expiryIssue(text);
+			if (issue) {
+				ctx.addIssue({code: 'custom', message: issue});
 				return z.NEVER;
 			}
 			return text;

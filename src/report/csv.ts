@@ -3,6 +3,7 @@ import type {Report} from '../model/report.js';
 import {sectionTitles} from '../model/status.js';
 import {targetKey} from '../model/target.js';
 import {checkInfo, type ReportContext} from './context.js';
+import {printable, printableLines} from '../model/printable.js';
 
 export const csvColumns = [
 	'check',
@@ -34,14 +35,20 @@ export const csvColumns = [
 	'waiver_justification',
 ] as const;
 
+const multilineColumns: ReadonlySet<string> = new Set(['message', 'reason', 'remediation', 'attested_note', 'waiver_justification']);
+
 /**
  * One cell: a spreadsheet would run a cell that starts with = + - @ (or a tab or carriage return,
  * which some strip first) as a formula, so such a cell gets a leading apostrophe; then RFC 4180
  * quoting when the cell holds a comma, a quote or a line break.
  */
-export function csvCell(value: string | number | undefined | null): string {
-	let text = value === undefined || value === null ? '' : String(value);
-	if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+export function csvCell(value: string | number | undefined | null, options: {readonly multiline?: boolean} = {}): string {
+	const raw = value === undefined || value === null ? '' : String(value);
+	// Cells are read in terminals and editors too: control characters are shown escaped, and only
+	// the free-text columns keep their line breaks.
+	// The formula guard looks at the value as written, before a tab or CR becomes `\t` or `\r`.
+	const guarded = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+	const text = options.multiline ? printableLines(guarded) : printable(guarded);
 	return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -85,7 +92,7 @@ export function renderCsv(report: Report, context: ReportContext): string {
 	const lines = [csvColumns.join(',')];
 	for (const finding of report.findings) {
 		const values = row(finding, context);
-		lines.push(csvColumns.map((column) => csvCell(values[column])).join(','));
+		lines.push(csvColumns.map((column) => csvCell(values[column], {multiline: multilineColumns.has(column)})).join(','));
 	}
 	return `${lines.join('\r\n')}\r\n`;
 }

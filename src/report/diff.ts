@@ -3,6 +3,7 @@ import type {Report} from '../model/report.js';
 import {findingKey, type ReportDiff} from '../engine/diff.js';
 import {targetKey} from '../model/target.js';
 import {oneLine} from './common.js';
+import {printable} from '../model/printable.js';
 
 type Labels = {readonly old: string; readonly new: string};
 
@@ -36,7 +37,7 @@ export function renderDiffJson(diff: ReportDiff, before: Report, after: Report, 
 function line(mark: string, finding: Finding, now?: Finding): string {
 	const after = now ? `  (now ${now.status}${now.status === 'waived' && now.waiver ? ` until ${now.waiver.expires}` : ''}${now.status === 'error' && now.reason ? `: ${oneLine(now.reason, 120)}` : ''})` : '';
 	const where = finding.location ? ` ${finding.location.file}:${finding.location.line}` : '';
-	return `  ${mark} ${finding.severity.padEnd(8)} ${finding.checkId}  ${targetKey(finding.target)}${where}  ${oneLine(finding.message, 200)}${after}`;
+	return printable(`  ${mark} ${finding.severity.padEnd(8)} ${finding.checkId}  ${targetKey(finding.target)}${where}  ${oneLine(finding.message, 200)}${after}`);
 }
 
 /** For a terminal or a CI log: plain text, no colour. */
@@ -62,7 +63,7 @@ export function renderDiffText(diff: ReportDiff, before: Report, after: Report, 
 		out.push(`Nodes (${diff.nodes.length}, ${changed.length} changed)`);
 		for (const node of diff.nodes) {
 			const counts = node.new || node.fixed ? `: ${node.new} new, ${node.fixed} fixed` : '';
-			out.push(`  ${node.node.padEnd(24)} ${node.change}${counts}${node.detail ? `  (${oneLine(node.detail, 160)})` : ''}`);
+			out.push(printable(`  ${node.node.padEnd(24)} ${node.change}${counts}${node.detail ? `  (${oneLine(node.detail, 160)})` : ''}`));
 		}
 		out.push('');
 	}

@@ -5,18 +5,20 @@ import {sections, sectionTitles, statuses, type Status} from '../model/status.js
 import {asContext, checkInfo, type ReportContext} from './context.js';
 import {checkOutcome, groupByCheck, oneLine, sectionStats, tally, waiverText} from './common.js';
 import {describeTarget, evidenceLines} from './text.js';
+import {printable} from '../model/printable.js';
 
 const attention: readonly Status[] = ['fail', 'error', 'warn'];
 const openLimit = 50;
 const settledLimit = 20;
 
+// Markdown is read on terminals (cat, less, a pager in CI logs): control characters are shown escaped.
 function escape(text: string): string {
-	return oneLine(text, 2000).replace(/([\\`*_|<>[\]])/g, '\\$1');
+	return printable(oneLine(text, 2000)).replace(/([\\`*_|<>[\]])/g, '\\$1');
 }
 
 /** Inline code that survives backticks inside the value. */
 function code(text: string): string {
-	const flat = oneLine(text, 500);
+	const flat = printable(oneLine(text, 500));
 	const fence = flat.includes('`') ? '``' : '`';
 	return `${fence}${fence.length > 1 ? ' ' : ''}${flat}${fence.length > 1 ? ' ' : ''}${fence}`;
 }

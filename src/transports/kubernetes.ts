@@ -1,12 +1,16 @@
 import {request} from 'node:https';
 import {connect as tlsConnect} from 'node:tls';
-import {ApiException, KubernetesObjectApi, type KubeConfig} from '@kubernetes/client-node';
+import {ApiException, KubernetesObjectApi, ServerConfiguration, createConfiguration, type KubeConfig, type RequestContext, type ResponseContext} from '@kubernetes/client-node';
 import {UsageError} from '../model/errors.js';
 import type {KubeObject} from '../model/kube.js';
 import {apiGroupOf, type ClusterFactName, type ResourceType} from '../model/resources.js';
 import type {ExtraResult, ListResult} from '../engine/facts.js';
 import type {ClusterSource} from '../engine/source.js';
 import {getCredentials} from './kubeconfig.js';
+import {boundExecPlugins} from './exec-credential.js';
+
+/** Default bound of each request to the API server, connection and whole answer included. */
+export const defaultApiTimeoutMs = 60_000;
 
 /** Page size: large enough to keep round trips few, small enough to keep the API server's memory flat. */
 const pageSize = 500;
@@ -18,6 +22,9 @@ function causeOf(error: unknown): Cause {
 	for (let depth = 0; depth < 5 && current; depth++) {
 		const code = (current as {code?: unknown}).code;
 		if (typeof code === 'string') return {code, message: (current as Error).message};
+		// An aborted fetch: our own deadline (TimeoutError) ran out.
+		const name = (current as {name?: unknown}).name;
+		if (name === 'TimeoutError' || name === 'AbortError') return {code: 'ETIMEDOUT', message: (current as Error).message};
 		current = (current as {cause?: unknown}).cause;
 	}
 	return {message: error instanceof Error ? error.message : String(error)};
@@ -26,15 +33,20 @@ function causeOf(error: unknown): Cause {
 const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|DEPTH_ZERO|ERR_TLS|ERR_SSL/;
 
 /** Turn a transport failure into the one-line reason and next step an operator can act on. */
-export function connectionError(server: string, error: unknown): UsageError {
+export function connectionError(server: string, error: unknown, timeoutMs = defaultApiTimeoutMs): UsageError {
+	// Already one line with a next step (an exec credential plugin that failed or hung).
+	if (error instanceof UsageError) return new UsageError(error.message.replace(/^Failed to fetch resource metadata for [^:]+: /, ''), error.nextStep);
 	if (error instanceof ApiException && error.code === 401) {
 		return new UsageError(`the API server at ${server} rejected the credentials (401 Unauthorized)`, `the token or certificate expired or is wrong: ${getCredentials}`);
 	}
 	const cause = causeOf(error);
+	if (cause.code === 'ETIMEDOUT' || cause.code === 'UND_ERR_HEADERS_TIMEOUT' || cause.code === 'UND_ERR_BODY_TIMEOUT') {
+		return new UsageError(`the API server at ${server} did not answer within ${Math.round(timeoutMs / 1000)} s`, 'check the cluster\'s health and the network path to it (`kubectl get --raw /readyz`), or raise --timeout');
+	}
 	if (cause.code && tlsCodes.test(cause.code)) {
 		return new UsageError(`TLS verification of ${server} failed: ${cause.code}`, 'the kubeconfig\'s certificate-authority does not match the API server; fetch a fresh kubeconfig');
 	}
-	if (cause.code === 'ECONNREFUSED' || cause.code === 'ENOTFOUND' || cause.code === 'EHOSTUNREACH' || cause.code === 'ETIMEDOUT' || cause.code === 'UND_ERR_CONNECT_TIMEOUT' || cause.code === 'ECONNRESET') {
+	if (cause.code === 'ECONNREFUSED' || cause.code === 'ENOTFOUND' || cause.code === 'EHOSTUNREACH' || cause.code === 'UND_ERR_CONNECT_TIMEOUT' || cause.code === 'ECONNRESET') {
 		return new UsageError(`cannot reach the API server at ${server}: ${cause.code}`, 'check the network path to the control plane (VPN, firewall, the cluster\'s API VIP) and that the cluster is running; try `kubectl cluster-info`');
 	}
 	if (error instanceof ApiException) {
@@ -68,13 +80,17 @@ export class KubernetesSource implements ClusterSource {
 	readonly server: string;
 	readonly #config: KubeConfig;
 	readonly #objects: KubernetesObjectApi;
+	readonly #timeoutMs: number;
 
-	constructor(config: KubeConfig, kind: 'cluster' | 'demo' = 'cluster') {
+	/** `timeoutMs` (--timeout) bounds every request and every exec credential plugin run. */
+	constructor(config: KubeConfig, kind: 'cluster' | 'demo' = 'cluster', options: {readonly timeoutMs?: number} = {}) {
 		this.kind = kind;
 		this.#config = config;
+		this.#timeoutMs = options.timeoutMs ?? defaultApiTimeoutMs;
 		this.context = config.getCurrentContext();
 		this.server = config.getCurrentCluster()!.server;
-		this.#objects = KubernetesObjectApi.makeApiClient(config);
+		boundExecPlugins(config, this.#timeoutMs);
+		this.#objects = boundedObjectApi(config, this.#timeoutMs);
 	}
 
 	/**
@@ -86,7 +102,7 @@ export class KubernetesSource implements ClusterSource {
 			await this.#objects.list('v1', 'Namespace', undefined, undefined, undefined, undefined, undefined, undefined, 1);
 		} catch (error) {
 			if (error instanceof ApiException && error.code === 403) return;
-			throw connectionError(this.server, error);
+			throw connectionError(this.server, error, this.#timeoutMs);
 		}
 	}
 
@@ -107,7 +123,7 @@ export class KubernetesSource implements ClusterSource {
 			if (error instanceof ApiException && error.code === 404) return {items: []};
 			if (error instanceof Error && error.message.startsWith('Unrecognized API version and kind')) return {items: []};
 			if (error instanceof ApiException && error.code === 410) return {items: [], error: `listing ${resource.plural} expired mid-way (410 Gone); re-run the audit`};
-			throw connectionError(this.server, error);
+			throw connectionError(this.server, error, this.#timeoutMs);
 		}
 		return {items};
 	}
@@ -138,7 +154,7 @@ export class KubernetesSource implements ClusterSource {
 				});
 			});
 			req.on('error', reject);
-			req.setTimeout(15_000, () => req.destroy(Object.assign(new Error('timeout'), {code: 'ETIMEDOUT'})));
+			req.setTimeout(this.#timeoutMs, () => req.destroy(Object.assign(new Error('timeout'), {code: 'ETIMEDOUT'})));
 			req.end();
 		});
 	}
@@ -172,9 +188,38 @@ export class KubernetesSource implements ClusterSource {
 				},
 			);
 			socket.on('error', reject);
-			socket.setTimeout(15_000, () => socket.destroy(Object.assign(new Error('timeout'), {code: 'ETIMEDOUT'})));
+			socket.setTimeout(this.#timeoutMs, () => socket.destroy(Object.assign(new Error('timeout'), {code: 'ETIMEDOUT'})));
 		});
 	}
+}
+
+/**
+ * The object API with a deadline on every request: the client's HTTP layer waits five minutes for
+ * headers and as long again for the body, so a server that accepts TLS and never answers would
+ * hold the run that long. The signal aborts the connection, the wait and the body read alike.
+ */
+function boundedObjectApi(config: KubeConfig, timeoutMs: number): KubernetesObjectApi {
+	const configuration = createConfiguration({
+		baseServer: new ServerConfiguration(config.getCurrentCluster()!.server, {}),
+		authMethods: {default: config},
+		promiseMiddleware: [
+			{
+				pre: async (context: RequestContext) => {
+					// The reason is a plain Error with a code: the client rewrites the message of what
+					// it catches, which a DOMException would not allow.
+					const controller = new AbortController();
+					setTimeout(() => controller.abort(Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`), {code: 'ETIMEDOUT'})), timeoutMs).unref();
+					context.setSignal(controller.signal);
+					return context;
+				},
+				post: async (response: ResponseContext) => response,
+			},
+		],
+	});
+	const api = new KubernetesObjectApi(configuration);
+	// As makeApiClient does (protected in the typings); lists are cluster-wide either way.
+	(api as unknown as {setDefaultNamespace(kc: KubeConfig): void}).setDefaultNamespace(config);
+	return api;
 }
 
 function isIp(host: string): boolean {

@@ -12,6 +12,7 @@ import ssh2 from 'ssh2';
 import type { AnyAuthMethod, ClientChannel, ConnectConfig } from 'ssh2';
 import { fileIncludeReader, parseProxyJump, resolveHostConfig, type HostConfig } from './ssh-config.js';
 import { checkHostKey, fingerprintOf, formatKnownHostsLine, keyTypeOf, knownKeyTypes, parseKnownHosts, type KnownHostEntry } from './ssh-known-hosts.js';
+import { printable } from '../model/printable.js';
 import { candidateKeyPaths, loadKey, pickAgent, type KeyCandidate, type LoadedKey, type Platform } from './ssh-keys.js';
 
 const { Client } = ssh2;
@@ -49,6 +50,8 @@ export type SshOptions = {
   readonly connectSocket?: (target: SshTarget) => Promise<Duplex>;
   /** Asked about unknown host keys when acceptNewHostKeys is off. A changed key is always refused. */
   readonly onHostKey?: (info: HostKeyInfo) => Promise<HostKeyDecision>;
+  /** Most bytes of stdout and stderr together one run may return; default 16 MiB. */
+  readonly maxOutputBytes?: number;
   /** Where ~/.ssh lives; default the user's home directory. */
   readonly homeDir?: string;
   /** Default ~/.ssh/config; null: do not read one. */
@@ -64,6 +67,7 @@ export type SshErrorKind =
   | 'host-key-changed'
   | 'host-key-marker'
   | 'key-encrypted'
+  | 'output'
   | 'protocol';
 
 export class SshError extends Error {
@@ -77,6 +81,15 @@ export class SshError extends Error {
   }
 }
 
+/** Probe output is kilobytes; a node that sends more is broken or hostile, never buffered whole. */
+export const defaultMaxOutputBytes = 16 * 1024 * 1024;
+
+/**
+ * How long a closing connection may take to say goodbye before its socket is destroyed: a peer
+ * that never closes its side must not keep the process alive.
+ */
+const closeGraceMs = 500;
+
 export type RunResult = { stdout: string; stderr: string; code: number | null; signal?: string };
 export type RunOptions = { sudo: boolean; timeoutMs: number };
 
@@ -85,8 +98,6 @@ export interface NodeSession {
   close(): void;
 }
 
-// Names come from the cluster; control characters would let one forge extra lines in a report.
-const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 const describe = (t: SshTarget) => `${printable(t.name)} (${printable(t.user)}@${printable(t.address)}:${t.port})`;
 
 const HOST_KEY_ALGORITHMS: Record<string, string[]> = {
@@ -327,9 +338,10 @@ function socketError(t: SshTarget, error: NodeJS.ErrnoException): SshError {
   }
 }
 
-function tcpConnect(t: SshTarget): Promise<Duplex> {
+function tcpConnect(t: SshTarget, onSocket: (socket: net.Socket) => void): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: t.address, port: t.port });
+    onSocket(socket);
     socket.once('connect', () => {
       socket.removeAllListeners('error');
       resolve(socket);
@@ -408,12 +420,16 @@ function handshake(t: SshTarget, o: SshOptions, keys: KeyPlan, entries: readonly
     const check: HostKeyCheck = {};
     let settled = false;
     let agentProblem: string | undefined;
+    // The byte stream, as soon as it exists: a failed or timed-out handshake destroys it (never
+    // just half-closes it), so a node that accepted TCP and never spoke SSH cannot hold the process.
+    let stream: Duplex | undefined;
     const fail = (error: SshError) => {
       if (settled) return;
       settled = true;
       timer.clear();
       client.end();
-      client.destroy?.();
+      client.destroy();
+      stream?.destroy();
       reject(error);
     };
     const timer = new Deadline(o.timeoutMs, () =>
@@ -426,10 +442,11 @@ function handshake(t: SshTarget, o: SshOptions, keys: KeyPlan, entries: readonly
         ? o.connectSocket(t).catch((error: NodeJS.ErrnoException) => {
             throw error instanceof SshError ? error : socketError(t, error);
           })
-        : tcpConnect(t);
+        : tcpConnect(t, (socket) => (stream = socket));
 
     socketPromise.then(
       (sock) => {
+        stream = sock;
         if (settled) {
           sock.destroy();
           return;
@@ -459,6 +476,10 @@ function handshake(t: SshTarget, o: SshOptions, keys: KeyPlan, entries: readonly
             ...(jump ? { jump } : {}),
             close: () => {
               client.end();
+              setTimeout(() => {
+                client.destroy();
+                sock.destroy();
+              }, closeGraceMs).unref();
               jump?.close();
             },
           };
@@ -497,10 +518,11 @@ function handshake(t: SshTarget, o: SshOptions, keys: KeyPlan, entries: readonly
 
 // ---------------------------------------------------------------- running
 
-function runOn(connection: Connection, t: SshTarget, script: string, opts: RunOptions, inflight: Set<(error: SshError) => void>): Promise<RunResult> {
+function runOn(connection: Connection, t: SshTarget, script: string, opts: RunOptions, maxOutputBytes: number, inflight: Set<(error: SshError) => void>): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
+    let received = 0;
     let code: number | null = null;
     let signal: string | undefined;
     let done = false;
@@ -514,17 +536,33 @@ function runOn(connection: Connection, t: SshTarget, script: string, opts: RunOp
       reject(error);
     };
     inflight.add(abort);
+    const stop = () => {
+      if (!channel) return;
+      try {
+        channel.signal('KILL');
+      } catch {
+        // the channel may already be half-closed
+      }
+      channel.close();
+    };
     const timer = setTimeout(() => {
       abort(new SshError('timeout', `${describe(t)}: the node did not finish within ${Math.round(opts.timeoutMs / 1000)} s (raise --timeout if the node is slow)`, partial()));
-      if (channel) {
-        try {
-          channel.signal('KILL');
-        } catch {
-          // the channel may already be half-closed
-        }
-        channel.close();
-      }
+      stop();
     }, opts.timeoutMs);
+    // Counted as it arrives; past the cap nothing more is kept and the command is stopped. Its
+    // partial output is dropped too: a frame cut anywhere could read as a complete one.
+    const keep = (into: Buffer[]) => (chunk: Buffer) => {
+      if (done) return;
+      received += chunk.length;
+      if (received > maxOutputBytes) {
+        stdout.length = 0;
+        stderr.length = 0;
+        abort(new SshError('output', `${describe(t)}: output over ${Math.round(maxOutputBytes / (1024 * 1024))} MB; the node's output was cut and not read`));
+        stop();
+        return;
+      }
+      into.push(chunk);
+    };
     const command = opts.sudo ? 'sudo -n sh -s' : 'sh -s';
     connection.client.exec(command, (error, stream) => {
       if (error) {
@@ -536,8 +574,8 @@ function runOn(connection: Connection, t: SshTarget, script: string, opts: RunOp
         stream.close();
         return;
       }
-      stream.on('data', (chunk: Buffer) => stdout.push(chunk));
-      stream.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+      stream.on('data', keep(stdout));
+      stream.stderr.on('data', keep(stderr));
       stream.on('exit', (exitCode: number | null, exitSignal?: string) => {
         code = typeof exitCode === 'number' ? exitCode : null;
         if (exitSignal) signal = exitSignal;
@@ -573,7 +611,7 @@ export async function connectNode(t: SshTarget, o: SshOptions): Promise<NodeSess
   return {
     run(script, opts) {
       if (closed) return Promise.reject(new SshError('unreachable', `${describe(t)}: the connection is closed`));
-      return runOn(connection, t, script, opts ?? { sudo: false, timeoutMs: o.timeoutMs }, inflight);
+      return runOn(connection, t, script, opts ?? { sudo: false, timeoutMs: o.timeoutMs }, o.maxOutputBytes ?? defaultMaxOutputBytes, inflight);
     },
     close() {
       closed = true;

@@ -1,15 +1,19 @@
 /**
  * Plain-text layout helpers. The screens size everything themselves (a line never wraps on
  * its own), so a long value is cut with an ellipsis instead of wrapping into the next row.
+ * Every string passes through here on its way to the screen, so this is also where control
+ * characters from clusters, manifests and nodes are shown escaped (one sanitiser, printable()).
  */
+import {printable, printableLines} from '../model/printable.js';
 
 /** Characters as the terminal counts them, close enough for ASCII, accents and box symbols. */
 export function textWidth(text: string): number {
 	return [...text].length;
 }
 
-export function truncate(text: string, width: number): string {
+export function truncate(raw: string, width: number): string {
 	if (width <= 0) return '';
+	const text = printable(raw);
 	const chars = [...text];
 	if (chars.length <= width) return text;
 	return `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
@@ -29,7 +33,7 @@ export function padStart(text: string, width: number): string {
 export function wrap(text: string, width: number): string[] {
 	if (width <= 0) return [];
 	const lines: string[] = [];
-	for (const paragraph of text.replace(/\r\n/g, '\n').split('\n')) {
+	for (const paragraph of printableLines(text).replace(/\t/g, ' ').split('\n')) {
 		const indent = /^\s*/.exec(paragraph)?.[0] ?? '';
 		const words = paragraph.trim().split(/\s+/).filter(Boolean);
 		if (!words.length) {
@@ -65,7 +69,9 @@ export function wrap(text: string, width: number): string[] {
  * Cut a line into rows of `width` without touching its spacing (command output keeps its
  * columns); continuation rows start with `indent`.
  */
-export function hardWrap(line: string, width: number, indent = '    '): string[] {
+export function hardWrap(raw: string, width: number, indent = '    '): string[] {
+	// Tabs become spaces first so command output keeps its columns; the rest is escaped.
+	const line = printable(raw.replace(/\t/g, '    '));
 	const chars = [...line];
 	if (chars.length <= width || width <= textWidth(indent)) return [line];
 	const rows = [chars.slice(0, width).join('')];

@@ -13,6 +13,8 @@ export type LabNodeSpec = {
   readonly enabledUnits?: readonly string[];
   /** Accept the SSH session, print part of the output, then stall forever. */
   readonly hang?: boolean;
+  /** Accept the SSH session and print without end (`yes`), whatever the command. */
+  readonly flood?: boolean;
 };
 
 export type LabNode = {

@@ -66,6 +66,9 @@ function sshdConfig(spec: LabNodeSpec): string {
   if (spec.hang) {
     // Output starts, then nothing more ever comes: the transport's timeout must end it.
     lines.push(`Match User ${USER_NAME}`, "  ForceCommand printf 'partial-output'; exec sleep infinity");
+  } else if (spec.flood) {
+    // Output that never ends, as fast as the link takes it: the transport's size cap must end it.
+    lines.push(`Match User ${USER_NAME}`, '  ForceCommand exec yes aks-harden-flood-line');
   }
   return `${lines.join('\n')}\n`;
 }

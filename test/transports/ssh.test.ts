@@ -99,7 +99,7 @@ describe('ssh transport against real sshd nodes', { skip: rootSkip() }, () => {
     session.close();
     assert.equal(result.stdout, 'ok\n');
     const error = await rejectsWith(connectNode(target(a, { name }), options({ knownHostsPath: knownHosts('kh-hostile', '') })), 'host-key-unknown');
-    assert.ok(error.message.startsWith('x$(touch /tmp/pwned);y\\x0aFAKE LINE ('), error.message);
+    assert.ok(error.message.startsWith('x$(touch /tmp/pwned);y\\nFAKE LINE ('), error.message);
     assert.equal(fs.existsSync('/tmp/pwned'), false);
   });
 

@@ -2,6 +2,7 @@ import {Box} from 'ink';
 import {useState} from 'react';
 import type {Check} from '../../model/check.js';
 import {allTargets} from '../state/decisions.js';
+import {isCalendarDate} from '../../model/waiver-rules.js';
 import {DialogFrame, dialogInnerWidth} from '../widgets/dialog-frame.js';
 import {Line} from '../widgets/line.js';
 import {Styled} from '../widgets/styled.js';
@@ -22,8 +23,7 @@ type Props = {
 /** A real calendar date after today, written YYYY-MM-DD; else why not. */
 export function expiryProblem(value: string, today: string): string | undefined {
 	if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return 'write the date as YYYY-MM-DD';
-	const date = new Date(`${value}T00:00:00Z`);
-	if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) return 'that is not a calendar date';
+	if (!isCalendarDate(value)) return 'that is not a calendar date';
 	if (value <= today) return 'the expiry must be after today';
 	return undefined;
 }

@@ -1,5 +1,7 @@
 import type {Finding} from '../../model/finding.js';
 import {targetKey} from '../../model/target.js';
+import {isBlank, isCalendarDate} from '../../model/waiver-rules.js';
+import {matchesTarget} from '../../engine/waivers.js';
 
 /** Every target of the check: a decision made on the section screen covers them all. */
 export const allTargets = '*';
@@ -32,8 +34,9 @@ export type Waiver = {
 
 const waivable = new Set(['fail', 'warn', 'manual', 'error']);
 
+/** The same target matcher as file waivers: `*` is every target, a target key is that target. */
 function appliesTo(decision: {readonly checkId: string; readonly target: string}, finding: Finding, key: string): boolean {
-	return decision.checkId === finding.checkId && (decision.target === allTargets || decision.target === key);
+	return decision.checkId === finding.checkId && (decision.target === key || matchesTarget(decision.target, finding.target));
 }
 
 /** The most specific decision wins: one made for this target beats one made for the whole check. */
@@ -47,8 +50,9 @@ function pick<T extends {readonly checkId: string; readonly target: string}>(lis
 	return found;
 }
 
+/** A waiver without a real expiry date or a reason is never active, however it got here. */
 export function isWaiverActive(waiver: Waiver, today: string): boolean {
-	return waiver.expires >= today;
+	return isCalendarDate(waiver.expires) && !isBlank(waiver.reason) && waiver.expires >= today;
 }
 
 export function localDate(date: Date): string {

@@ -1,4 +1,5 @@
 import {z} from 'zod';
+import {isBlank, isCalendarDate} from '../../model/waiver-rules.js';
 import type {Finding} from '../../model/finding.js';
 import {NodeInfoSchema, type Report} from '../../model/report.js';
 import {Section, Severity, Status} from '../../model/status.js';
@@ -34,8 +35,8 @@ const AttestationSchema = z.object({
 const WaiverSchema = z.object({
 	checkId: z.string(),
 	target: z.string(),
-	reason: z.string(),
-	expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+	reason: z.string().refine((text) => !isBlank(text), 'must not be blank'),
+	expires: z.string().refine(isCalendarDate, 'must be a calendar date, YYYY-MM-DD'),
 	by: z.string(),
 	at: z.string(),
 });

@@ -1,0 +1,166 @@
+// The files behind --manifests. A manifest folder is anyone's git checkout, so it is read with
+// suspicion: only regular files, and symlinks to regular files or folders inside the folders
+// given; a FIFO would block the read forever and /dev/zero would fill the memory, so neither is
+// ever opened for reading (O_NONBLOCK, then fstat on the open descriptor). Whatever is left out is
+// reported, never silently dropped.
+import {closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, realpathSync, statSync, type Stats} from 'node:fs';
+import {join, relative, isAbsolute} from 'node:path';
+import {fileProblem, UsageError} from '../model/errors.js';
+
+export const manifestFile = /\.(ya?ml|json)$/i;
+
+/** One manifest file may hold a whole bundle, but not more than this. */
+export const maxManifestBytes = 16 * 1024 * 1024;
+
+export type SkippedPath = {readonly path: string; readonly reason: string};
+
+export type ManifestFile = {readonly path: string; readonly text: string};
+
+function code(error: unknown): string {
+	return (error as NodeJS.ErrnoException).code ?? String(error);
+}
+
+function kindOf(stat: Stats): string {
+	if (stat.isFIFO()) return 'a FIFO';
+	if (stat.isCharacterDevice()) return 'a character device';
+	if (stat.isBlockDevice()) return 'a block device';
+	if (stat.isSocket()) return 'a socket';
+	if (stat.isDirectory()) return 'a folder';
+	return 'not a regular file';
+}
+
+const megabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
+
+function tooBig(path: string): UsageError {
+	return new UsageError(`${path}: over the ${megabytes(maxManifestBytes)} limit for one manifest file`, 'split the file, or pass the folders that hold the manifests you mean');
+}
+
+/**
+ * Reads one file that was a regular file when listed. Opened non-blocking and checked again on
+ * the descriptor, so a file swapped for a FIFO or a device in between is refused, not read.
+ */
+function readRegular(path: string, onSkip: (skipped: SkippedPath) => void): string | undefined {
+	let fd: number;
+	try {
+		fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+	} catch (error) {
+		throw new UsageError(`${path}: cannot read: ${fileProblem(error)}`, 'check the file permissions');
+	}
+	try {
+		const stat = fstatSync(fd);
+		if (!stat.isFile()) {
+			onSkip({path, reason: `${kindOf(stat)}, not a regular file`});
+			return undefined;
+		}
+		if (stat.size > maxManifestBytes) throw tooBig(path);
+		// Read to the end, but never past the limit: the file may grow while it is read.
+		const chunks: Buffer[] = [];
+		let total = 0;
+		for (;;) {
+			const chunk = Buffer.alloc(Math.min(1024 * 1024, maxManifestBytes + 1 - total));
+			const read = readSync(fd, chunk, 0, chunk.length, null);
+			if (read === 0) break;
+			total += read;
+			if (total > maxManifestBytes) throw tooBig(path);
+			chunks.push(chunk.subarray(0, read));
+		}
+		return Buffer.concat(chunks).toString('utf8');
+	} catch (error) {
+		if (error instanceof UsageError) throw error;
+		throw new UsageError(`${path}: cannot read: ${fileProblem(error)}`, 'check the file permissions');
+	} finally {
+		closeSync(fd);
+	}
+}
+
+function isInside(root: string, path: string): boolean {
+	const rel = relative(root, path);
+	return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * Every manifest file under the given paths, in a stable order. A path given on the command line
+ * must exist and be a file or a folder; inside folders, dot entries are left out, symlinks are
+ * followed only to targets inside one of the given paths, each folder is read once (a symlink
+ * loop is reported), and anything that is not a regular file is reported and skipped.
+ */
+export function manifestFiles(paths: readonly string[], onSkip: (skipped: SkippedPath) => void): ManifestFile[] {
+	const roots: string[] = [];
+	for (const path of paths) {
+		try {
+			roots.push(realpathSync(path));
+		} catch (error) {
+			if (code(error) === 'ENOENT') throw new UsageError(`${path}: no such file or folder`, 'check the --manifests path');
+			throw new UsageError(`${path}: cannot read: ${fileProblem(error)}`, 'check the --manifests path and its permissions');
+		}
+	}
+	const seenFolders = new Set<string>();
+	const seenFiles = new Map<string, string>();
+	const out: ManifestFile[] = [];
+
+	const readFile = (shown: string, real: string) => {
+		const first = seenFiles.get(real);
+		if (first !== undefined) {
+			// Read twice, every object would be reported twice.
+			onSkip({path: shown, reason: `the same file as ${first}, already read`});
+			return;
+		}
+		seenFiles.set(real, shown);
+		const text = readRegular(real, (skipped) => onSkip({...skipped, path: shown}));
+		if (text !== undefined) out.push({path: shown, text});
+	};
+
+	const walk = (shown: string, real: string) => {
+		if (seenFolders.has(real)) {
+			onSkip({path: shown, reason: `folder already read (${real}): a symlink loop or a second link to it`});
+			return;
+		}
+		seenFolders.add(real);
+		let entries;
+		try {
+			entries = readdirSync(real, {withFileTypes: true}).sort((a, b) => a.name.localeCompare(b.name));
+		} catch (error) {
+			throw new UsageError(`${shown}: cannot read folder: ${fileProblem(error)}`, 'check the folder permissions, or leave it out of --manifests');
+		}
+		for (const entry of entries) {
+			if (entry.name.startsWith('.')) continue;
+			const child = join(shown, entry.name);
+			const realChild = join(real, entry.name);
+			let stat: Stats;
+			let target = realChild;
+			try {
+				stat = lstatSync(realChild);
+				if (stat.isSymbolicLink()) {
+					target = realpathSync(realChild);
+					stat = statSync(target);
+				}
+			} catch (error) {
+				const why = code(error) === 'ELOOP' ? 'a symlink loop' : code(error) === 'ENOENT' ? 'a broken symlink' : `cannot read: ${fileProblem(error)}`;
+				if (manifestFile.test(entry.name) || entry.isSymbolicLink()) onSkip({path: child, reason: why});
+				continue;
+			}
+			if (target !== realChild && !roots.some((root) => isInside(root, target))) {
+				if (stat.isDirectory() || manifestFile.test(entry.name)) onSkip({path: child, reason: `a symlink to ${target}, outside the --manifests paths`});
+				continue;
+			}
+			if (stat.isDirectory()) walk(child, target);
+			else if (!manifestFile.test(entry.name)) continue;
+			else if (stat.isFile()) readFile(child, target);
+			else onSkip({path: child, reason: `${kindOf(stat)}, not a regular file`});
+		}
+	};
+
+	paths.forEach((path, index) => {
+		const real = roots[index]!;
+		let stat: Stats;
+		try {
+			stat = statSync(real);
+		} catch (error) {
+			throw new UsageError(`${path}: cannot read: ${fileProblem(error)}`, 'check the --manifests path and its permissions');
+		}
+		if (stat.isDirectory()) walk(path, real);
+		else if (stat.isFile()) readFile(path, real);
+		else throw new UsageError(`${path}: ${kindOf(stat)}, not a manifest file or folder`, 'pass files or folders of YAML or JSON manifests');
+	});
+	return out;
+}

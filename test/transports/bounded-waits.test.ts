@@ -1,0 +1,147 @@
+// Every remote and external wait has a bound, through the real binary: a node that accepts TCP and
+// never speaks SSH, an API server that accepts TLS and never answers, an exec credential plugin
+// that hangs or prints garbage. Each must end the run promptly with exit 2 and one line.
+import {test, before, after} from 'node:test';
+import assert from 'node:assert/strict';
+import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {createServer, type Server, type Socket} from 'node:net';
+import {createServer as createTlsServer} from 'node:tls';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import ssh2 from 'ssh2';
+import {parse, stringify} from 'yaml';
+import {createDemoPki} from '../../src/demo/pki.js';
+import {kubeconfigYaml} from '../../src/demo/kubeconfig.js';
+import {startApiServer, type ApiServer} from '../../src/demo/api-server.js';
+import {demoObjects} from '../../src/demo/cluster.js';
+import {hasNoStack, runCli} from '../support/cli.js';
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+let keyPath: string;
+const servers: Server[] = [];
+const sockets = new Set<Socket>();
+let api: ApiServer;
+
+function listen(server: Server): Promise<number> {
+	servers.push(server);
+	server.on('connection', (socket: Socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+		socket.on('error', () => {});
+	});
+	server.on('secureConnection', (socket: Socket) => socket.on('error', () => {}));
+	return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as {port: number}).port)));
+}
+
+before(async () => {
+	dir = mkdtempSync(join(tmpdir(), 'akh-bounded-'));
+	keyPath = join(dir, 'id_ed25519');
+	writeFileSync(keyPath, ssh2.utils.generateKeyPairSync('ed25519').private, {mode: 0o600});
+	writeFileSync(join(dir, 'known_hosts'), '');
+	env = {HOME: dir, KUBECONFIG: join(dir, 'no-kubeconfig'), SSH_AUTH_SOCK: '', PATH: process.env['PATH'] ?? ''};
+	api = await startApiServer({objects: demoObjects(), tokens: {'plugin-token': 'operator'}});
+});
+
+after(async () => {
+	for (const socket of sockets) socket.destroy();
+	await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+	await api?.close();
+	rmSync(dir, {recursive: true, force: true});
+});
+
+async function timed(args: readonly string[], timeoutMs = 45_000) {
+	const started = Date.now();
+	const result = await runCli(args, {env, timeoutMs});
+	return {...result, seconds: (Date.now() - started) / 1000};
+}
+
+function expectOneLine(result: {code: number; stdout: string; stderr: string}, pattern: RegExp): void {
+	assert.equal(result.code, 2, `exit code (-1: killed by the test's own bound); stderr: ${result.stderr}`);
+	const lines = result.stderr.trim().split('\n').filter((line) => !line.startsWith('  next: '));
+	assert.match(lines.at(-1) ?? '', pattern);
+	assert.ok(hasNoStack(result.stderr), result.stderr);
+	assert.equal(result.stdout, '');
+}
+
+test('a node that accepts TCP and never speaks SSH: exit 2 soon after --timeout, not held by the socket', async () => {
+	// allowHalfOpen and never a byte back: this side never closes, so a client that only
+	// half-closed its socket would stay alive as long as this server does.
+	const silent = createServer({allowHalfOpen: true}, () => {});
+	const port = await listen(silent);
+	const result = await timed(['audit', '--nodes', '127.0.0.1', '--ssh-port', String(port), '--ssh-key', keyPath, '--known-hosts', join(dir, 'known_hosts'), '--sections', 'host', '--timeout', '3s', '--format', 'json']);
+	expectOneLine(result, /^aks-harden: no node could be reached: the one node asked for was unreachable or refused/);
+	assert.match(result.stderr, /node 127\.0\.0\.1 unreachable: 127\.0\.0\.1 \(clouduser@127\.0\.0\.1:\d+\): no SSH session within 3 s/);
+	assert.ok(result.seconds < 3 + 4, `exited after ${result.seconds} s`);
+	process.stdout.write(`# silent TCP node: exit ${result.code} after ${result.seconds.toFixed(1)} s with --timeout 3s\n`);
+});
+
+test('an API server that accepts TLS and never answers: exit 2 soon after --timeout', async () => {
+	const pki = await createDemoPki();
+	const mute = createTlsServer({cert: pki.server.certPem, key: pki.server.keyPem});
+	const port = await listen(mute);
+	const file = join(dir, 'mute-kubeconfig');
+	writeFileSync(file, kubeconfigYaml({server: `https://127.0.0.1:${port}`, caPem: pki.ca.certPem, token: 'any'}));
+	const result = await timed(['audit', '--kubeconfig', file, '--no-nodes', '--timeout', '3s', '--format', 'json']);
+	expectOneLine(result, new RegExp(`^aks-harden: the API server at https://127\\.0\\.0\\.1:${port} did not answer within 3 s$`));
+	assert.ok(result.seconds < 3 + 4, `exited after ${result.seconds} s`);
+	process.stdout.write(`# TLS server that never answers: exit ${result.code} after ${result.seconds.toFixed(1)} s with --timeout 3s\n`);
+});
+
+function pluginKubeconfig(name: string, script: string): string {
+	const plugin = join(dir, `${name}.sh`);
+	writeFileSync(plugin, `#!/bin/sh\n${script}\n`);
+	chmodSync(plugin, 0o755);
+	const config = parse(api.kubeconfigYaml({})) as {users: Array<{user: Record<string, unknown>}>};
+	config.users[0]!.user = {exec: {apiVersion: 'client.authentication.k8s.io/v1beta1', command: plugin, args: ['get-token'], interactiveMode: 'Never'}};
+	const file = join(dir, `${name}-kubeconfig`);
+	writeFileSync(file, stringify(config));
+	return file;
+}
+
+test('an exec credential plugin that hangs: exit 2 soon after --timeout, one line naming it', async () => {
+	// A child of the plugin holds the pipes too: it must be stopped with the plugin.
+	const pidFile = join(dir, 'plugin-child.pid');
+	const file = pluginKubeconfig('hanging', `sleep 300 & echo $! > '${pidFile}'; wait`);
+	const result = await timed(['audit', '--kubeconfig', file, '--no-nodes', '--timeout', '3s', '--format', 'json']);
+	expectOneLine(result, /^aks-harden: the exec credential plugin "hanging\.sh" did not answer within 3 s$/);
+	assert.ok(result.seconds < 3 + 4, `exited after ${result.seconds} s`);
+	const pid = Number(readFileSync(pidFile, 'utf8'));
+	// Gone, or a zombie waiting for whoever reaps orphans: either way no longer running.
+	const running = () => {
+		try {
+			return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+		} catch {
+			return false;
+		}
+	};
+	const wasRunning = running();
+	if (wasRunning) process.kill(pid, 'SIGKILL');
+	assert.equal(wasRunning, false, 'the plugin\'s child was left running');
+	process.stdout.write(`# hanging credential plugin: exit ${result.code} after ${result.seconds.toFixed(1)} s with --timeout 3s\n`);
+});
+
+test('an exec credential plugin that prints no JSON: one line, none of its output', async () => {
+	const file = pluginKubeconfig('garbage', "printf 'eyJhbGciOiJSUzI1NiJ9-not-json-secretish'");
+	const result = await timed(['audit', '--kubeconfig', file, '--no-nodes', '--format', 'json']);
+	expectOneLine(result, /^aks-harden: the exec credential plugin "garbage\.sh" did not print an ExecCredential \(its output is not JSON\)$/);
+	assert.doesNotMatch(result.stderr, /eyJ|secretish|not-json/);
+});
+
+test('an exec credential plugin that fails: its first stderr line, escaped, and the exit code', async () => {
+	const file = pluginKubeconfig('failing', "printf 'login required\\033[2J\\nsecond line\\n' >&2; exit 3");
+	const result = await timed(['audit', '--kubeconfig', file, '--no-nodes', '--format', 'json']);
+	expectOneLine(result, /^aks-harden: the exec credential plugin "failing\.sh" failed \(exit 3\): login required\\x1b\[2J$/);
+	assert.doesNotMatch(result.stderr, /\u001b/);
+});
+
+test('a working exec credential plugin authenticates against the in-process API server', async () => {
+	const credential = JSON.stringify({apiVersion: 'client.authentication.k8s.io/v1beta1', kind: 'ExecCredential', status: {token: 'plugin-token'}});
+	const file = pluginKubeconfig('working', `printf '%s' '${credential}'`);
+	const result = await timed(['audit', '--kubeconfig', file, '--no-nodes', '--sections', 'isolation', '--format', 'json']);
+	assert.ok(result.code === 0 || result.code === 1, result.stderr);
+	const report = JSON.parse(result.stdout) as {cluster: {server: string}; findings: unknown[]};
+	assert.equal(report.cluster.server, api.url);
+	assert.ok(report.findings.length > 0);
+	assert.doesNotMatch(result.stdout + result.stderr, /plugin-token/);
+});
