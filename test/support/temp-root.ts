@@ -2,13 +2,15 @@
 // starts, writes its temporary files under one folder of its own, removed when the run ends.
 // Tests still clean up what they make; this is the guarantee that a failed or killed test leaves
 // nothing behind in the machine's temp folder.
-import {mkdtempSync, rmSync} from 'node:fs';
+import {chmodSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
 const owner = process.env.AKS_HARDEN_TEST_TMP === undefined;
 if (owner) {
 	const root = mkdtempSync(join(tmpdir(), 'aks-harden-tests-'));
+	// Traversable like /tmp itself: some tests run the binary as an unprivileged user.
+	chmodSync(root, 0o755);
 	process.env.AKS_HARDEN_TEST_TMP = root;
 	process.env.TMPDIR = root;
 	process.on('exit', () => rmSync(root, {recursive: true, force: true, maxRetries: 3}));
