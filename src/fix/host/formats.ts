@@ -41,6 +41,31 @@ export function setSshdKeywords(text: string, settings: readonly Setting[]): str
 	return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Inside `Match` blocks a keyword wins over the global value for the clients the block matches
+ * (`Match Address 0.0.0.0/0` + `PasswordAuthentication yes` turns passwords back on for
+ * everyone). Lines there that set one of the settings to another value get the wanted value;
+ * the Match lines themselves, and every other keyword, stay as written.
+ */
+export function setSshdMatchKeywords(text: string, settings: readonly Setting[]): string {
+	const lines = text.split('\n');
+	let inMatch = false;
+	for (let index = 0; index < lines.length; index++) {
+		const line = lines[index]!;
+		if (/^\s*match\s/i.test(line)) {
+			inMatch = !/^\s*match\s+all\s*(#.*)?$/i.test(line);
+			continue;
+		}
+		if (!inMatch) continue;
+		const match = /^(\s*)([A-Za-z]+)(\s+|\s*=\s*)(.*?)\s*$/.exec(line);
+		if (!match) continue;
+		const setting = settings.find((candidate) => candidate.key.toLowerCase() === match[2]!.toLowerCase());
+		if (!setting || match[4]!.toLowerCase() === render(setting.value).toLowerCase()) continue;
+		lines[index] = `${match[1]}${setting.key} ${render(setting.value)}`;
+	}
+	return lines.join('\n');
+}
+
 /** The first global value of a keyword in one sshd file, if it sets it. */
 export function sshdKeywordLine(text: string, keyword: string): number | undefined {
 	const lines = text.split('\n');

@@ -9,7 +9,7 @@ import {basePlan, instructionsOf, newId, withChanges, withStatus, type PlanItem}
 import {isForbiddenKey, type FileModeRules, type FileSet} from '../playbook.js';
 import {gatherNodeFacts} from '../recheck.js';
 import {unifiedDiff} from '../text-diff.js';
-import {editFile, globMatches, render, sshdIncludes, sshdKeywordLine, type Setting} from './formats.js';
+import {editFile, globMatches, render, setSshdMatchKeywords, sshdIncludes, sshdKeywordLine, type Setting} from './formats.js';
 import {listMatching, readRemoteFile, RemoteError, type RemoteFile} from './remote.js';
 
 const durabilityNote = 'ephemeral: an AKS hybrid upgrade, scale-out or node reimage replaces the node image and discards this edit; raise it with the image owner too';
@@ -115,7 +115,8 @@ async function planFileSet(
 	if ('refused' in settings) return settings;
 	const forbidden = settings.find((setting) => isForbiddenKey(step.format, setting.key, step.forbidden));
 	if (forbidden) return {refused: `${forbidden.key} is never changed by aks-harden: pod networking and platform access depend on it`};
-	if (!settings.length) return {changes: []};
+	const matchEdits = step.format === 'sshd' && step.main ? await planSshdMatchBlocks(session, node, step, items) : [];
+	if (!settings.length) return {changes: matchEdits};
 	let path = step.path;
 	if (step.format === 'sshd' && step.main) path = await sshdTarget(session, step, settings, warnings);
 	const current = await readRemoteFile(session, path);
@@ -123,30 +124,62 @@ async function planFileSet(
 	let after: string;
 	try {
 		after = editFile(step.format, before, settings, loaded.playbook.id);
+		if (step.format === 'sshd') after = setSshdMatchKeywords(after, fixedSettings(step));
 	} catch (error) {
 		return {refused: `${path} cannot be edited: ${error instanceof Error ? error.message : String(error)}`};
 	}
-	if (after === before) return {changes: []};
+	const others = matchEdits.filter((change) => change.path !== path);
+	if (after === before) return {changes: others};
+	const summary = `${current.exists ? 'edit' : 'create'} ${path} on ${node.name}: ${settings.map((setting) => `${setting.key} ${render(setting.value)}`).join(', ')}`;
+	return {changes: [fileChange(node, items, step, path, current, after, summary), ...others]};
+}
+
+function fileChange(node: NodeRef, items: readonly PlanItem[], step: FileSet, path: string, current: RemoteFile, after: string, summary: string): FileChange {
+	const before = current.exists ? current.content : undefined;
 	return {
-		changes: [
-			{
-				id: newId('change'),
-				type: 'file',
-				summary: `${current.exists ? 'edit' : 'create'} ${path} on ${node.name}: ${settings.map((setting) => `${setting.key} ${render(setting.value)}`).join(', ')}`,
-				fixes: items.map(({finding}) => ({checkId: finding.checkId, target: finding.target})),
-				node,
-				path,
-				content: after,
-				mode: current.exists ? current.mode : step.mode.replace(/^0?/, '0'),
-				beforeDigest: textDigest(before),
-				afterDigest: sha256(after),
-				diff: unifiedDiff(`${node.name}:${path}`, before ?? '', after, {before: current.exists ? '' : ' (absent)', after: ' (planned)'}),
-				effects: [describeFile(current, path), durabilityNote],
-				warnings: [],
-				validate: step.validate,
-			},
-		],
+		id: newId('change'),
+		type: 'file',
+		summary,
+		fixes: items.map(({finding}) => ({checkId: finding.checkId, target: finding.target})),
+		node,
+		path,
+		content: after,
+		mode: current.exists ? current.mode : step.mode.replace(/^0?/, '0'),
+		beforeDigest: textDigest(before),
+		afterDigest: sha256(after),
+		diff: unifiedDiff(`${node.name}:${path}`, before ?? '', after, {before: current.exists ? '' : ' (absent)', after: ' (planned)'}),
+		effects: [describeFile(current, path), durabilityNote],
+		warnings: [],
+		validate: step.validate,
 	};
+}
+
+/**
+ * Settings with one fixed value (PasswordAuthentication no), the ones a Match block may not
+ * loosen. Conditional ones (MaxAuthTries 4 when more) are left alone inside Match blocks: a
+ * stricter value there is the operator's.
+ */
+function fixedSettings(step: FileSet): Setting[] {
+	return step.settings.filter((setting) => setting.value !== undefined && !setting.when && !setting.compute).map((setting) => ({key: setting.key, value: setting.value!}));
+}
+
+/** Match blocks in sshd_config and the files it includes that loosen a fixed setting: one change per file. */
+async function planSshdMatchBlocks(session: NodeSession, node: NodeRef, step: FileSet, items: readonly PlanItem[]): Promise<FileChange[]> {
+	const fixed = fixedSettings(step);
+	const main = await readRemoteFile(session, step.main!);
+	if (!main.exists) return [];
+	const paths = [step.main!];
+	for (const include of sshdIncludes(main.content)) for (const path of await listMatching(session, include.pattern)) if (!paths.includes(path)) paths.push(path);
+	const changes: FileChange[] = [];
+	for (const path of paths) {
+		const current = path === step.main ? main : await readRemoteFile(session, path);
+		if (!current.exists) continue;
+		const after = setSshdMatchKeywords(current.content, fixed);
+		if (after === current.content) continue;
+		const keys = fixed.filter((setting) => setSshdMatchKeywords(current.content, [setting]) !== current.content).map((setting) => `${setting.key} ${render(setting.value)}`);
+		changes.push(fileChange(node, items, step, path, current, after, `edit the Match blocks of ${path} on ${node.name}: ${keys.join(', ')}`));
+	}
+	return changes;
 }
 
 function describeFile(current: RemoteFile, path: string): string {
