@@ -1,6 +1,7 @@
 import {applyKubeChange} from './cluster/apply-cluster.js';
 import type {ApplyOptions, ChangeResult} from './events.js';
 import {applyFileChange, applyModeChange} from './host/apply-host.js';
+import {applyRolloutChange} from './host/rollout.js';
 import {targetsOf, type Change, type Plan} from './model.js';
 
 /** The operator confirmed a different number of targets than the changes touch. */
@@ -39,7 +40,13 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Chan
 		}
 		options.onEvent?.({type: 'change-started', changeId: change.id, summary: change.summary});
 		const result =
-			change.type === 'kube' ? await applyKubeChange(plan, change, options) : change.type === 'file' ? await applyFileChange(plan, change, options) : await applyModeChange(plan, change, options);
+			change.type === 'kube'
+				? await applyKubeChange(plan, change, options)
+				: change.type === 'file'
+					? change.restart
+						? await applyRolloutChange(plan, change, options)
+						: await applyFileChange(plan, change, options)
+					: await applyModeChange(plan, change, options);
 		options.onEvent?.({type: 'change-finished', result});
 		results.push(result);
 		if (result.outcome !== 'applied' && result.outcome !== 'nothing-to-do') stopped = result;

@@ -6,6 +6,7 @@ import type {FileChange, ModeChange, Plan} from '../model.js';
 import {recordChange} from '../record.js';
 import {isVerified, recheckNode, type Verified} from '../recheck.js';
 import {parseCheck} from './formats.js';
+import {validateDaemonConfig} from './rollout.js';
 import {modeDigest} from './plan-host.js';
 import {backupFile, backupPathFor, missingSysctlKeys, readRemoteFile, reloadService, removeTemp, renameOver, restoreFile, setMode, statFile, tempPathFor, validateSshd, writeTemp} from './remote.js';
 
@@ -36,9 +37,8 @@ export async function applyFileChange(plan: Plan, change: FileChange, options: A
 		if (digest !== change.beforeDigest) return {...base, outcome: 'refused', message: `${where} changed since the plan was made: plan again and review the new diff`};
 
 		const now = (options.context.now ?? (() => new Date()))();
-		const backup = current.exists ? backupPathFor(change.path, now) : undefined;
+		const backup = current.exists ? await backupFile(session, change.path, backupPathFor(change.path, now)) : undefined;
 		if (backup) {
-			await backupFile(session, change.path, backup);
 			step('backup', `${backup} (cp -a: mode and owner kept)`);
 		}
 		const temp = tempPathFor(change.path);
@@ -143,6 +143,9 @@ async function validate(session: NodeSession, change: FileChange): Promise<strin
 		case 'toml':
 		case 'yaml':
 			return parseCheck(change.validate, written.content);
+		case 'kubelet':
+		case 'containerd':
+			return validateDaemonConfig(change.validate, written.content);
 	}
 }
 

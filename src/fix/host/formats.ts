@@ -5,11 +5,12 @@ import {parse as parseToml} from 'smol-toml';
 import {isMap, parseDocument} from 'yaml';
 import type {FileFormat} from '../playbook.js';
 
-export type Setting = {readonly key: string; readonly value: string | number | boolean};
+export type Setting = {readonly key: string; readonly value: string | number | boolean | readonly string[]};
 
 const header = (playbook: string) => `# Written by aks-harden (playbook ${playbook}). An AKS hybrid upgrade or node reimage discards it.\n`;
 
 export function render(value: Setting['value']): string {
+	if (Array.isArray(value)) return value.join(',');
 	return typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
 }
 
@@ -127,6 +128,7 @@ export function parseSysctlFile(text: string): {values: Record<string, string>; 
 }
 
 function tomlValue(value: Setting['value']): string {
+	if (Array.isArray(value)) return `[${value.map((item) => JSON.stringify(item)).join(', ')}]`;
 	if (typeof value === 'boolean' || typeof value === 'number') return String(value);
 	return JSON.stringify(value);
 }
@@ -189,7 +191,7 @@ export function setYamlKeys(text: string, settings: readonly Setting[]): string 
 	const doc = parseDocument(text);
 	if (doc.errors.length) throw new Error(`not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
 	if (!isMap(doc.contents) && doc.contents !== null) throw new Error('the YAML document is not a mapping');
-	for (const setting of settings) doc.setIn(setting.key.split('.'), setting.value);
+	for (const setting of settings) doc.setIn(setting.key.split('.'), Array.isArray(setting.value) ? [...setting.value] : setting.value);
 	return doc.toString();
 }
 

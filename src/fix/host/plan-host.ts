@@ -4,9 +4,9 @@ import type {NodeSession} from '../../transports/ssh.js';
 import {nodeRefOf, type FixContext} from '../context.js';
 import {sha256, textDigest} from '../digest.js';
 import {conditionKey, type LoadedPlaybook} from '../load.js';
-import type {Change, FileChange, ModeChange, NodeRef, Plan} from '../model.js';
+import type {Change, FileChange, ModeChange, NodeRef, Plan, Restart} from '../model.js';
 import {basePlan, instructionsOf, newId, withChanges, withStatus, type PlanItem} from '../plan-base.js';
-import {isForbiddenKey, type FileModeRules, type FileSet} from '../playbook.js';
+import {isForbiddenKey, type DaemonRestart, type FileModeRules, type FileSet} from '../playbook.js';
 import {gatherNodeFacts} from '../recheck.js';
 import {unifiedDiff} from '../text-diff.js';
 import {editFile, globMatches, render, setSshdMatchKeywords, sshdIncludes, sshdKeywordLine, type Setting} from './formats.js';
@@ -44,11 +44,17 @@ export async function planHost(items: readonly PlanItem[], context: FixContext):
 		const changes: Change[] = [];
 		const warnings: string[] = [];
 		const reload = loaded.playbook.steps.find((step) => step.type === 'service-reload');
+		const restartStep = loaded.playbook.steps.find((step) => step.type === 'daemon-restart');
+		const restart = restartStep?.type === 'daemon-restart' ? restartOf(restartStep, context) : undefined;
 		for (const [index, step] of loaded.playbook.steps.entries()) {
 			if (step.type === 'file-set') {
 				const planned = await planFileSet(session, node, loaded, index, step, facts, items, warnings);
 				if ('refused' in planned) return withStatus(plan, 'refused', planned.refused);
-				changes.push(...planned.changes.map((change) => (reload?.type === 'service-reload' ? {...change, reload: reload.service} : change)));
+				changes.push(
+					...planned.changes.map((change) =>
+						restart ? {...change, restart, effects: [rolloutEffect(restart), ...change.effects]} : reload?.type === 'service-reload' ? {...change, reload: reload.service} : change,
+					),
+				);
 			} else if (step.type === 'file-mode') {
 				changes.push(...planModes(node, step, facts, items));
 			}
@@ -60,6 +66,19 @@ export async function planHost(items: readonly PlanItem[], context: FixContext):
 	} finally {
 		session.close();
 	}
+}
+
+/** Timeouts from the playbook, or as the operator set them (`--set readyTimeoutSeconds=60`). */
+function restartOf(step: DaemonRestart, context: FixContext): Restart {
+	const given = (name: string, fallback: number) => {
+		const value = Number(context.parameters?.[name]);
+		return Number.isInteger(value) && value > 0 ? value : fallback;
+	};
+	return {unit: step.unit, drainTimeoutSeconds: given('drainTimeoutSeconds', step.drainTimeoutSeconds), readyTimeoutSeconds: given('readyTimeoutSeconds', step.readyTimeoutSeconds)};
+}
+
+function rolloutEffect(restart: Restart): string {
+	return `node-safe restart of ${restart.unit}: preflight (never the last Ready node of its pool without its name typed), cordon, drain through the Eviction API (PodDisruptionBudgets honoured, up to ${restart.drainTimeoutSeconds}s), back up, write, validate, restart ${restart.unit}, wait up to ${restart.readyTimeoutSeconds}s for Node Ready and health — else the backup goes back, ${restart.unit} restarts and the rollout stops — then uncordon`;
 }
 
 /** Settings the node needs: a `when` over the probe facts, or else a value that differs. */
@@ -119,6 +138,11 @@ async function planFileSet(
 	if (!settings.length) return {changes: matchEdits};
 	let path = step.path;
 	if (step.format === 'sshd' && step.main) path = await sshdTarget(session, step, settings, warnings);
+	if (step.pathFrom === 'kubelet-config') {
+		const found = (facts.probes.get('kubelet-config')?.facts as {configPath?: string} | undefined)?.configPath;
+		if (!found) return {refused: 'the kubelet probe found no --config file to edit'};
+		path = found;
+	}
 	const current = await readRemoteFile(session, path);
 	const before = current.exists ? current.content : undefined;
 	let after: string;
@@ -249,4 +273,30 @@ function planModes(node: NodeRef, step: FileModeRules, facts: NodeFacts, items: 
 
 export function modeDigest(stat: {mode: string; owner: string; group: string}): string {
 	return sha256(`${parseInt(stat.mode, 8).toString(8)} ${stat.owner}:${stat.group}`);
+}
+
+/**
+ * A kubelet or containerd fix: one plan for every node it applies to, its changes in node order,
+ * so applying it is the rollout — one node after another, stopping at the first that fails.
+ */
+export async function planRollout(items: readonly PlanItem[], context: FixContext): Promise<Plan> {
+	const byNode = new Map<string, PlanItem[]>();
+	for (const item of items) {
+		const node = (item.finding.target as {node: string}).node;
+		byNode.set(node, [...(byNode.get(node) ?? []), item]);
+	}
+	const names = [...byNode.keys()].sort();
+	const {playbook} = items[0]!.loaded;
+	const plan = basePlan(items, `${playbook.title} — ${names.length} node${names.length === 1 ? '' : 's'}, one after another`);
+	const changes: Change[] = [];
+	const notes: string[] = [];
+	let impact = plan.impact;
+	for (const name of names) {
+		const nodePlan = await planHost(byNode.get(name)!, context);
+		impact = nodePlan.impact ?? impact;
+		if (nodePlan.status === 'ready') changes.push(...nodePlan.changes);
+		else if (nodePlan.status !== 'nothing-to-do') notes.push(`${name}: ${nodePlan.status}: ${nodePlan.reason ?? ''}`.trim());
+	}
+	if (!changes.length && notes.length) return withStatus({...plan, notes}, 'error', notes.join('; '));
+	return withChanges({...plan, notes, ...(impact ? {impact} : {})}, changes);
 }
