@@ -57,6 +57,8 @@ const contentTypes: Readonly<Record<PatchType, string>> = {
 /** Kinds a fix writes that the audit never lists. */
 const extraKinds: Readonly<Record<string, {plural: string; namespaced: boolean}>> = {
 	ValidatingAdmissionPolicyBinding: {plural: 'validatingadmissionpolicybindings', namespaced: false},
+	// Read by the node-safe rollout's preflight: which budgets hold the pods a drain evicts.
+	PodDisruptionBudget: {plural: 'poddisruptionbudgets', namespaced: true},
 };
 
 export function pathOf(ref: Pick<ObjectRef, 'apiVersion' | 'kind' | 'namespace'> & {name?: string}): string {
@@ -112,7 +114,7 @@ export class KubeHttpApi implements KubeFixApi {
 	}
 
 	async list(ref: Pick<ObjectRef, 'apiVersion' | 'kind' | 'namespace'>, options: {readonly fieldSelector?: string; readonly labelSelector?: string} = {}): Promise<readonly KubeObject[]> {
-		const known = resourceByKind.get(ref.kind);
+		const known = resourceByKind.get(ref.kind) ?? extraKinds[ref.kind];
 		// Without a namespace the list spans them all: /api/v1/pods, not /api/v1/namespaces/default/pods.
 		const path = ref.namespace === undefined && known?.namespaced ? pathOf({...ref, namespace: '__all__'}).replace('/namespaces/__all__', '') : pathOf(ref);
 		const query = new URLSearchParams();

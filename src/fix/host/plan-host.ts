@@ -154,7 +154,8 @@ async function planFileSet(
 	}
 	const others = matchEdits.filter((change) => change.path !== path);
 	if (after === before) return {changes: others};
-	const summary = `${current.exists ? 'edit' : 'create'} ${path} on ${node.name}: ${settings.map((setting) => `${setting.key} ${render(setting.value)}`).join(', ')}`;
+	const shown = (value: Setting['value']) => (step.format === 'sshd' || step.format === 'sysctl' ? render(value) : Array.isArray(value) ? `[${value.join(', ')}]` : String(value));
+	const summary = `${current.exists ? 'edit' : 'create'} ${path} on ${node.name}: ${settings.map((setting) => `${setting.key} ${shown(setting.value)}`).join(', ')}`;
 	return {changes: [fileChange(node, items, step, path, current, after, summary), ...others]};
 }
 

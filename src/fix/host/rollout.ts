@@ -56,7 +56,8 @@ async function daemonHealthy(session: NodeSession, unit: Restart['unit'], health
 		'  url="http://$2:$3/healthz"',
 		'  if command -v curl >/dev/null 2>&1; then body=$(curl -fsS --max-time 5 "$url" 2>&1)',
 		'  elif command -v wget >/dev/null 2>&1; then body=$(wget -qO- -T 5 "$url" 2>&1)',
-		'  else body=$(bash -c \'exec 3<>"/dev/tcp/$0/$1" && printf "GET /healthz HTTP/1.0\\r\\nHost: $0\\r\\n\\r\\n" >&3 && timeout 5 cat <&3\' "$2" "$3" 2>&1 | tail -n 1); fi',
+				// A server that closes before reading the whole request resets the socket: only the body counts.
+		'  else body=$(bash -c \'exec 3<>"/dev/tcp/$0/$1" && printf "GET /healthz HTTP/1.0\\r\\nHost: $0\\r\\n\\r\\n" >&3; timeout 5 cat <&3 2>/dev/null\' "$2" "$3" 2>/dev/null | tr -d "\\r" | tail -n 1); fi',
 		'  [ "$body" = ok ] || { echo "healthz $url: ${body:-no answer}"; exit 1; }',
 		'elif [ "$1" = containerd ] && command -v ctr >/dev/null 2>&1; then',
 		'  ctr version >/dev/null 2>&1 || { echo "containerd does not answer on its socket"; exit 1; }',
