@@ -170,6 +170,8 @@ describe('kubelet fix rolled out node by node on a 3-node test cluster', {skip: 
 		return {code: result.exitCode, stdout: result.stdout, stderr: result.stderr};
 	}
 	const ssh = () => ['--ssh-key', lab.clientKeyPath, '--known-hosts', lab.knownHostsPath, '--ssh-user', 'clouduser'];
+	type Entry = {id: string; result: string; target: string; steps?: Array<{step: string}>; undo?: {type: string; restart?: unknown}};
+	const readLog = () => fs.readFileSync(path.join(work, 'state', 'changes.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Entry);
 	const config = async (name: string) => (await sessions.get(name)!.run(`cat ${CONFIG}`, {sudo: true, timeoutMs: 10_000})).stdout;
 
 	test('plan, then apply: node-1 rolled out; node-2\'s kubelet refuses the new config, is rolled back and Ready again; node-3 untouched; exit 1', async () => {
@@ -214,10 +216,18 @@ describe('kubelet fix rolled out node by node on a 3-node test cluster', {skip: 
 		const active = await sessions.get('node-2')!.run('systemctl is-active kubelet', {sudo: true, timeoutMs: 10_000});
 		assert.equal(active.stdout.trim(), 'active', 'node-2\'s kubelet runs again');
 
-		const entries = fs.readFileSync(path.join(work, 'state', 'changes.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as {result: string; target: string; steps?: Array<{step: string}>; undo?: {type: string; restart?: unknown}});
+		const entries = readLog();
 		assert.deepEqual(entries.map((entry) => `${entry.result} ${entry.target}`), [`applied node/node-1:${CONFIG}`, `rolled-back node/node-2:${CONFIG}`]);
 		assert.deepEqual([...new Set(entries[0]!.steps!.map((entry) => entry.step))], ['read', 'preflight', 'cordon', 'drain', 'backup', 'write', 'rename', 'validate', 'restart', 'ready', 'uncordon', 'verify'], 'every step in the audit log');
 		assert.ok(entries[1]!.steps!.some((entry) => entry.step === 'restore'));
 		assert.ok(entries[0]!.undo?.restart, 'undo restarts the same way');
+
+		const undone = await cli(['undo', entries[0]!.id, '--yes', ...ssh()]);
+		process.stdout.write(`${undone.stdout}\n${undone.stderr}\n`);
+		assert.equal(undone.code, 0, undone.stdout + undone.stderr);
+		assert.match(undone.stdout, /restarting kubelet node-safely/);
+		assert.equal(await config('node-1'), ORIGINAL, 'undo put node-1\'s old configuration back');
+		assert.ok(cordonLog.filter((name) => name === 'node-1').length >= 1);
+		assert.equal(readLog().at(-1)!.result, 'undone');
 	});
 });
