@@ -63,6 +63,8 @@ Options:
   --set NAME=VALUE          a playbook parameter (runAsUser=10001, cpuLimit=500m, level=restricted,
                             limitRange=@file.yaml reads a file); repeatable
   --log FILE                also append the audit log to FILE (always: <state folder>/changes.jsonl)
+  --confirm-node NAME       kubelet/containerd rollouts: allow restarting NAME even when it is the
+                            last Ready node of its pool (or its pool has one node); repeatable
   --checks id,prefix*  --sections a,b     which findings to fix
   Connection options as for \`aks-harden audit\`: --kubeconfig, --context, --demo, --nodes,
   --no-nodes, --inventory, --ssh-user, --ssh-key, --ssh-port, --known-hosts,
@@ -81,6 +83,7 @@ export const fixOptions = {
 	write: {type: 'boolean'},
 	set: {type: 'string', multiple: true},
 	log: {type: 'string'},
+	'confirm-node': {type: 'string', multiple: true},
 } as const;
 
 type Values = ReturnType<typeof parse<typeof fixOptions>>['values'];
@@ -243,7 +246,8 @@ async function applyCommand(path: string, values: Values): Promise<number> {
 	const settings = auditSettings(readSettingsFile(values.waivers), catalog.exceptions);
 	let transport: FixTransport = {openNode: nodeOpener(values)};
 	let cluster = file.cluster;
-	if (ready.some((plan) => plan.changes.some((change) => change.type === 'kube'))) {
+	// A kubelet or containerd change cordons and drains its node through the API as well.
+	if (ready.some((plan) => plan.changes.some((change) => change.type === 'kube' || (change.type === 'file' && change.restart)))) {
 		const config = loadKubeconfig({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {}), ...(values.context ? {context: values.context} : {})});
 		const server = config.getCurrentCluster()!.server;
 		if (file.cluster?.server && file.cluster.server !== server) {
@@ -258,7 +262,7 @@ async function applyCommand(path: string, values: Values): Promise<number> {
 	for (const plan of ready) {
 		writeOut(`\n${renderPlan(plan, {withDiff: false})}`);
 		// The plan file is the confirmation: its own target count is what the operator reviewed.
-		const planResults = await applyPlan(plan, {context, confirmedCount: confirmationNeeded(plan), log, ...(cluster ? {cluster} : {}), onEvent: printEvent});
+		const planResults = await applyPlan(plan, {context, confirmedCount: confirmationNeeded(plan), log, ...(cluster ? {cluster} : {}), onEvent: printEvent, confirmedNodes: values['confirm-node'] ?? []});
 		for (const result of planResults) writeOut(renderResult(result));
 		results.push(...planResults);
 	}
@@ -302,7 +306,15 @@ async function interactiveCommand(values: Values): Promise<number> {
 					writeOut('  skipped\n');
 					break;
 				}
-				const planResults = await applyPlan(plan, {context: session.context, confirmedCount: count, changeIds: ids, log, ...(session.cluster ? {cluster: session.cluster} : {}), onEvent: printEvent});
+				const planResults = await applyPlan(plan, {
+					context: session.context,
+					confirmedCount: count,
+					changeIds: ids,
+					log,
+					...(session.cluster ? {cluster: session.cluster} : {}),
+					onEvent: printEvent,
+					confirmedNodes: values['confirm-node'] ?? [],
+				});
 				for (const result of planResults) writeOut(renderResult(result));
 				results.push(...planResults);
 				if (planResults.some((result) => result.outcome !== 'applied' && result.outcome !== 'nothing-to-do')) break;

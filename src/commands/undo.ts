@@ -28,7 +28,7 @@ Connection options as for \`aks-harden fix\` (--kubeconfig, --context, --ssh-use
 Exit codes: 0 undone, 1 refused or failed, 2 the command could not run.
 `;
 
-export const undoOptions = {...connectionOptions, yes: {type: 'boolean'}, force: {type: 'boolean'}, log: {type: 'string'}} as const;
+export const undoOptions = {...connectionOptions, yes: {type: 'boolean'}, force: {type: 'boolean'}, log: {type: 'string'}, 'confirm-node': {type: 'string', multiple: true}} as const;
 
 export async function undoCommand(args: readonly string[]): Promise<number> {
 	const {values, positionals} = parse(args, undoOptions, 'undo');
@@ -50,7 +50,7 @@ export async function undoCommand(args: readonly string[]): Promise<number> {
 
 	let transport: FixTransport = {openNode: nodeOpener(values)};
 	let cluster: {context: string | null; server: string | null} | undefined;
-	if (entry.undo?.type === 'kube-patch' || entry.undo?.type === 'kube-delete') {
+	if (entry.undo?.type === 'kube-patch' || entry.undo?.type === 'kube-delete' || (entry.undo?.type === 'file-restore' && entry.undo.restart)) {
 		const config = loadKubeconfig({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {}), ...(values.context ? {context: values.context} : {})});
 		const server = config.getCurrentCluster()!.server;
 		if (entry.cluster?.server && entry.cluster.server !== server && !values.force) {
@@ -72,7 +72,7 @@ export async function undoCommand(args: readonly string[]): Promise<number> {
 	}
 	const catalog = loadCatalog();
 	const context: FixContext = {catalog, playbooks: loadPlaybooks(undefined, catalog), settings: auditSettings(readSettingsFile(values.waivers), catalog.exceptions), transport};
-	const result = await undoChange(id, {context, log, ...(values.force ? {force: true} : {}), ...(cluster ? {cluster} : {})});
+	const result = await undoChange(id, {context, log, ...(values.force ? {force: true} : {}), ...(cluster ? {cluster} : {}), confirmedNodes: values['confirm-node'] ?? []});
 	process.stdout.write(`${result.outcome === 'undone' ? '✔' : '✘'} ${result.outcome}: ${result.message}\n${result.logId ? `  recorded as ${result.logId}\n` : ''}`);
 	return result.outcome === 'undone' ? 0 : 1;
 }

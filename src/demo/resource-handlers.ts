@@ -11,6 +11,7 @@ import {ApiError, errors} from './status.js';
 import {toTable, type IncludeObject} from './table-view.js';
 import type {WriteHook, WriteRequest} from './write-hook.js';
 import {clone} from './clone.js';
+import {evictPod} from './eviction.js';
 
 export type User = {readonly name: string; readonly groups: readonly string[]};
 
@@ -59,6 +60,13 @@ export async function handleResource(request: ResourceRequest, context: HandlerC
 	if (target.resource.verbs.length === 1 && target.resource.verbs[0] === 'create') {
 		if (method !== 'POST') throw errors.methodNotAllowed(verb);
 		return review(request, context);
+	}
+	if (target.resource.kind === 'Pod' && target.subresource === 'eviction' && target.name !== undefined) {
+		if (method !== 'POST') throw errors.methodNotAllowed(verb);
+		const body = await parseBody(request);
+		return evictPod(context.store, target.namespace!, target.name, body, dryRun(request.query), (pod) => {
+			if (context.simulateControllers) replaceDeletedPod(context.store, pod);
+		});
 	}
 	const isCollection = target.name === undefined;
 	const fitsPath = isCollection ? ['list', 'watch', 'create', 'deletecollection'].includes(verb) : ['get', 'update', 'patch', 'delete'].includes(verb);

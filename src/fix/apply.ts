@@ -2,6 +2,7 @@ import {applyKubeChange} from './cluster/apply-cluster.js';
 import type {ApplyOptions, ChangeResult} from './events.js';
 import {applyFileChange, applyModeChange} from './host/apply-host.js';
 import {applyServiceChange} from './host/services.js';
+import {applyRolloutChange} from './host/rollout.js';
 import {targetsOf, type Change, type Plan} from './model.js';
 
 /** The operator confirmed a different number of targets than the changes touch. */
@@ -43,7 +44,9 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Chan
 			change.type === 'kube'
 				? await applyKubeChange(plan, change, options)
 				: change.type === 'file'
-					? await applyFileChange(plan, change, options)
+					? change.restart
+						? await applyRolloutChange(plan, change, options)
+						: await applyFileChange(plan, change, options)
 					: change.type === 'service'
 						? await applyServiceChange(plan, change, options)
 						: await applyModeChange(plan, change, options);

@@ -2,7 +2,7 @@ import {appendFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs';
 import {userInfo} from 'node:os';
 import {dirname, join} from 'node:path';
 import {z} from 'zod';
-import {FindingRefSchema, NodeRefSchema, ObjectRefSchema, PatchTypeSchema, UnitStateSchema} from './model.js';
+import {FindingRefSchema, NodeRefSchema, ObjectRefSchema, PatchTypeSchema, RestartSchema, UnitStateSchema} from './model.js';
 
 /**
  * The record of every change: JSON lines in the user's state folder (and `--log FILE`), one per
@@ -15,7 +15,16 @@ export const UndoSchema = z.discriminatedUnion('type', [
 	/** Reverts a create. */
 	z.object({type: z.literal('kube-delete'), ref: ObjectRefSchema}),
 	/** Puts the backup (taken beside the file, mode and owner kept) back. */
-	z.object({type: z.literal('file-restore'), node: NodeRefSchema, path: z.string(), backup: z.string(), validate: z.string().optional(), reload: z.enum(['sshd', 'sysctl', 'auditd']).optional()}),
+	z.object({
+		type: z.literal('file-restore'),
+		node: NodeRefSchema,
+		path: z.string(),
+		backup: z.string(),
+		validate: z.string().optional(),
+		reload: z.enum(['sshd', 'sysctl', 'auditd']).optional(),
+		/** kubelet / containerd: undo runs the same node-safe rollout as the fix. */
+		restart: RestartSchema.optional(),
+	}),
 	/** Removes a file the change created. */
 	z.object({type: z.literal('file-remove'), node: NodeRefSchema, path: z.string(), validate: z.string().optional(), reload: z.enum(['sshd', 'sysctl', 'auditd']).optional()}),
 	z.object({type: z.literal('mode'), node: NodeRefSchema, path: z.string(), mode: z.string(), owner: z.string(), group: z.string()}),
@@ -50,6 +59,8 @@ export const LogEntrySchema = z.object({
 	sent: SentSchema.optional(),
 	result: z.enum(['applied', 'rolled-back', 'failed', 'undone']),
 	message: z.string().optional(),
+	/** A node-safe rollout's steps as they happened: preflight, cordon, drain, backup, write, restart, ready, uncordon. */
+	steps: z.array(z.object({time: z.string(), step: z.string(), message: z.string()})).optional(),
 	verified: z.array(z.object({checkId: z.string(), target: z.string(), status: z.string(), message: z.string().optional()})).optional(),
 	undo: UndoSchema.optional(),
 	/** On an `undone` entry: the change it reverted. */

@@ -8,7 +8,25 @@ export type FixEvent =
 	| {readonly type: 'step'; readonly changeId: string; readonly step: StepName; readonly message: string}
 	| {readonly type: 'change-finished'; readonly result: ChangeResult};
 
-export type StepName = 'read' | 'dry-run' | 'backup' | 'write' | 'rename' | 'validate' | 'restore' | 'apply' | 'reload' | 'verify' | 'record';
+export type StepName =
+	| 'read'
+	| 'dry-run'
+	| 'backup'
+	| 'write'
+	| 'rename'
+	| 'validate'
+	| 'restore'
+	| 'apply'
+	| 'reload'
+	| 'verify'
+	| 'record'
+	// The node-safe rollout of a kubelet or containerd change.
+	| 'preflight'
+	| 'cordon'
+	| 'drain'
+	| 'restart'
+	| 'ready'
+	| 'uncordon';
 
 export type Outcome =
 	/** Changed, and recorded in the audit log. */
@@ -55,4 +73,9 @@ export type ApplyOptions = {
 	readonly onEvent?: (event: FixEvent) => void;
 	readonly hooks?: StepHooks;
 	readonly operator?: string;
+	/**
+	 * Nodes the operator typed the name of: the rollout restarts the last Ready node of a pool
+	 * (or a single-node pool) only then.
+	 */
+	readonly confirmedNodes?: readonly string[];
 };

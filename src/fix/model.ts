@@ -1,6 +1,6 @@
 import {z} from 'zod';
 import type {Target} from '../model/target.js';
-import {Durability, Risk} from './playbook.js';
+import {Durability, FileValidator, Risk} from './playbook.js';
 
 /**
  * Plans and changes are plain data: `--plan FILE` writes them as JSON, a reviewer reads them,
@@ -64,6 +64,13 @@ export const KubeChangeSchema = z.object({
 });
 export type KubeChange = z.infer<typeof KubeChangeSchema>;
 
+export const RestartSchema = z.object({
+	unit: z.enum(['kubelet', 'containerd']),
+	drainTimeoutSeconds: z.number().int().positive(),
+	readyTimeoutSeconds: z.number().int().positive(),
+});
+export type Restart = z.infer<typeof RestartSchema>;
+
 export const FileChangeSchema = z.object({
 	...common,
 	type: z.literal('file'),
@@ -73,8 +80,10 @@ export const FileChangeSchema = z.object({
 	content: z.string(),
 	/** Mode for a file created by the change (an existing file keeps its own). */
 	mode: z.string(),
-	validate: z.enum(['sshd', 'toml', 'yaml', 'sysctl', 'audit-rules', 'none']),
+	validate: FileValidator,
 	reload: z.enum(['sshd', 'sysctl', 'auditd']).optional(),
+	/** kubelet / containerd: applied only through the node-safe rollout (cordon, drain, restart, Ready, uncordon). */
+	restart: RestartSchema.optional(),
 });
 export type FileChange = z.infer<typeof FileChangeSchema>;
 

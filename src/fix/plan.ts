@@ -2,17 +2,18 @@ import type {Finding} from '../model/finding.js';
 import {targetKey} from '../model/target.js';
 import {planNamespace, planWorkload} from './cluster/plan-cluster.js';
 import type {FixContext} from './context.js';
-import {planHost} from './host/plan-host.js';
+import {planHost, planRollout} from './host/plan-host.js';
 import type {Plan} from './model.js';
 import {ParameterError} from './parameters.js';
 import {basePlan, instructionsOf, withStatus, type PlanItem} from './plan-base.js';
 
-type Kind = 'workload' | 'namespace' | 'host' | 'text';
+type Kind = 'workload' | 'namespace' | 'host' | 'rollout' | 'text';
 
 function kindOf(item: PlanItem): Kind {
 	const {playbook} = item.loaded;
 	if (playbook.risk === 'never' || (playbook.risk === 'manual' && !playbook.steps.some((step) => step.type === 'apply-object'))) return 'text';
 	if (playbook.steps.some((step) => step.type === 'workload-patch')) return 'workload';
+	if (playbook.steps.some((step) => step.type === 'daemon-restart')) return 'rollout';
 	if (playbook.steps.some((step) => step.type === 'file-set' || step.type === 'file-mode' || step.type === 'service-state' || step.type === 'audit-rules')) return 'host';
 	return 'namespace';
 }
@@ -36,7 +37,9 @@ export async function planFixes(findings: readonly Finding[], context: FixContex
 				? `workload/${target.kind}/${target.namespace ?? ''}/${target.name}`
 				: kind === 'host'
 					? `host/${loaded.playbook.id}/${targetKey(target)}`
-					: `${kind}/${loaded.playbook.id}/${targetKey(target)}`;
+					: kind === 'rollout'
+						? `rollout/${loaded.playbook.id}`
+						: `${kind}/${loaded.playbook.id}/${targetKey(target)}`;
 		groups.set(key, [...(groups.get(key) ?? []), item]);
 	}
 	const plans: Plan[] = [];
@@ -60,6 +63,7 @@ async function planGroup(key: string, items: readonly PlanItem[], context: FixCo
 		if (key.startsWith('text/')) return planText(first);
 		if (key.startsWith('workload/')) return await planWorkload(items, context);
 		if (key.startsWith('host/')) return await planHost(items, context);
+		if (key.startsWith('rollout/')) return await planRollout(items, context);
 		return await planNamespace(first, context);
 	} catch (error) {
 		const plan = basePlan(items, first.loaded.playbook.title);

@@ -86,13 +86,17 @@ export const ServiceAccountPatchStep = z
 	})
 	.strict();
 
+export const FileValidator = z.enum(['sshd', 'toml', 'yaml', 'sysctl', 'audit-rules', 'kubelet', 'containerd', 'none']);
+export type FileValidator = z.infer<typeof FileValidator>;
+
 export const FileFormat = z.enum(['sshd', 'toml', 'yaml', 'sysctl', 'drop-in']);
 export type FileFormat = z.infer<typeof FileFormat>;
 
 export const FileSetting = z
 	.object({
 		key: z.string().min(1),
-		value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+		/** A list for YAML lists (the kubelet's tlsCipherSuites). */
+		value: z.union([z.string(), z.number(), z.boolean(), z.array(z.string()).min(1)]).optional(),
 		/**
 		 * CEL over the probe facts giving the value, for lists the node's own sshd must support:
 		 * its current ciphers without the weak ones, rather than a list it may not know.
@@ -114,12 +118,15 @@ export const FileSetStep = z
 		path: z.string().regex(/^\/[^\0]*$/, 'an absolute path'),
 		/** sshd: the main configuration, edited instead when it does not include the drop-in folder. */
 		main: z.string().regex(/^\/[^\0]*$/, 'an absolute path').optional(),
+		/** The file the node's own daemon reads instead of `path`: the kubelet's `--config` as its probe found it. */
+		pathFrom: z.enum(['kubelet-config']).optional(),
 		/** Mode of a file the step creates (an existing file keeps its own mode and owner). */
 		mode: z.string().regex(/^0?[0-7]{3}$/, 'an octal mode such as 0600').default('0644'),
 		settings: z.array(FileSetting).min(1),
 		/** Keys never written, whatever a playbook or parameter says. */
 		forbidden: z.array(z.string()).default([]),
-		validate: z.enum(['sshd', 'toml', 'yaml', 'sysctl', 'none']),
+		/** kubelet: a KubeletConfiguration schema parse; containerd: TOML plus the keys containerd knows. */
+		validate: FileValidator,
 	})
 	.strict();
 
@@ -172,6 +179,23 @@ export const AuditRulesStep = z
 		key: z.string().regex(/^[A-Za-z0-9_-]{1,31}$/, 'letters, digits, - and _'),
 	})
 	.strict();
+/**
+ * Restarts kubelet or containerd after the file-set steps, only inside the node-safe rollout:
+ * preflight → cordon → drain (Eviction API) → back up → write → validate → restart → wait for
+ * Node Ready and the daemon's health → on failure restore, restart and stop → uncordon; one node
+ * after another.
+ */
+export const DaemonRestartStep = z
+	.object({
+		type: z.literal('daemon-restart'),
+		unit: z.enum(['kubelet', 'containerd']),
+		/** How long evictions may wait for PodDisruptionBudgets before the node is given up (and uncordoned). */
+		drainTimeoutSeconds: z.number().int().min(5).default(300),
+		/** How long the restarted daemon has to bring the Node back Ready before the backup goes back. */
+		readyTimeoutSeconds: z.number().int().min(5).default(180),
+	})
+	.strict();
+export type DaemonRestart = z.infer<typeof DaemonRestartStep>;
 
 export const StepSchema = z.discriminatedUnion('type', [
 	WorkloadPatchStep,
@@ -183,6 +207,7 @@ export const StepSchema = z.discriminatedUnion('type', [
 	ServiceReloadStep,
 	ServiceStateStep,
 	AuditRulesStep,
+	DaemonRestartStep,
 ]);
 export type Step = z.infer<typeof StepSchema>;
 export type WorkloadPatch = z.infer<typeof WorkloadPatchStep>;
@@ -224,7 +249,11 @@ export const PlaybookSchema = z
 			if (step.type === 'apply-object' && !names.has(step.parameter)) {
 				ctx.addIssue({code: 'custom', path: ['steps', index, 'parameter'], message: `names no parameter "${step.parameter}"`});
 			}
-			const hostStep = step.type === 'file-set' || step.type === 'file-mode' || step.type === 'service-reload' || step.type === 'service-state' || step.type === 'audit-rules';
+			const hostStep = step.type === 'file-set' || step.type === 'file-mode' || step.type === 'service-reload' || step.type === 'service-state' || step.type === 'audit-rules' || step.type === 'daemon-restart';
+			if (step.type === 'daemon-restart') {
+				if (!playbook.steps.some((other) => other.type === 'file-set')) ctx.addIssue({code: 'custom', path: ['steps', index], message: 'a daemon-restart follows the file-set step whose file it makes the daemon read'});
+				if (playbook.steps.some((other) => other.type === 'service-reload' || other.type === 'file-mode')) ctx.addIssue({code: 'custom', path: ['steps', index], message: 'a daemon-restart playbook has no service-reload or file-mode step: the rollout restarts the daemon once'});
+			}
 			if (hostStep && playbook.durability !== 'ephemeral') {
 				ctx.addIssue({code: 'custom', path: ['durability'], message: 'host edits are ephemeral: an upgrade or reimage discards them'});
 			}

@@ -10,6 +10,7 @@ import {undoServiceState} from './host/services.js';
 import {newId, displayObject} from './plan-base.js';
 import {isVerified, recheckCluster, recheckNode, type Verified} from './recheck.js';
 import {unifiedDiff} from './text-diff.js';
+import type {FileChange} from './model.js';
 
 export type UndoOptions = {
 	readonly context: FixContext;
@@ -18,6 +19,8 @@ export type UndoOptions = {
 	readonly force?: boolean;
 	readonly operator?: string;
 	readonly cluster?: LogEntry['cluster'];
+	/** Nodes the operator typed the name of (the last Ready node of a pool). */
+	readonly confirmedNodes?: readonly string[];
 };
 
 export type UndoResult = {
@@ -38,7 +41,7 @@ export function describeUndo(entry: LogEntry): string {
 		case 'kube-delete':
 			return `delete ${entry.target}, created by ${entry.id}`;
 		case 'file-restore':
-			return `put ${undo.backup} back over ${undo.path} on ${undo.node.name}${undo.reload ? `, then reload ${undo.reload}` : ''}`;
+			return `put ${undo.backup} back over ${undo.path} on ${undo.node.name}${undo.reload ? `, then reload ${undo.reload}` : ''}${undo.restart ? `, restarting ${undo.restart.unit} node-safely (cordon, drain, restart, Ready, uncordon)` : ''}`;
 		case 'file-remove':
 			return `remove ${undo.path} on ${undo.node.name}, created by ${entry.id}${undo.reload ? `, then reload ${undo.reload}` : ''}`;
 		case 'mode':
@@ -131,6 +134,7 @@ async function undoHost(entry: LogEntry, options: UndoOptions): Promise<UndoResu
 		const problem = stale(entry, textDigest(before), options.force);
 		if (problem) return {outcome: 'refused', message: problem, entry};
 		let restored: string | undefined;
+		if (undo.type === 'file-restore' && undo.restart) return await undoRollout(entry, undo, options, session);
 		if (undo.type === 'file-restore') {
 			const backup = await readRemoteFile(session, undo.backup);
 			if (!backup.exists) return {outcome: 'failed', message: `the backup ${undo.backup} is gone from ${undo.node.name}; restore the file by hand`, entry};
@@ -155,6 +159,40 @@ async function undoHost(entry: LogEntry, options: UndoOptions): Promise<UndoResu
 	} finally {
 		session.close();
 	}
+}
+
+/**
+ * A kubelet or containerd change is undone the way it was made: the backup's content goes through
+ * the same node-safe rollout (cordon, drain, write, validate, restart, Ready, uncordon).
+ */
+async function undoRollout(entry: LogEntry, undo: Extract<NonNullable<LogEntry['undo']>, {type: 'file-restore'}>, options: UndoOptions, session: NodeSession): Promise<UndoResult> {
+	const backup = await readRemoteFile(session, undo.backup);
+	if (!backup.exists) return {outcome: 'failed', message: `the backup ${undo.backup} is gone from ${undo.node.name}; restore the file by hand`, entry};
+	const current = await readRemoteFile(session, undo.path);
+	const before = current.exists ? current.content : undefined;
+	const diff = unifiedDiff(`${undo.node.name}:${undo.path}`, before ?? '', backup.content, {after: ' (backup)'});
+	const change = {
+		id: newId('change'),
+		type: 'file' as const,
+		summary: `put ${undo.backup} back over ${undo.path} on ${undo.node.name}, restarting ${undo.restart!.unit} node-safely`,
+		fixes: entry.fixes,
+		node: undo.node,
+		path: undo.path,
+		content: backup.content,
+		mode: current.exists ? current.mode : '0600',
+		beforeDigest: options.force ? textDigest(before) : entry.afterDigest,
+		afterDigest: sha256(backup.content),
+		diff,
+		effects: [],
+		warnings: [],
+		validate: (undo.validate ?? 'none') as FileChange['validate'],
+		restart: undo.restart!,
+	};
+	const plan = {id: newId('plan'), title: `undo ${entry.id}`, playbooks: [], risk: 'guided' as const, durability: 'ephemeral' as const, summary: '', findings: entry.fixes, status: 'ready' as const, missing: [], parameters: {}, notes: [], changes: [change]};
+	const {applyRolloutChange} = await import('./host/rollout.js');
+	const result = await applyRolloutChange(plan, change, {context: options.context, confirmedCount: 1, ...(options.confirmedNodes ? {confirmedNodes: options.confirmedNodes} : {})});
+	if (result.outcome !== 'applied') return {outcome: result.outcome === 'refused' ? 'refused' : 'failed', message: `undo of ${entry.id}: ${result.message}`, entry};
+	return done(entry, options, textDigest(before), sha256(backup.content), diff, result.verified, [result.message], {type: 'file', path: undo.path, sha256: sha256(backup.content), bytes: Buffer.byteLength(backup.content)});
 }
 
 function done(entry: LogEntry, options: UndoOptions, beforeDigest: string, afterDigest: string, diff: string, verified: readonly Verified[] | undefined, notes: readonly string[], sent: LogEntry['sent']): UndoResult {

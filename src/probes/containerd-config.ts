@@ -25,6 +25,14 @@ export type ContainerdFacts = {
 	/** Registry host directories (certs.d), '' when unset. */
 	readonly configPath: string;
 	readonly registries: readonly RegistryEntry[];
+	/** `[metrics] address` and `[debug] address` ('' when unset: no TCP listener). */
+	readonly metricsAddress: string;
+	readonly debugAddress: string;
+	/**
+	 * Registries with credentials written in config.toml (`registry.configs."host".auth`): the
+	 * host and which keys are set. The values themselves are never kept.
+	 */
+	readonly plaintextCredentials: ReadonlyArray<{readonly host: string; readonly keys: readonly string[]}>;
 	/** When the dump failed and the file was read instead: why. */
 	readonly dumpError?: string;
 };
@@ -120,6 +128,10 @@ export function parseContainerdConfig(output: string): ProbeParse {
 		if ('error' in entry) return {error: entry.error};
 		registries.push(entry);
 	}
+	const credentialKeys = ['username', 'password', 'auth', 'identitytoken'];
+	const plaintextCredentials = Object.entries(table(registry['configs']))
+		.map(([host, config]) => ({host, keys: credentialKeys.filter((key) => str(table(table(config)['auth'])[key]) !== '')}))
+		.filter((entry) => entry.keys.length > 0);
 	const dumpError = parts.find((part) => part.name === 'dump-error')?.body.trim();
 	const facts: ContainerdFacts = {
 		source: main.name === 'dump' ? 'dump' : 'file',
@@ -133,6 +145,9 @@ export function parseContainerdConfig(output: string): ProbeParse {
 		grpcTcpAddress: str(table(doc['grpc'])['tcp_address']),
 		configPath: str(registry['config_path']),
 		registries,
+		metricsAddress: str(table(doc['metrics'])['address']),
+		debugAddress: str(table(doc['debug'])['address']),
+		plaintextCredentials,
 		...(dumpError ? {dumpError} : {}),
 	};
 	return {facts};

@@ -17,6 +17,8 @@ export type KubeletEffective = {
 	/** null when unset (kubelet default -1: unlimited). */
 	readonly podPidsLimit: number | null;
 	readonly tlsCipherSuites: readonly string[];
+	/** Events per second the kubelet may create (CIS 4.2.9); 0 means no limit, the default is 50. */
+	readonly eventRecordQPS: number;
 };
 
 export type KubeletFacts = {
@@ -151,6 +153,7 @@ export function effectiveKubelet(config: Obj | null, flags: Readonly<Record<stri
 		protectKernelDefaults: pick(boolFlag(flags['protect-kernel-defaults']), asBool(file['protectKernelDefaults'])) ?? false,
 		podPidsLimit: pids === undefined || pids < 0 ? null : pids,
 		tlsCipherSuites: ciphers,
+		eventRecordQPS: pick(intFlag(flags['event-qps']), asNumber(file['eventRecordQPS'])) ?? 50,
 	};
 }
 

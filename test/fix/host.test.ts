@@ -319,7 +319,7 @@ describe('host fixes on real sshd nodes', {skip: rootSkip()}, () => {
 		assert.match(change.diff, /^-PasswordAuthentication yes\n\+PasswordAuthentication no$/m);
 		assert.ok(change.content.includes('# Passwords for the break-glass account\nPasswordAuthentication no\n'), 'the comment above stays');
 		assert.ok(change.content.indexOf('MaxAuthTries 4') < change.content.indexOf('Match User backup'), 'new settings stay global');
-		assert.ok(change.content.endsWith('Match User backup\n  PasswordAuthentication yes\n'), 'the Match block is untouched');
+		assert.ok(change.content.endsWith('Match User backup\n  PasswordAuthentication no\n'), 'the Match block that turned passwords back on gets the CIS value too');
 		const [result] = await applyPlan(plan, {context: fixContext, confirmedCount: 1});
 		assert.equal(result?.outcome, 'applied', result?.message);
 		assert.match(result!.message, /the check passes now/);

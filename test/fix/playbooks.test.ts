@@ -31,7 +31,7 @@ test('risk and durability follow research §5: what is never automated says why 
 	const risk = (id: string) => playbooks.byId.get(id)?.playbook.risk;
 	assert.equal(risk('host.services-disable'), 'guided', 'units a node does not need: shown, confirmed per unit, undoable');
 	assert.equal(risk('isolation.rbac-never'), 'never');
-	assert.equal(risk('host.kubelet-config-manual'), 'manual');
+	assert.equal(risk('host.kubelet-hardening'), 'guided');
 	assert.equal(risk('images.registry-tls-manual'), 'manual');
 	assert.equal(risk('host.containerd-config-manual'), 'manual');
 	assert.equal(risk('isolation.default-deny-network-policy'), 'manual', 'a default-deny cuts traffic: shown, never applied');

@@ -26,6 +26,7 @@ test('kubeadm defaults on a Mariner node: a zero duration in the file means the 
 		protectKernelDefaults: false,
 		podPidsLimit: null,
 		tlsCipherSuites: [],
+		eventRecordQPS: 50,
 	});
 	assert.equal((kubelet.config as Record<string, unknown>)['kind'], 'KubeletConfiguration');
 });

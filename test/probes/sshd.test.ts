@@ -48,6 +48,6 @@ test('sshd refusing to evaluate, or missing, is an error with the reason', () =>
 
 test('the probe needs root and prints sshd diagnostics into its output', () => {
 	assert.equal(sshdProbe.needsSudo, true);
-	assert.match(sshdProbe.script, /-T 2>&1/);
+	assert.match(sshdProbe.script, /-T -C "\$spec" 2>&1/, 'Match blocks evaluated for the connection');
 	assert.match(sshdProbe.script, /__AKH_MISSING__ sshd/);
 });

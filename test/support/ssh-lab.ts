@@ -60,7 +60,9 @@ function sshdConfig(spec: LabNodeSpec): string {
     'UsePAM no',
     'StrictModes yes',
     'PidFile /run/sshd.pid',
-    'MaxStartups 100',
+    // sshd keeps the last MaxStartups it reads (not the first), so a drop-in cannot override this
+    // one: it is the CIS value, which leaves room for the few connections a test opens at once.
+    'MaxStartups 10:30:60',
     'Subsystem sftp internal-sftp',
   ];
   if (spec.hang) {

@@ -19,6 +19,13 @@ export interface KubeFixApi {
 	patch(ref: ObjectRef, type: PatchType, body: unknown, options: {readonly dryRun: boolean}): Promise<WriteResult>;
 	create(object: KubeObject, options: {readonly dryRun: boolean}): Promise<WriteResult>;
 	delete(ref: ObjectRef, options: {readonly dryRun: boolean}): Promise<{readonly warnings: readonly string[]}>;
+	/** Objects of a kind, across namespaces unless one is given; field and label selectors as the API takes them. */
+	list(ref: Pick<ObjectRef, 'apiVersion' | 'kind' | 'namespace'>, options?: {readonly fieldSelector?: string; readonly labelSelector?: string}): Promise<readonly KubeObject[]>;
+	/**
+	 * The Eviction API (policy/v1): the server deletes the pod only when no PodDisruptionBudget
+	 * forbids it; `blocked` carries its 429 message otherwise.
+	 */
+	evict(namespace: string, name: string): Promise<{readonly evicted: true} | {readonly blocked: string}>;
 	/** metrics.k8s.io pod usage in a namespace; undefined when metrics-server is not installed. */
 	podMetrics(namespace: string): Promise<readonly PodMetrics[] | undefined>;
 }
@@ -50,6 +57,8 @@ const contentTypes: Readonly<Record<PatchType, string>> = {
 /** Kinds a fix writes that the audit never lists. */
 const extraKinds: Readonly<Record<string, {plural: string; namespaced: boolean}>> = {
 	ValidatingAdmissionPolicyBinding: {plural: 'validatingadmissionpolicybindings', namespaced: false},
+	// Read by the node-safe rollout's preflight: which budgets hold the pods a drain evicts.
+	PodDisruptionBudget: {plural: 'poddisruptionbudgets', namespaced: true},
 };
 
 export function pathOf(ref: Pick<ObjectRef, 'apiVersion' | 'kind' | 'namespace'> & {name?: string}): string {
@@ -102,6 +111,31 @@ export class KubeHttpApi implements KubeFixApi {
 		if (response.status === 404) return {warnings: response.warnings};
 		this.#object(response);
 		return {warnings: response.warnings};
+	}
+
+	async list(ref: Pick<ObjectRef, 'apiVersion' | 'kind' | 'namespace'>, options: {readonly fieldSelector?: string; readonly labelSelector?: string} = {}): Promise<readonly KubeObject[]> {
+		const known = resourceByKind.get(ref.kind) ?? extraKinds[ref.kind];
+		// Without a namespace the list spans them all: /api/v1/pods, not /api/v1/namespaces/default/pods.
+		const path = ref.namespace === undefined && known?.namespaced ? pathOf({...ref, namespace: '__all__'}).replace('/namespaces/__all__', '') : pathOf(ref);
+		const query = new URLSearchParams();
+		if (options.fieldSelector) query.set('fieldSelector', options.fieldSelector);
+		if (options.labelSelector) query.set('labelSelector', options.labelSelector);
+		const response = await this.#send('GET', `${path}${query.size ? `?${query}` : ''}`);
+		const body = this.#object(response) as unknown as {items?: KubeObject[]};
+		return (body.items ?? []).map((item) => withKind(item, ref));
+	}
+
+	async evict(namespace: string, name: string): Promise<{readonly evicted: true} | {readonly blocked: string}> {
+		const eviction = {apiVersion: 'policy/v1', kind: 'Eviction', metadata: {name, namespace}};
+		const response = await this.#send('POST', `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/eviction`, JSON.stringify(eviction));
+		if (response.status === 429) {
+			const status = JSON.parse(response.body || '{}') as {message?: string};
+			return {blocked: status.message ?? 'too many requests'};
+		}
+		// Gone already is as good as evicted.
+		if (response.status === 404) return {evicted: true};
+		this.#object(response);
+		return {evicted: true};
 	}
 
 	async podMetrics(namespace: string): Promise<readonly PodMetrics[] | undefined> {

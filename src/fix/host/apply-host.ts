@@ -8,6 +8,7 @@ import {unifiedDiff, unshownLines} from '../text-diff.js';
 import {isVerified, recheckNode, type Verified} from '../recheck.js';
 import {auditRulesProblem} from './audit-rules.js';
 import {parseCheck} from './formats.js';
+import {validateDaemonConfig} from './rollout.js';
 import {modeDigest} from './plan-host.js';
 import {backupFile, backupPathFor, missingSysctlKeys, readRemoteFile, reloadService, removeTemp, renameOver, restoreFile, setMode, statFile, tempPathFor, validateSshd, writeTemp} from './remote.js';
 
@@ -42,9 +43,8 @@ export async function applyFileChange(plan: Plan, change: FileChange, options: A
 		if (unshown.length) return {...base, outcome: 'refused', message: `the plan's content for ${where} differs from its diff (${unshown.slice(0, 3).join(' | ')}): nothing was written; plan again`};
 
 		const now = (options.context.now ?? (() => new Date()))();
-		const backup = current.exists ? backupPathFor(change.path, now) : undefined;
+		const backup = current.exists ? await backupFile(session, change.path, backupPathFor(change.path, now)) : undefined;
 		if (backup) {
-			await backupFile(session, change.path, backup);
 			step('backup', `${backup} (cp -a: mode and owner kept)`);
 		}
 		const temp = tempPathFor(change.path);
@@ -151,6 +151,9 @@ async function validate(session: NodeSession, change: FileChange): Promise<strin
 			return parseCheck(change.validate, written.content);
 		case 'audit-rules':
 			return auditRulesProblem(written.content);
+		case 'kubelet':
+		case 'containerd':
+			return validateDaemonConfig(change.validate, written.content);
 	}
 }
 

@@ -5,11 +5,12 @@ import {parse as parseToml} from 'smol-toml';
 import {isMap, parseDocument} from 'yaml';
 import type {FileFormat} from '../playbook.js';
 
-export type Setting = {readonly key: string; readonly value: string | number | boolean};
+export type Setting = {readonly key: string; readonly value: string | number | boolean | readonly string[]};
 
 const header = (playbook: string) => `# Written by aks-harden (playbook ${playbook}). An AKS hybrid upgrade or node reimage discards it.\n`;
 
 export function render(value: Setting['value']): string {
+	if (Array.isArray(value)) return value.join(',');
 	return typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value);
 }
 
@@ -39,6 +40,31 @@ export function setSshdKeywords(text: string, settings: readonly Setting[]): str
 	}
 	lines.splice(globalEnd, 0, ...added);
 	return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Inside `Match` blocks a keyword wins over the global value for the clients the block matches
+ * (`Match Address 0.0.0.0/0` + `PasswordAuthentication yes` turns passwords back on for
+ * everyone). Lines there that set one of the settings to another value get the wanted value;
+ * the Match lines themselves, and every other keyword, stay as written.
+ */
+export function setSshdMatchKeywords(text: string, settings: readonly Setting[]): string {
+	const lines = text.split('\n');
+	let inMatch = false;
+	for (let index = 0; index < lines.length; index++) {
+		const line = lines[index]!;
+		if (/^\s*match\s/i.test(line)) {
+			inMatch = !/^\s*match\s+all\s*(#.*)?$/i.test(line);
+			continue;
+		}
+		if (!inMatch) continue;
+		const match = /^(\s*)([A-Za-z]+)(\s+|\s*=\s*)(.*?)\s*$/.exec(line);
+		if (!match) continue;
+		const setting = settings.find((candidate) => candidate.key.toLowerCase() === match[2]!.toLowerCase());
+		if (!setting || match[4]!.toLowerCase() === render(setting.value).toLowerCase()) continue;
+		lines[index] = `${match[1]}${setting.key} ${render(setting.value)}`;
+	}
+	return lines.join('\n');
 }
 
 /** The first global value of a keyword in one sshd file, if it sets it. */
@@ -102,6 +128,7 @@ export function parseSysctlFile(text: string): {values: Record<string, string>; 
 }
 
 function tomlValue(value: Setting['value']): string {
+	if (Array.isArray(value)) return `[${value.map((item) => JSON.stringify(item)).join(', ')}]`;
 	if (typeof value === 'boolean' || typeof value === 'number') return String(value);
 	return JSON.stringify(value);
 }
@@ -164,7 +191,7 @@ export function setYamlKeys(text: string, settings: readonly Setting[]): string 
 	const doc = parseDocument(text);
 	if (doc.errors.length) throw new Error(`not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
 	if (!isMap(doc.contents) && doc.contents !== null) throw new Error('the YAML document is not a mapping');
-	for (const setting of settings) doc.setIn(setting.key.split('.'), setting.value);
+	for (const setting of settings) doc.setIn(setting.key.split('.'), Array.isArray(setting.value) ? [...setting.value] : setting.value);
 	return doc.toString();
 }
 

@@ -4,12 +4,12 @@ import type {NodeSession} from '../../transports/ssh.js';
 import {nodeRefOf, type FixContext} from '../context.js';
 import {sha256, textDigest} from '../digest.js';
 import {conditionKey, type LoadedPlaybook} from '../load.js';
-import type {Change, FileChange, ModeChange, NodeRef, Plan} from '../model.js';
+import type {Change, FileChange, ModeChange, NodeRef, Plan, Restart} from '../model.js';
 import {basePlan, instructionsOf, newId, withChanges, withStatus, type PlanItem} from '../plan-base.js';
-import {isForbiddenKey, type FileModeRules, type FileSet} from '../playbook.js';
+import {isForbiddenKey, type DaemonRestart, type FileModeRules, type FileSet} from '../playbook.js';
 import {gatherNodeFacts} from '../recheck.js';
 import {unifiedDiff} from '../text-diff.js';
-import {editFile, globMatches, render, sshdIncludes, sshdKeywordLine, type Setting} from './formats.js';
+import {editFile, globMatches, render, setSshdMatchKeywords, sshdIncludes, sshdKeywordLine, type Setting} from './formats.js';
 import {listMatching, readRemoteFile, RemoteError, type RemoteFile} from './remote.js';
 import {planServiceState} from './services.js';
 import {planAuditRules} from './audit-rules.js';
@@ -48,11 +48,17 @@ export async function planHost(items: readonly PlanItem[], context: FixContext):
 		const notes: string[] = [];
 		let allRefused = false;
 		const reload = loaded.playbook.steps.find((step) => step.type === 'service-reload');
+		const restartStep = loaded.playbook.steps.find((step) => step.type === 'daemon-restart');
+		const restart = restartStep?.type === 'daemon-restart' ? restartOf(restartStep, context) : undefined;
 		for (const [index, step] of loaded.playbook.steps.entries()) {
 			if (step.type === 'file-set') {
 				const planned = await planFileSet(session, node, loaded, index, step, facts, items, warnings);
 				if ('refused' in planned) return withStatus(plan, 'refused', planned.refused);
-				changes.push(...planned.changes.map((change) => (reload?.type === 'service-reload' ? {...change, reload: reload.service} : change)));
+				changes.push(
+					...planned.changes.map((change) =>
+						restart ? {...change, restart, effects: [rolloutEffect(restart), ...change.effects]} : reload?.type === 'service-reload' ? {...change, reload: reload.service} : change,
+					),
+				);
 			} else if (step.type === 'file-mode') {
 				changes.push(...planModes(node, step, facts, items));
 			} else if (step.type === 'audit-rules') {
@@ -76,6 +82,19 @@ export async function planHost(items: readonly PlanItem[], context: FixContext):
 	} finally {
 		session.close();
 	}
+}
+
+/** Timeouts from the playbook, or as the operator set them (`--set readyTimeoutSeconds=60`). */
+function restartOf(step: DaemonRestart, context: FixContext): Restart {
+	const given = (name: string, fallback: number) => {
+		const value = Number(context.parameters?.[name]);
+		return Number.isInteger(value) && value > 0 ? value : fallback;
+	};
+	return {unit: step.unit, drainTimeoutSeconds: given('drainTimeoutSeconds', step.drainTimeoutSeconds), readyTimeoutSeconds: given('readyTimeoutSeconds', step.readyTimeoutSeconds)};
+}
+
+function rolloutEffect(restart: Restart): string {
+	return `node-safe restart of ${restart.unit}: preflight (never the last Ready node of its pool without its name typed), cordon, drain through the Eviction API (PodDisruptionBudgets honoured, up to ${restart.drainTimeoutSeconds}s), back up, write, validate, restart ${restart.unit}, wait up to ${restart.readyTimeoutSeconds}s for Node Ready and health — else the backup goes back, ${restart.unit} restarts and the rollout stops — then uncordon`;
 }
 
 /** Settings the node needs: a `when` over the probe facts, or else a value that differs. */
@@ -131,38 +150,77 @@ async function planFileSet(
 	if ('refused' in settings) return settings;
 	const forbidden = settings.find((setting) => isForbiddenKey(step.format, setting.key, step.forbidden));
 	if (forbidden) return {refused: `${forbidden.key} is never changed by aks-harden: pod networking and platform access depend on it`};
-	if (!settings.length) return {changes: []};
+	const matchEdits = step.format === 'sshd' && step.main ? await planSshdMatchBlocks(session, node, step, items) : [];
+	if (!settings.length) return {changes: matchEdits};
 	let path = step.path;
 	if (step.format === 'sshd' && step.main) path = await sshdTarget(session, step, settings, warnings);
+	if (step.pathFrom === 'kubelet-config') {
+		const found = (facts.probes.get('kubelet-config')?.facts as {configPath?: string} | undefined)?.configPath;
+		if (!found) return {refused: 'the kubelet probe found no --config file to edit'};
+		path = found;
+	}
 	const current = await readRemoteFile(session, path);
 	const before = current.exists ? current.content : undefined;
 	let after: string;
 	try {
 		after = editFile(step.format, before, settings, loaded.playbook.id);
+		if (step.format === 'sshd') after = setSshdMatchKeywords(after, fixedSettings(step));
 	} catch (error) {
 		return {refused: `${path} cannot be edited: ${error instanceof Error ? error.message : String(error)}`};
 	}
-	if (after === before) return {changes: []};
+	const others = matchEdits.filter((change) => change.path !== path);
+	if (after === before) return {changes: others};
+	const shown = (value: Setting['value']) => (step.format === 'sshd' || step.format === 'sysctl' ? render(value) : Array.isArray(value) ? `[${value.join(', ')}]` : String(value));
+	const summary = `${current.exists ? 'edit' : 'create'} ${path} on ${node.name}: ${settings.map((setting) => `${setting.key} ${shown(setting.value)}`).join(', ')}`;
+	return {changes: [fileChange(node, items, step, path, current, after, summary), ...others]};
+}
+
+function fileChange(node: NodeRef, items: readonly PlanItem[], step: FileSet, path: string, current: RemoteFile, after: string, summary: string): FileChange {
+	const before = current.exists ? current.content : undefined;
 	return {
-		changes: [
-			{
-				id: newId('change'),
-				type: 'file',
-				summary: `${current.exists ? 'edit' : 'create'} ${path} on ${node.name}: ${settings.map((setting) => `${setting.key} ${render(setting.value)}`).join(', ')}`,
-				fixes: items.map(({finding}) => ({checkId: finding.checkId, target: finding.target})),
-				node,
-				path,
-				content: after,
-				mode: current.exists ? current.mode : step.mode.replace(/^0?/, '0'),
-				beforeDigest: textDigest(before),
-				afterDigest: sha256(after),
-				diff: unifiedDiff(`${node.name}:${path}`, before ?? '', after, {before: current.exists ? '' : ' (absent)', after: ' (planned)'}),
-				effects: [describeFile(current, path), durabilityNote],
-				warnings: [],
-				validate: step.validate,
-			},
-		],
+		id: newId('change'),
+		type: 'file',
+		summary,
+		fixes: items.map(({finding}) => ({checkId: finding.checkId, target: finding.target})),
+		node,
+		path,
+		content: after,
+		mode: current.exists ? current.mode : step.mode.replace(/^0?/, '0'),
+		beforeDigest: textDigest(before),
+		afterDigest: sha256(after),
+		diff: unifiedDiff(`${node.name}:${path}`, before ?? '', after, {before: current.exists ? '' : ' (absent)', after: ' (planned)'}),
+		effects: [describeFile(current, path), durabilityNote],
+		warnings: [],
+		validate: step.validate,
 	};
+}
+
+/**
+ * Settings with one fixed value (PasswordAuthentication no), the ones a Match block may not
+ * loosen. Conditional ones (MaxAuthTries 4 when more) are left alone inside Match blocks: a
+ * stricter value there is the operator's.
+ */
+function fixedSettings(step: FileSet): Setting[] {
+	return step.settings.filter((setting) => setting.value !== undefined && !setting.when && !setting.compute).map((setting) => ({key: setting.key, value: setting.value!}));
+}
+
+/** Match blocks in sshd_config and the files it includes that loosen a fixed setting: one change per file. */
+async function planSshdMatchBlocks(session: NodeSession, node: NodeRef, step: FileSet, items: readonly PlanItem[]): Promise<FileChange[]> {
+	const fixed = fixedSettings(step);
+	const main = await readRemoteFile(session, step.main!);
+	if (!main.exists) return [];
+	const paths = [step.main!];
+	for (const include of sshdIncludes(main.content)) for (const path of await listMatching(session, include.pattern)) if (!paths.includes(path)) paths.push(path);
+	const changes: FileChange[] = [];
+	for (const path of paths) {
+		const current = path === step.main ? main : await readRemoteFile(session, path);
+		if (!current.exists) continue;
+		const after = setSshdMatchKeywords(current.content, fixed);
+		if (after === current.content) continue;
+		const keys = fixed.filter((setting) => setSshdMatchKeywords(current.content, [setting]) !== current.content).map((setting) => `${setting.key} ${render(setting.value)}`);
+		changes.push(fileChange(node, items, step, path, current, after, `edit the Match blocks of ${path} on ${node.name}: ${keys.join(', ')}`));
+	}
+	return changes;
 }
 
 function describeFile(current: RemoteFile, path: string): string {
@@ -232,4 +290,30 @@ function planModes(node: NodeRef, step: FileModeRules, facts: NodeFacts, items: 
 
 export function modeDigest(stat: {mode: string; owner: string; group: string}): string {
 	return sha256(`${parseInt(stat.mode, 8).toString(8)} ${stat.owner}:${stat.group}`);
+}
+
+/**
+ * A kubelet or containerd fix: one plan for every node it applies to, its changes in node order,
+ * so applying it is the rollout — one node after another, stopping at the first that fails.
+ */
+export async function planRollout(items: readonly PlanItem[], context: FixContext): Promise<Plan> {
+	const byNode = new Map<string, PlanItem[]>();
+	for (const item of items) {
+		const node = (item.finding.target as {node: string}).node;
+		byNode.set(node, [...(byNode.get(node) ?? []), item]);
+	}
+	const names = [...byNode.keys()].sort();
+	const {playbook} = items[0]!.loaded;
+	const plan = basePlan(items, `${playbook.title} — ${names.length} node${names.length === 1 ? '' : 's'}, one after another`);
+	const changes: Change[] = [];
+	const notes: string[] = [];
+	let impact = plan.impact;
+	for (const name of names) {
+		const nodePlan = await planHost(byNode.get(name)!, context);
+		impact = nodePlan.impact ?? impact;
+		if (nodePlan.status === 'ready') changes.push(...nodePlan.changes);
+		else if (nodePlan.status !== 'nothing-to-do') notes.push(`${name}: ${nodePlan.status}: ${nodePlan.reason ?? ''}`.trim());
+	}
+	if (!changes.length && notes.length) return withStatus({...plan, notes}, 'error', notes.join('; '));
+	return withChanges({...plan, notes, ...(impact ? {impact} : {})}, changes);
 }

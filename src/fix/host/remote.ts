@@ -67,10 +67,15 @@ export function backupPathFor(path: string, date: Date): string {
 	return `${path}.aks-harden-${utcStamp(date)}.bak`;
 }
 
-/** `cp -a` beside the file: the copy keeps mode, owner and times, and is never overwritten. */
-export async function backupFile(session: NodeSession, path: string, backup: string): Promise<void> {
-	const result = await run(session, [path, backup], '[ -e "$2" ] && { echo "backup $2 already exists" >&2; exit 3; }\ncp -a -- "$1" "$2"');
+/**
+ * `cp -a` beside the file: the copy keeps mode, owner and times, and is never overwritten (a
+ * second backup within the same second gets `-2`, `-3`, … before `.bak`). Returns its path.
+ */
+export async function backupFile(session: NodeSession, path: string, backup: string): Promise<string> {
+	const script = ['b=$2; n=1', 'while [ -e "$b" ]; do n=$((n+1)); b="${2%.bak}-$n.bak"; [ $n -lt 100 ] || { echo "too many backups named $2" >&2; exit 3; }; done', 'cp -a -- "$1" "$b" && printf \'%s\\n\' "$b"'].join('\n');
+	const result = await run(session, [path, backup], script);
 	if (result.code !== 0) throw failure(`backing up ${path}`, result);
+	return result.stdout.trim() || backup;
 }
 
 /** A temporary name in the same folder (so the rename is atomic), never matched by `*.conf` globs. */
