@@ -54,11 +54,11 @@ test('an unreadable kubeconfig is a usage error with a next step', () => {
 	chmodSync(file, 0o000);
 	if (process.getuid?.() === 0) {
 		// root reads anything: use a folder instead, which no one can read as a file.
-		assert.throws(() => loadKubeconfig({kubeconfig: dir}), /cannot read kubeconfig .*EISDIR/);
+		assert.throws(() => loadKubeconfig({kubeconfig: dir}), /cannot read kubeconfig .*: it is a folder, not a file/);
 	} else {
-		assert.throws(() => loadKubeconfig({kubeconfig: file}), /cannot read kubeconfig .*EACCES/);
+		assert.throws(() => loadKubeconfig({kubeconfig: file}), /cannot read kubeconfig .*: permission denied/);
 	}
-	assert.throws(() => loadKubeconfig({kubeconfig: join(dir, 'absent')}), /cannot read kubeconfig .*ENOENT/);
+	assert.throws(() => loadKubeconfig({kubeconfig: join(dir, 'absent')}), /cannot read kubeconfig .*: no such file or folder/);
 });
 
 test('an exec credential plugin (as kubelogin is) supplies the token', async () => {

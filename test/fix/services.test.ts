@@ -146,14 +146,14 @@ describe('the services fix on systemd nodes', {skip: systemdSkip(), timeout: 10 
 		assert.ok(plan.notes.some((note) => /^ssh\.service is not touched: it is protected \(SSH is how Microsoft log collection/.test(note)), plan.notes.join('\n'));
 		assert.match(planned.stdout, /note: ssh\.service is not touched: it is protected/);
 
-		// An edited plan file that names ssh is refused at apply, and ssh keeps running.
+		// An edited plan file that names ssh is refused whole (its integrity digest no longer matches), and ssh keeps running.
 		const file = JSON.parse(fs.readFileSync(planPath, 'utf8')) as PlanFile;
 		const change = file.plans[0]!.changes[0] as ServiceChange;
 		file.plans[0]!.changes = [{...change, unit: 'ssh.service', units: ['ssh.service']}];
 		fs.writeFileSync(planPath, JSON.stringify(file));
 		const applied = await cli(['fix', '--apply', planPath, ...sshArgs()]);
-		assert.equal(applied.code, 1, applied.stdout);
-		assert.match(applied.stdout, /refused: ssh\.service is protected/);
+		assert.equal(applied.code, 2, applied.stdout + applied.stderr);
+		assert.match(applied.stderr, /edited since it was planned/);
 		assert.equal(await onNode(guarded, async (session) => (await session.run('systemctl is-active ssh.service', {sudo: true, timeoutMs: 20_000})).stdout.trim()), 'active');
 	});
 });

@@ -128,7 +128,7 @@ test('the remote file steps: backup, temp write proven by sha256, atomic rename,
 	assert.ok(read.exists && read.content === 'old\n' && read.mode === '640');
 	const backup = `${file}.aks-harden-20250101T000000Z.bak`;
 	await backupFile(session, file, backup);
-	await assert.rejects(backupFile(session, file, backup), /already exists/, 'a backup is never overwritten');
+	assert.equal(await backupFile(session, file, backup), `${file}.aks-harden-20250101T000000Z-2.bak`, 'a backup is never overwritten: a second one in the same second gets its own name');
 	const temp = tempPathFor(file);
 	assert.doesNotMatch(temp, /\.conf$/, 'a temp file never matches an Include glob');
 	const content = "new 'content' with $(dollars) and `ticks`\n\u00e9\n";
