@@ -13,6 +13,9 @@ if (owner) {
 	chmodSync(root, 0o755);
 	process.env.AKS_HARDEN_TEST_TMP = root;
 	process.env.TMPDIR = root;
+	// The binary keeps Node's compile cache under TMPDIR; one started in a tmux pane can still be
+	// writing it after the run ends, which would leave the folder behind.
+	process.env.NODE_DISABLE_COMPILE_CACHE = '1';
 	process.on('exit', () => remove(root));
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 		process.once(signal, () => {

@@ -10,7 +10,7 @@ import {auditRulesProblem} from './audit-rules.js';
 import {parseCheck} from './formats.js';
 import {validateDaemonConfig} from './rollout.js';
 import {modeDigest} from './plan-host.js';
-import {backupFile, backupPathFor, missingSysctlKeys, readRemoteFile, reloadService, removeTemp, renameOver, restoreFile, setMode, statFile, tempPathFor, validateSshd, writeTemp} from './remote.js';
+import {missingSysctlKeys, readRemoteFile, reloadService, restoreFile, setMode, statFile, validateSshd, replaceFile} from './remote.js';
 
 type HostChange = FileChange | ModeChange;
 
@@ -43,22 +43,7 @@ export async function applyFileChange(plan: Plan, change: FileChange, options: A
 		if (unshown.length) return {...base, outcome: 'refused', message: `the plan's content for ${where} differs from its diff (${unshown.slice(0, 3).join(' | ')}): nothing was written; plan again`};
 
 		const now = (options.context.now ?? (() => new Date()))();
-		const backup = current.exists ? await backupFile(session, change.path, backupPathFor(change.path, now)) : undefined;
-		if (backup) {
-			step('backup', `${backup} (cp -a: mode and owner kept)`);
-		}
-		const temp = tempPathFor(change.path);
-		try {
-			await writeTemp(session, change.path, temp, change.content, change.mode);
-		} catch (error) {
-			await removeTemp(session, temp);
-			throw error;
-		}
-		step('write', `${temp} written and verified (sha256)`);
-		await options.hooks?.afterWrite?.();
-		await renameOver(session, temp, change.path);
-		step('rename', `${temp} → ${change.path}`);
-		await options.hooks?.afterRename?.();
+		const backup = await replaceFile(session, {...change, exists: current.exists}, now, step, options.hooks ? {hooks: options.hooks} : {});
 
 		const invalid = await validate(session, change);
 		if (invalid) {

@@ -6,6 +6,7 @@ import {createHash, randomBytes} from 'node:crypto';
 import {posix} from 'node:path';
 import type {NodeSession, RunResult} from '../../transports/ssh.js';
 import {setArgs} from '../shell-quote.js';
+import type {StepHooks} from '../events.js';
 
 const timeoutMs = 60_000;
 const preamble = 'LC_ALL=C; export LC_ALL\nPATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH\n';
@@ -182,4 +183,37 @@ export async function statFile(session: NodeSession, path: string): Promise<File
 export async function setMode(session: NodeSession, path: string, wanted: FileStat): Promise<void> {
 	const result = await run(session, [path, wanted.mode, `${wanted.owner}:${wanted.group}`], 'chown -- "$3" "$1" && chmod -- "$2" "$1"');
 	if (result.code !== 0) throw failure(`chmod/chown ${path}`, result);
+}
+
+/**
+ * The one way a host file is replaced: back it up beside itself (mode and owner kept), write a
+ * temp file proven complete by its sha256, rename it over. At every moment the node has either
+ * the old file or the new one. `onBackup` learns the backup before anything is written, so a
+ * caller that fails later still knows what to restore, and `onRenamed` that the new file is in
+ * place before anything else can fail.
+ */
+export async function replaceFile(
+	session: NodeSession,
+	file: {readonly path: string; readonly content: string; readonly mode: string; readonly exists: boolean},
+	at: Date,
+	step: (name: 'backup' | 'write' | 'rename', message: string) => void,
+	options: {readonly hooks?: StepHooks; readonly onBackup?: (backup: string | undefined) => void; readonly onRenamed?: () => void} = {},
+): Promise<string | undefined> {
+	const backup = file.exists ? await backupFile(session, file.path, backupPathFor(file.path, at)) : undefined;
+	if (backup) step('backup', `${backup} (cp -a: mode and owner kept)`);
+	options.onBackup?.(backup);
+	const temp = tempPathFor(file.path);
+	try {
+		await writeTemp(session, file.path, temp, file.content, file.mode);
+	} catch (error) {
+		await removeTemp(session, temp);
+		throw error;
+	}
+	step('write', `${temp} written and verified (sha256)`);
+	await options.hooks?.afterWrite?.();
+	await renameOver(session, temp, file.path);
+	options.onRenamed?.();
+	step('rename', `${temp} → ${file.path}`);
+	await options.hooks?.afterRename?.();
+	return backup;
 }

@@ -14,7 +14,7 @@ import {recordChange} from '../record.js';
 import {isVerified, recheckNode, type Verified} from '../recheck.js';
 import {containerdConfigProblem, kubeletConfigProblem} from './daemon-config.js';
 import {drain, nodeReady, preflight, setCordon} from './node-drain.js';
-import {backupFile, backupPathFor, readRemoteFile, removeTemp, renameOver, restoreFile, run, tempPathFor, writeTemp} from './remote.js';
+import {readRemoteFile, restoreFile, run, replaceFile} from './remote.js';
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -150,24 +150,16 @@ export async function applyRolloutChange(plan: Plan, change: FileChange, options
 		}
 		step('drain', `${change.node.name} drained (${checked.evict.length} evicted)`);
 
-		backup = current.exists ? await backupFile(session, change.path, backupPathFor(change.path, now())) : undefined;
-		if (backup) {
-			step('backup', `${backup} (cp -a: mode and owner kept)`);
-		}
-		phase = 'backed-up';
-		const temp = tempPathFor(change.path);
-		try {
-			await writeTemp(session, change.path, temp, change.content, change.mode);
-		} catch (error) {
-			await removeTemp(session, temp);
-			throw error;
-		}
-		step('write', `${temp} written and verified (sha256)`);
-		await options.hooks?.afterWrite?.();
-		await renameOver(session, temp, change.path);
-		phase = 'renamed';
-		step('rename', `${temp} → ${change.path}`);
-		await options.hooks?.afterRename?.();
+		await replaceFile(session, {...change, exists: current.exists}, now(), step, {
+			...(options.hooks ? {hooks: options.hooks} : {}),
+			onBackup: (made: string | undefined) => {
+				backup = made;
+				phase = 'backed-up';
+			},
+			onRenamed: () => {
+				phase = 'renamed';
+			},
+		});
 
 		const written = await readRemoteFile(session, change.path);
 		const invalid = !written.exists || sha256(written.content) !== change.afterDigest ? 'the file read back is not what was written' : validateDaemonConfig(change.validate, written.content);
@@ -220,10 +212,12 @@ export async function applyRolloutChange(plan: Plan, change: FileChange, options
 			.join('; ');
 		return done('applied', message, {undo, ...(verified ? {verified} : {})});
 	} catch (error) {
+		// replaceFile's callbacks move the phase too, which the compiler's narrowing cannot see.
+		const reached = phase as Phase;
 		const state =
-			phase === 'untouched' || phase === 'backed-up' || phase === 'restored'
+			reached === 'untouched' || reached === 'backed-up' || reached === 'restored'
 				? `${change.node.name} has the old ${change.path}`
-				: `${change.node.name} has the new ${change.path}${phase === 'restarted' ? ` and ${restart.unit} was restarted` : ` (${restart.unit} not restarted yet)`}${backup ? `; the backup is ${backup}` : ''}`;
+				: `${change.node.name} has the new ${change.path}${reached === 'restarted' ? ` and ${restart.unit} was restarted` : ` (${restart.unit} not restarted yet)`}${backup ? `; the backup is ${backup}` : ''}`;
 		const message = `${where}: ${messageOf(error)}. ${state}${cordoned ? '; the node is still cordoned' : ''}`;
 		// With the old file the node is as it was; with the new one nobody knows yet, so it stays cordoned.
 		if (cordoned && state.includes('the old')) await uncordon().catch(() => undefined);
