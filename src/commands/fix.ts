@@ -10,7 +10,7 @@ import type {Finding} from '../model/finding.js';
 import type {NodeInfo} from '../model/report.js';
 import {KubernetesSource} from '../transports/kubernetes.js';
 import {loadKubeconfig} from '../transports/kubeconfig.js';
-import type {NodeSession} from '../transports/ssh.js';
+import type {NodeShell} from '../transports/interfaces.js';
 import {version} from '../version.js';
 import {applyPlan, confirmationNeeded} from '../fix/apply.js';
 import {AuditLog} from '../fix/audit-log.js';
@@ -132,7 +132,7 @@ export function parameterOption(list: readonly string[] | undefined): Record<str
 }
 
 /** Opens SSH sessions to nodes with the same options an audit uses (user, keys, known_hosts, jump). */
-export function nodeOpener(values: Values): (node: NodeRef) => Promise<NodeSession> {
+export function nodeOpener(values: Values): (node: NodeRef) => Promise<NodeShell> {
 	const settings = sshSettings(values);
 	return async (node) => {
 		const {connectNode} = await import('../transports/ssh.js');
