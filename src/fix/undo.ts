@@ -1,7 +1,7 @@
 import type {KubeObject} from '../model/kube.js';
 import type {NodeShell} from '../transports/interfaces.js';
 import {operatorName, type AuditLog, type LogEntry} from './audit-log.js';
-import {KubeRejection} from './cluster/kube-api.js';
+import {KubeRejection} from '../model/errors.js';
 import type {FixContext} from './context.js';
 import {objectDigest, sha256, textDigest} from './digest.js';
 import {modeDigest} from './host/plan-host.js';

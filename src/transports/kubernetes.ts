@@ -1,7 +1,7 @@
 import {request} from 'node:https';
 import {connect as tlsConnect} from 'node:tls';
-import {ApiException, KubernetesObjectApi, ServerConfiguration, createConfiguration, type KubeConfig, type RequestContext, type ResponseContext} from '@kubernetes/client-node';
-import {UsageError} from '../model/errors.js';
+import {ApiException, KubernetesObjectApi, ServerConfiguration, createConfiguration, type Configuration, type KubeConfig, type RequestContext, type ResponseContext} from '@kubernetes/client-node';
+import {ConnectionError, UsageError} from '../model/errors.js';
 import type {KubeObject} from '../model/kube.js';
 import {apiGroupOf, type ClusterFactName, type ResourceType} from '../model/resources.js';
 import type {ExtraResult, ListResult} from '../engine/facts.js';
@@ -33,26 +33,26 @@ function causeOf(error: unknown): Cause {
 const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|DEPTH_ZERO|ERR_TLS|ERR_SSL/;
 
 /** Turn a transport failure into the one-line reason and next step an operator can act on. */
-export function connectionError(server: string, error: unknown, timeoutMs = defaultApiTimeoutMs): UsageError {
+export function connectionError(server: string, error: unknown, timeoutMs = defaultApiTimeoutMs): ConnectionError {
 	// Already one line with a next step (an exec credential plugin that failed or hung).
-	if (error instanceof UsageError) return new UsageError(error.message.replace(/^Failed to fetch resource metadata for [^:]+: /, ''), error.nextStep);
+	if (error instanceof UsageError || error instanceof ConnectionError) return new ConnectionError(error.message.replace(/^Failed to fetch resource metadata for [^:]+: /, ''), error.nextStep);
 	if (error instanceof ApiException && error.code === 401) {
-		return new UsageError(`the API server at ${server} rejected the credentials (401 Unauthorized)`, `the token or certificate expired or is wrong: ${getCredentials}`);
+		return new ConnectionError(`the API server at ${server} rejected the credentials (401 Unauthorized)`, `the token or certificate expired or is wrong: ${getCredentials}`);
 	}
 	const cause = causeOf(error);
 	if (cause.code === 'ETIMEDOUT' || cause.code === 'UND_ERR_HEADERS_TIMEOUT' || cause.code === 'UND_ERR_BODY_TIMEOUT') {
-		return new UsageError(`the API server at ${server} did not answer within ${Math.round(timeoutMs / 1000)} s`, 'check the cluster\'s health and the network path to it (`kubectl get --raw /readyz`), or raise --timeout');
+		return new ConnectionError(`the API server at ${server} did not answer within ${Math.round(timeoutMs / 1000)} s`, 'check the cluster\'s health and the network path to it (`kubectl get --raw /readyz`), or raise --timeout');
 	}
 	if (cause.code && tlsCodes.test(cause.code)) {
-		return new UsageError(`TLS verification of ${server} failed: ${cause.code}`, 'the kubeconfig\'s certificate-authority does not match the API server; fetch a fresh kubeconfig');
+		return new ConnectionError(`TLS verification of ${server} failed: ${cause.code}`, 'the kubeconfig\'s certificate-authority does not match the API server; fetch a fresh kubeconfig');
 	}
 	if (cause.code === 'ECONNREFUSED' || cause.code === 'ENOTFOUND' || cause.code === 'EHOSTUNREACH' || cause.code === 'UND_ERR_CONNECT_TIMEOUT' || cause.code === 'ECONNRESET') {
-		return new UsageError(`cannot reach the API server at ${server}: ${cause.code}`, 'check the network path to the control plane (VPN, firewall, the cluster\'s API VIP) and that the cluster is running; try `kubectl cluster-info`');
+		return new ConnectionError(`cannot reach the API server at ${server}: ${cause.code}`, 'check the network path to the control plane (VPN, firewall, the cluster\'s API VIP) and that the cluster is running; try `kubectl cluster-info`');
 	}
 	if (error instanceof ApiException) {
-		return new UsageError(`the API server at ${server} answered ${error.code}: ${statusMessage(error)}`, 'check the cluster\'s health with `kubectl get --raw /readyz?verbose`');
+		return new ConnectionError(`the API server at ${server} answered ${error.code}: ${statusMessage(error)}`, 'check the cluster\'s health with `kubectl get --raw /readyz?verbose`');
 	}
-	return new UsageError(`cannot talk to the API server at ${server}: ${cause.code ?? cause.message ?? 'unknown error'}`, 'check the kubeconfig and the network path to the cluster');
+	return new ConnectionError(`cannot talk to the API server at ${server}: ${cause.code ?? cause.message ?? 'unknown error'}`, 'check the kubeconfig and the network path to the cluster');
 }
 
 function statusMessage(error: ApiException<unknown>): string {
@@ -194,12 +194,13 @@ export class KubernetesSource implements ClusterSource {
 }
 
 /**
- * The object API with a deadline on every request: the client's HTTP layer waits five minutes for
- * headers and as long again for the body, so a server that accepts TLS and never answers would
- * hold the run that long. The signal aborts the connection, the wait and the body read alike.
+ * The client's configuration with a deadline on every request: the client's HTTP layer waits
+ * five minutes for headers and as long again for the body, so a server that accepts TLS and never
+ * answers would hold the run that long. The signal aborts the connection, the wait and the body
+ * read alike. Reads (the audit) and writes (fixes, undo) share it.
  */
-function boundedObjectApi(config: KubeConfig, timeoutMs: number): KubernetesObjectApi {
-	const configuration = createConfiguration({
+export function boundedConfiguration(config: KubeConfig, timeoutMs: number): Configuration {
+	return createConfiguration({
 		baseServer: new ServerConfiguration(config.getCurrentCluster()!.server, {}),
 		authMethods: {default: config},
 		promiseMiddleware: [
@@ -216,7 +217,10 @@ function boundedObjectApi(config: KubeConfig, timeoutMs: number): KubernetesObje
 			},
 		],
 	});
-	const api = new KubernetesObjectApi(configuration);
+}
+
+function boundedObjectApi(config: KubeConfig, timeoutMs: number): KubernetesObjectApi {
+	const api = new KubernetesObjectApi(boundedConfiguration(config, timeoutMs));
 	// As makeApiClient does (protected in the typings); lists are cluster-wide either way.
 	(api as unknown as {setDefaultNamespace(kc: KubeConfig): void}).setDefaultNamespace(config);
 	return api;

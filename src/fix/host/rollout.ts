@@ -6,7 +6,7 @@
 import {parse as parseYaml} from 'yaml';
 import type {NodeShell} from '../../transports/interfaces.js';
 import type {LogEntry, Undo} from '../audit-log.js';
-import type {KubeFixApi} from '../cluster/kube-api.js';
+import type {ClusterWriter} from '../../transports/interfaces.js';
 import {sha256, textDigest} from '../digest.js';
 import type {ApplyOptions, ChangeResult, StepName} from '../events.js';
 import type {FileChange, Plan, Restart} from '../model.js';
@@ -68,7 +68,7 @@ async function daemonHealthy(session: NodeShell, unit: Restart['unit'], healthz:
 }
 
 /** Ready twice in a row a second apart: a crash-looping daemon is briefly active between restarts. */
-async function waitHealthy(session: NodeShell, kube: KubeFixApi, change: FileChange, content: string, seconds: number): Promise<string | undefined> {
+async function waitHealthy(session: NodeShell, kube: ClusterWriter, change: FileChange, content: string, seconds: number): Promise<string | undefined> {
 	const deadline = Date.now() + seconds * 1000;
 	const healthz = healthzOf(change.restart!.unit, content);
 	let streak = 0;
