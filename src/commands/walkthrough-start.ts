@@ -14,6 +14,7 @@ import {connectionOptions, listOption, parse, sectionsOption} from './options.js
 import {selectChecks, withoutClusterQuestions} from './select.js';
 import {auditSettings, readSettingsFile} from './settings.js';
 import {sessionFileFor} from '../paths.js';
+import {fileSessionStore} from './session-store.js';
 import {writeAtomically} from './write-output.js';
 import type {AuditOptions, WalkthroughDeps, WalkthroughFixes} from '../ui/deps.js';
 import {fixTargetCount as countTargets} from '../ui/fix-count.js';
@@ -112,13 +113,13 @@ async function prepare(args: readonly string[]): Promise<'help' | {deps: Walkthr
 		...walkthroughDeps(connection, {catalog, checks, settings}),
 		connection: connection.info,
 		// The demo's server port changes every run; its session is keyed by context alone.
-		sessionFile: sessionFileFor(connection.info.context, connection.info.isDemo ? 'demo' : connection.info.server),
+		sessions: fileSessionStore(sessionFileFor(connection.info.context, connection.info.isDemo ? 'demo' : connection.info.server)),
 		resume: values.resume === true,
-		prefs: (await import('../ui/prefs.js')).createPrefs(),
+		prefs: (await import('./prefs.js')).createPrefs(),
 		registerPrompts,
 		version,
 	};
-	mkdirSync(dirname(deps.sessionFile), {recursive: true});
+	mkdirSync(dirname(deps.sessions.file), {recursive: true});
 	return {deps, environment: connection};
 }
 
@@ -134,7 +135,7 @@ type DepsOptions = {
  * What the walkthrough runs against an environment: the audit, exports, and guided fixes through
  * the same planner and applier as `aks-harden fix`. Tests call it with their own environment.
  */
-export function walkthroughDeps(connection: Environment, {catalog, checks, settings, stateFolder}: DepsOptions): Omit<WalkthroughDeps, 'sessionFile' | 'resume' | 'prefs'> {
+export function walkthroughDeps(connection: Environment, {catalog, checks, settings, stateFolder}: DepsOptions): Omit<WalkthroughDeps, 'sessions' | 'resume' | 'prefs'> {
 	let lastRedactor: Redactor | undefined;
 	return {
 		catalog,
