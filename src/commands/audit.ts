@@ -74,7 +74,7 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 	const checks = values.manifests?.length ? withoutClusterQuestions(selected, listOption(values.checks)) : selected;
 	const pssVersion = pssVersionOption(values['pss-version']);
 	const settingsFile = readSettingsFile(values.waivers);
-	const environment = await openEnvironment(connectionSettings(values), {interactive: false});
+	const environment = await openEnvironment(connectionSettings(values));
 	const progress = progressPrinter(process.stderr);
 	try {
 		const result = await runAudit({

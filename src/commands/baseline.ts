@@ -32,7 +32,7 @@ export async function baselineCommand(args: readonly string[]): Promise<number> 
 	const [verb, node] = positionals;
 	if (verb !== 'capture' || !node) throw new UsageError('usage: aks-harden baseline capture NODE', 'NODE is a node name or address');
 	// One named node, over SSH; no cluster is read.
-	const environment = await openEnvironment({...connectionSettings(values), nodeNames: [node], noNodes: false}, {interactive: false, use: {cluster: false}});
+	const environment = await openEnvironment({...connectionSettings(values), nodeNames: [node], noNodes: false}, {use: {cluster: false}});
 	const [info] = environment.nodes?.list ?? inventoryFromNames([node]);
 	const facts = await environment.nodes!.source.gather(info!, ['services', 'service-baseline'], new AbortController().signal);
 	await environment.close();

@@ -94,7 +94,7 @@ export type Environment = {
 };
 
 export type EnvironmentOptions = {
-	readonly interactive: boolean;
+	/** The walkthrough's answers to an unknown host key or a key's passphrase; headless runs refuse. */
 	readonly prompts?: Pick<SshOptions, 'onHostKey' | 'passphrase'>;
 	/** What the command uses: `cluster: false` opens no kubeconfig, `nodes: false` lists no nodes. */
 	readonly use?: {readonly cluster?: boolean; readonly nodes?: boolean};
@@ -104,7 +104,7 @@ export type EnvironmentOptions = {
 
 const nothingToClose = async () => {};
 
-export async function openEnvironment(settings: ConnectionSettings, options: EnvironmentOptions): Promise<Environment> {
+export async function openEnvironment(settings: ConnectionSettings, options: EnvironmentOptions = {}): Promise<Environment> {
 	const useCluster = options.use?.cluster ?? true;
 	const useNodes = (options.use?.nodes ?? true) && !settings.noNodes;
 	const named = settings.nodeNames !== undefined || settings.inventoryNodes.length > 0;

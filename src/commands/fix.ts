@@ -150,7 +150,7 @@ async function auditForFixes(values: Values): Promise<Session> {
 		playbooks.forFinding({checkId: check.id, ...(check.playbook ? {playbook: check.playbook} : {})}),
 	);
 	const settingsFile = readSettingsFile(values.waivers);
-	const environment = await openEnvironment(connectionSettings(values), {interactive: false});
+	const environment = await openEnvironment(connectionSettings(values));
 	const settings = auditSettings(settingsFile, catalog.exceptions, environment.allowedRegistries ?? []);
 	let result;
 	try {
@@ -224,7 +224,7 @@ async function applyCommand(path: string, values: Values): Promise<number> {
 	const settings = auditSettings(readSettingsFile(values.waivers), catalog.exceptions);
 	// A kubelet or containerd change cordons and drains its node through the API as well.
 	const needsCluster = ready.some((plan) => plan.changes.some((change) => change.type === 'kube' || (change.type === 'file' && change.restart)));
-	const environment = await openEnvironment(connectionSettings(values), {interactive: false, use: {cluster: needsCluster, nodes: false}});
+	const environment = await openEnvironment(connectionSettings(values), {use: {cluster: needsCluster, nodes: false}});
 	try {
 		if (needsCluster && file.cluster?.server && file.cluster.server !== environment.info.server) {
 			throw new UsageError(`${path} was planned against ${file.cluster.server}, but the kubeconfig points at ${environment.info.server}`, 'pass the --kubeconfig/--context the plan was made with');
@@ -326,7 +326,7 @@ async function exportPoliciesCommand(dir: string, values: Values): Promise<numbe
 	for (const entry of skipped) writeOut(`skipped ${entry.checkId}: ${entry.reason}\n`);
 	if (!policies.length) writeOut('no selected check can become an admission policy (container and workload checks can)\n');
 	else if (values.plan) {
-		const environment = await openEnvironment(connectionSettings(values), {interactive: false, use: {nodes: false}});
+		const environment = await openEnvironment(connectionSettings(values), {use: {nodes: false}});
 		try {
 			if (!environment.writer) throw new UsageError('--export-policies with --plan needs a cluster to dry-run against', 'run it against a cluster (--kubeconfig FILE, --context NAME); without --plan the files alone are written');
 			const plan = await planAdmissionPolicies(policies, environment.writer, {deny: values.deny === true});

@@ -51,7 +51,7 @@ export async function undoCommand(args: readonly string[]): Promise<number> {
 
 	// A Kubernetes change, or a daemon restart (which cordons and drains), goes through the API.
 	const needsCluster = entry.undo?.type === 'kube-patch' || entry.undo?.type === 'kube-delete' || (entry.undo?.type === 'file-restore' && entry.undo.restart !== undefined);
-	const environment = await openEnvironment(connection, {interactive: false, use: {cluster: needsCluster, nodes: false}});
+	const environment = await openEnvironment(connection, {use: {cluster: needsCluster, nodes: false}});
 	try {
 		const server = environment.info.server;
 		if (needsCluster && entry.cluster?.server && entry.cluster.server !== server && !values.force) {

@@ -107,7 +107,7 @@ async function prepare(args: readonly string[]): Promise<'help' | {deps: Walkthr
 	const settingsFile = readSettingsFile(values.waivers);
 	const {registerPrompts, prompts} = promptBridge();
 
-	const connection = await openEnvironment(connectionFlags, {interactive: true, prompts, demoWithoutKubeconfig: true});
+	const connection = await openEnvironment(connectionFlags, {prompts, demoWithoutKubeconfig: true});
 	const settings = auditSettings(settingsFile, catalog.exceptions, connection.allowedRegistries, pssVersionOption(values['pss-version']));
 	const deps: WalkthroughDeps = {
 		...walkthroughDeps(connection, {catalog, checks, settings}),
