@@ -151,6 +151,9 @@ async function auditForFixes(values: Values): Promise<Session> {
 	);
 	const settingsFile = readSettingsFile(values.waivers);
 	const environment = await openEnvironment(connectionSettings(values));
+	// Host fixes need a shell on the node; where the environment has none (the demo's recorded
+	// nodes), the audit for fixes leaves the nodes out rather than plan what cannot be applied.
+	const nodes = environment.openNode ? environment.nodes : undefined;
 	const settings = auditSettings(settingsFile, catalog.exceptions, environment.allowedRegistries ?? []);
 	let result;
 	try {
@@ -159,7 +162,7 @@ async function auditForFixes(values: Values): Promise<Session> {
 			checks,
 			settings,
 			...(environment.reader ? {cluster: environment.reader} : {clusterUnavailable: environment.readerUnavailable ?? 'no cluster'}),
-			...(environment.nodes ? {nodes: environment.nodes} : {}),
+			...(nodes ? {nodes} : {}),
 			version,
 		});
 		for (const node of result.report.nodes) if (node.reachable === false) writeErr(`aks-harden: node ${printable(node.name)} unreachable: ${printable(node.error ?? '')}\n`);
