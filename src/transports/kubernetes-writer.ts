@@ -1,10 +1,9 @@
-// The writes a fix makes, through @kubernetes/client-node: its request context, its
-// authentication (token, client certificate, exec plugin) and its HTTP library, with the same
-// per-request deadline as the audit's reads. Requests are sent one level below the typed calls
-// because those drop the response headers, and the `Warning` headers are the point of a
+// The writes a fix makes, through @kubernetes/client-node's request pipeline (kube-request.ts),
+// with the same per-request deadline as the audit's reads. Requests are sent one level below the
+// typed calls because those drop the response headers, and the `Warning` headers are the point of a
 // dry-run: Pod Security Admission names there the pods a label would reject, deprecations show
 // up there too. The client's ResponseContext carries them.
-import {HttpMethod, type Configuration, type KubeConfig, type RequestContext, type ResponseContext} from '@kubernetes/client-node';
+import {HttpMethod, type Configuration, type KubeConfig} from '@kubernetes/client-node';
 import {KubeRejection} from '../model/errors.js';
 import type {KubeObject} from '../model/kube.js';
 import {resourceByKind} from '../model/resources.js';
@@ -12,6 +11,7 @@ import type {ObjectRef, PatchType} from '../fix/model.js';
 import type {ClusterWriter, DryRun, PodMetrics, WriteResult} from './interfaces.js';
 import {boundedConfiguration, connectionError, defaultApiTimeoutMs} from './kubernetes.js';
 import {boundExecPlugins} from './exec-credential.js';
+import {kubeRequest} from './kube-request.js';
 
 const contentTypes: Readonly<Record<PatchType, string>> = {
 	strategic: 'application/strategic-merge-patch+json',
@@ -114,22 +114,10 @@ export class KubernetesWriter implements ClusterWriter {
 		return (objectOf(answer) as unknown as {items?: PodMetrics[]}).items ?? [];
 	}
 
-	/** One request through the client's own pipeline: auth, then the middleware (the deadline), then its HTTP library. */
 	async #send(method: HttpMethod, path: string, query: Query = {}, body?: string, contentType = 'application/json'): Promise<Answer> {
-		let request: RequestContext = this.#configuration.baseServer.makeRequestContext(path, method);
-		for (const [name, value] of Object.entries(query)) if (value !== undefined) request.setQueryParam(name, value);
-		request.setHeaderParam('Accept', 'application/json');
-		if (body !== undefined) {
-			request.setHeaderParam('Content-Type', contentType);
-			request.setBody(body);
-		}
-		let response: ResponseContext;
 		try {
-			await this.#config.applySecurityAuthentication(request);
-			for (const middleware of this.#configuration.middleware) request = await middleware.pre(request).toPromise();
-			response = await this.#configuration.httpApi.send(request).toPromise();
-			for (const middleware of this.#configuration.middleware) response = await middleware.post(response).toPromise();
-			return {status: response.httpStatusCode, body: await response.body.text(), warnings: parseWarnings(response.headers['warning'])};
+			const answer = await kubeRequest(this.#config, this.#configuration, {method, path, query, ...(body !== undefined ? {body, contentType} : {})});
+			return {status: answer.status, body: answer.body, warnings: parseWarnings(answer.headers['warning'])};
 		} catch (error) {
 			// Unreachable, timed out, TLS or credentials: the same one line as the audit gives.
 			throw connectionError(this.server, error, this.#timeoutMs);

@@ -1,6 +1,6 @@
-import {request} from 'node:https';
+import type {RequestOptions} from 'node:https';
 import {connect as tlsConnect} from 'node:tls';
-import {ApiException, KubernetesObjectApi, ServerConfiguration, createConfiguration, type Configuration, type KubeConfig, type RequestContext, type ResponseContext} from '@kubernetes/client-node';
+import {ApiException, HttpMethod, KubernetesObjectApi, ServerConfiguration, createConfiguration, type Configuration, type KubeConfig, type RequestContext, type ResponseContext} from '@kubernetes/client-node';
 import {ConnectionError, UsageError} from '../model/errors.js';
 import type {KubeObject} from '../model/kube.js';
 import {apiGroupOf, type ClusterFactName, type ResourceType} from '../model/resources.js';
@@ -8,6 +8,7 @@ import type {ExtraResult, ListResult} from '../engine/facts.js';
 import type {ClusterSource} from '../engine/source.js';
 import {getCredentials} from './kubeconfig.js';
 import {boundExecPlugins} from './exec-credential.js';
+import {kubeRequest} from './kube-request.js';
 
 /** Default bound of each request to the API server, connection and whole answer included. */
 export const defaultApiTimeoutMs = 60_000;
@@ -79,6 +80,7 @@ export class KubernetesSource implements ClusterSource {
 	readonly context: string;
 	readonly server: string;
 	readonly #config: KubeConfig;
+	readonly #configuration: Configuration;
 	readonly #objects: KubernetesObjectApi;
 	readonly #timeoutMs: number;
 
@@ -90,7 +92,8 @@ export class KubernetesSource implements ClusterSource {
 		this.context = config.getCurrentContext();
 		this.server = config.getCurrentCluster()!.server;
 		boundExecPlugins(config, this.#timeoutMs);
-		this.#objects = boundedObjectApi(config, this.#timeoutMs);
+		this.#configuration = boundedConfiguration(config, this.#timeoutMs);
+		this.#objects = objectApi(config, this.#configuration);
 	}
 
 	/**
@@ -139,24 +142,10 @@ export class KubernetesSource implements ClusterSource {
 	}
 
 	async #get(path: string): Promise<string> {
-		const url = new URL(path, this.server);
-		const options: Parameters<typeof request>[1] = {method: 'GET', headers: {Accept: 'text/plain'}};
-		await this.#config.applyToHTTPSOptions(options);
-		return await new Promise((resolve, reject) => {
-			const req = request(url, options, (res) => {
-				let body = '';
-				res.setEncoding('utf8');
-				res.on('data', (chunk: string) => (body += chunk));
-				res.on('end', () => {
-					// /readyz answers 500 with the same verbose text when a check fails: that is the fact.
-					if (res.statusCode === 401 || res.statusCode === 403) reject(Object.assign(new Error(`HTTP ${res.statusCode}`), {code: `HTTP_${res.statusCode}`}));
-					else resolve(body);
-				});
-			});
-			req.on('error', reject);
-			req.setTimeout(this.#timeoutMs, () => req.destroy(Object.assign(new Error('timeout'), {code: 'ETIMEDOUT'})));
-			req.end();
-		});
+		const answer = await kubeRequest(this.#config, this.#configuration, {method: HttpMethod.GET, path, accept: 'text/plain'});
+		// /readyz answers 500 with the same verbose text when a check fails: that is the fact.
+		if (answer.status === 401 || answer.status === 403) throw Object.assign(new Error(`HTTP ${answer.status}`), {code: `HTTP_${answer.status}`});
+		return answer.body;
 	}
 
 	/**
@@ -166,7 +155,7 @@ export class KubernetesSource implements ClusterSource {
 	 */
 	async #serverCertificate(): Promise<Record<string, unknown>> {
 		const url = new URL(this.server);
-		const options: Parameters<typeof request>[1] = {};
+		const options: RequestOptions = {};
 		await this.#config.applyToHTTPSOptions(options);
 		return await new Promise((resolve, reject) => {
 			const socket = tlsConnect(
@@ -219,8 +208,8 @@ export function boundedConfiguration(config: KubeConfig, timeoutMs: number): Con
 	});
 }
 
-function boundedObjectApi(config: KubeConfig, timeoutMs: number): KubernetesObjectApi {
-	const api = new KubernetesObjectApi(boundedConfiguration(config, timeoutMs));
+function objectApi(config: KubeConfig, configuration: Configuration): KubernetesObjectApi {
+	const api = new KubernetesObjectApi(configuration);
 	// As makeApiClient does (protected in the typings); lists are cluster-wide either way.
 	(api as unknown as {setDefaultNamespace(kc: KubeConfig): void}).setDefaultNamespace(config);
 	return api;
