@@ -144,14 +144,17 @@ export async function openEnvironment(settings: ConnectionSettings, options: Env
 		import('../transports/kubernetes-writer.js'),
 		import('../transports/kubeconfig.js'),
 	]);
-	const config: KubeConfig = loadKubeconfig({...(settings.kubeconfig ? {kubeconfig: settings.kubeconfig} : {}), ...(settings.context ? {context: settings.context} : {})});
-	const reader = new KubernetesSource(config, 'cluster', {timeoutMs: settings.timeoutMs});
+	let config: KubeConfig;
+	let reader: InstanceType<typeof KubernetesSource>;
 	try {
+		config = loadKubeconfig({...(settings.kubeconfig ? {kubeconfig: settings.kubeconfig} : {}), ...(settings.context ? {context: settings.context} : {})});
+		reader = new KubernetesSource(config, 'cluster', {timeoutMs: settings.timeoutMs});
 		await reader.preflight();
 	} catch (error) {
 		// With named nodes and no cluster asked for by name, the operator may audit hosts alone:
 		// the cluster checks are then skipped with the reason in full.
-		if (!named || settings.kubeconfig || settings.context || !(error instanceof ConnectionError)) throw error;
+		const expected = error instanceof ConnectionError || error instanceof UsageError;
+		if (!named || settings.kubeconfig || settings.context || !expected) throw error;
 		return {readerUnavailable: `no cluster: ${error.message}`, ...(await sshNodes([])), openNode, info: {context: null, server: null, flavour: 'unknown', isDemo: false}, close: nothingToClose};
 	}
 	const writer = new KubernetesWriter(config, {timeoutMs: settings.timeoutMs});
