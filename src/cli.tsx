@@ -1,4 +1,4 @@
-import {isUsageError} from './model/errors.js';
+import {ConnectionError, isUsageError} from './model/errors.js';
 import {printable, printableLines} from './model/printable.js';
 import {version} from './version.js';
 import {didYouMean} from './model/suggest.js';
@@ -65,14 +65,15 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 }
 
 /**
- * Two kinds of fatal error: expected ones print one line and a next step (exit 2); anything else
+ * Two kinds of fatal error: expected ones (bad arguments, an environment that cannot be reached)
+ * print one line and a next step (exit 2); anything else
  * is a bug and keeps its stack so it can be reported.
  */
 export async function main(argv: readonly string[]): Promise<void> {
 	try {
 		process.exitCode = await dispatch(argv);
 	} catch (error) {
-		if (isUsageError(error)) {
+		if (isUsageError(error) || error instanceof ConnectionError) {
 			// Messages quote names, paths and server text: one line each, whatever they hold.
 			process.stderr.write(`aks-harden: ${printable(error.message)}\n${error.nextStep ? `  next: ${printable(error.nextStep)}\n` : ''}`);
 			process.exitCode = 2;

@@ -11,7 +11,7 @@ import {readAuditFile} from './report.js';
 import type {Report} from '../model/report.js';
 import {version} from '../version.js';
 import {printable} from '../model/printable.js';
-import {connect} from './connect.js';
+import {connectionSettings, noNodeReached, openEnvironment} from './environment.js';
 import {connectionOptions, parse, reportOptions, sectionsOption, listOption, severityOption} from './options.js';
 import {selectChecks, withoutClusterQuestions} from './select.js';
 import {pssVersionOption} from '../model/pss.js';
@@ -74,27 +74,22 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 	const checks = values.manifests?.length ? withoutClusterQuestions(selected, listOption(values.checks)) : selected;
 	const pssVersion = pssVersionOption(values['pss-version']);
 	const settingsFile = readSettingsFile(values.waivers);
-	const connection = await connect(values, {interactive: false});
+	const environment = await openEnvironment(connectionSettings(values));
 	const progress = progressPrinter(process.stderr);
 	try {
 		const result = await runAudit({
 			catalog,
 			checks,
-			settings: auditSettings(settingsFile, catalog.exceptions, connection.allowedRegistries, pssVersion),
-			...(connection.cluster ? {cluster: connection.cluster} : {clusterUnavailable: connection.clusterUnavailable}),
-			...(connection.nodes ? {nodes: connection.nodes} : {}),
+			settings: auditSettings(settingsFile, catalog.exceptions, environment.allowedRegistries, pssVersion),
+			...(environment.reader ? {cluster: environment.reader} : {clusterUnavailable: environment.readerUnavailable}),
+			...(environment.nodes ? {nodes: environment.nodes} : {}),
 			version,
 			onEvent: progress.onEvent,
 		});
-		// Fail closed: node checks were asked for and not one node answered (unreachable, refused,
-		// host key changed). A report of cluster checks alone would read as a clean bill of health.
-		const tried = result.report.nodes.filter((node) => node.reachable !== null);
-		if (tried.length > 0 && tried.every((node) => node.reachable === false)) {
+		const unreached = noNodeReached(result.report);
+		if (unreached) {
 			progress.failed(result.report);
-			throw new UsageError(
-				`no node could be reached: ${tried.length === 1 ? 'the one node' : `all ${tried.length} nodes`} asked for ${tried.length === 1 ? 'was' : 'were'} unreachable or refused, so no node check was judged`,
-				'see the reasons above (address, --ssh-port, --ssh-user, --known-hosts, --timeout); or pass --no-nodes to audit the cluster alone',
-			);
+			throw unreached;
 		}
 		const waived = applyWaivers(result.report.findings, settingsFile.waivers, new Date());
 		const report: Report = {
@@ -116,6 +111,6 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 		}
 		return report.findings.some(atOrAbove) ? 1 : 0;
 	} finally {
-		await connection.close();
+		await environment.close();
 	}
 }

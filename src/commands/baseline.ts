@@ -7,7 +7,7 @@ import type {ServicesFacts} from '../probes/services.js';
 import {operatorBaselineDir} from '../paths.js';
 import {inventoryFromNames} from '../engine/inventory.js';
 import {connectionOptions, parse} from './options.js';
-import {sshNodeSourceFromOptions} from './ssh-options.js';
+import {connectionSettings, openEnvironment} from './environment.js';
 import {writeAtomically} from './write-output.js';
 
 export const baselineHelp = `Usage: aks-harden baseline capture NODE [--output FILE] [SSH options]
@@ -31,9 +31,11 @@ export async function baselineCommand(args: readonly string[]): Promise<number> 
 	}
 	const [verb, node] = positionals;
 	if (verb !== 'capture' || !node) throw new UsageError('usage: aks-harden baseline capture NODE', 'NODE is a node name or address');
-	const source = await sshNodeSourceFromOptions(values, {interactive: false});
-	const [info] = inventoryFromNames([node]);
-	const facts = await source.gather(info!, ['services', 'service-baseline'], new AbortController().signal);
+	// One named node, over SSH; no cluster is read.
+	const environment = await openEnvironment({...connectionSettings(values), nodeNames: [node], noNodes: false}, {use: {cluster: false}});
+	const [info] = environment.nodes?.list ?? inventoryFromNames([node]);
+	const facts = await environment.nodes!.source.gather(info!, ['services', 'service-baseline'], new AbortController().signal);
+	await environment.close();
 	if (facts.node.reachable === false) throw new UsageError(`cannot reach ${node}: ${facts.node.error}`, 'check the SSH options and that the node is up');
 	const services = facts.probes.get('services');
 	if (!services || services.error) throw new UsageError(`cannot list the services of ${node}: ${services?.error ?? 'no output'}`, 'the node must allow `systemctl` over SSH (sudo)');

@@ -4,21 +4,15 @@ import {createInterface} from 'node:readline/promises';
 import {loadCatalog, type Catalog} from '../catalog/load.js';
 import {runAudit} from '../engine/run.js';
 import {applyWaivers} from '../engine/waivers.js';
-import type {ClusterSource, NodeSource} from '../engine/source.js';
 import {UsageError} from '../model/errors.js';
 import type {Finding} from '../model/finding.js';
-import type {NodeInfo} from '../model/report.js';
-import {KubernetesSource} from '../transports/kubernetes.js';
-import {loadKubeconfig} from '../transports/kubeconfig.js';
-import type {NodeSession} from '../transports/ssh.js';
 import {version} from '../version.js';
 import {applyPlan, confirmationNeeded} from '../fix/apply.js';
 import {AuditLog} from '../fix/audit-log.js';
-import {KubeHttpApi} from '../fix/cluster/kube-api.js';
 import type {FixContext, FixTransport} from '../fix/context.js';
 import type {ChangeResult, FixEvent} from '../fix/events.js';
 import {loadPlaybooks, type Playbooks} from '../fix/load.js';
-import {targetsOf, type NodeRef, type Plan} from '../fix/model.js';
+import {targetsOf, type Plan} from '../fix/model.js';
 import {planFile, readPlanFile} from '../fix/plan-file.js';
 import {planFixes} from '../fix/plan.js';
 import {renderPlan, renderResult} from '../fix/render.js';
@@ -28,11 +22,10 @@ import {targetKey} from '../model/target.js';
 import type {KubeObject} from '../model/kube.js';
 import {memorySource} from '../engine/memory-source.js';
 import {readManifests} from '../transports/manifests.js';
-import {connect} from './connect.js';
+import {connectionSettings, noNodeReached, openEnvironment, type Environment} from './environment.js';
 import {connectionOptions, listOption, parse, sectionsOption} from './options.js';
 import {selectChecks} from './select.js';
 import {auditSettings, readSettingsFile} from './settings.js';
-import {sshSettings} from './ssh-options.js';
 import {stateDir} from '../paths.js';
 import {checkOutputTarget, writeAtomically} from './write-output.js';
 import {printable, reportSkipped, writeErr, writeOut} from './terminal.js';
@@ -131,13 +124,12 @@ export function parameterOption(list: readonly string[] | undefined): Record<str
 	return out;
 }
 
-/** Opens SSH sessions to nodes with the same options an audit uses (user, keys, known_hosts, jump). */
-export function nodeOpener(values: Values): (node: NodeRef) => Promise<NodeSession> {
-	const settings = sshSettings(values);
-	return async (node) => {
-		const {connectNode} = await import('../transports/ssh.js');
-		const info: NodeInfo = {name: node.name, address: node.address, os: 'linux', role: 'worker', reachable: null, error: null};
-		return connectNode(settings.targetFor(info), settings.ssh);
+/** How fixes reach their targets in an environment: the same reader the audit used, its writer, its node shells. */
+export function fixTransport(environment: Environment): FixTransport {
+	return {
+		...(environment.writer ? {kube: environment.writer} : {}),
+		...(environment.reader ? {clusterSource: environment.reader} : {}),
+		...(environment.openNode ? {openNode: environment.openNode} : {}),
 	};
 }
 
@@ -158,46 +150,35 @@ async function auditForFixes(values: Values): Promise<Session> {
 		playbooks.forFinding({checkId: check.id, ...(check.playbook ? {playbook: check.playbook} : {})}),
 	);
 	const settingsFile = readSettingsFile(values.waivers);
-	let cluster: ClusterSource | undefined;
-	let clusterUnavailable: string | undefined;
-	let nodes: {list: readonly NodeInfo[]; source: NodeSource; concurrency: number} | undefined;
-	let kube: KubeHttpApi | undefined;
-	let close = async () => {};
-	let allowed: readonly string[] = [];
-	if (values.demo) {
-		const {startDemoEnvironment} = await import('../demo/environment.js');
-		const demo = await startDemoEnvironment();
-		cluster = new KubernetesSource(demo.kubeConfig, 'demo');
-		kube = new KubeHttpApi(demo.kubeConfig);
-		allowed = demo.allowedRegistries;
-		close = demo.close;
-	} else {
-		const connection = await connect(values, {interactive: false});
-		cluster = connection.cluster;
-		clusterUnavailable = connection.clusterUnavailable;
-		nodes = connection.nodes;
-		close = connection.close;
-		if (cluster) kube = new KubeHttpApi(loadKubeconfig({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {}), ...(values.context ? {context: values.context} : {})}));
+	const environment = await openEnvironment(connectionSettings(values));
+	// Host fixes need a shell on the node; where the environment has none (the demo's recorded
+	// nodes), the audit for fixes leaves the nodes out rather than plan what cannot be applied.
+	const nodes = environment.openNode ? environment.nodes : undefined;
+	const settings = auditSettings(settingsFile, catalog.exceptions, environment.allowedRegistries ?? []);
+	let result;
+	try {
+		result = await runAudit({
+			catalog,
+			checks,
+			settings,
+			...(environment.reader ? {cluster: environment.reader} : {clusterUnavailable: environment.readerUnavailable ?? 'no cluster'}),
+			...(nodes ? {nodes} : {}),
+			version,
+		});
+		for (const node of result.report.nodes) if (node.reachable === false) writeErr(`aks-harden: node ${printable(node.name)} unreachable: ${printable(node.error ?? '')}\n`);
+		// Fail closed, as the audit does: a plan made with no node answering would plan nothing
+		// for the nodes and read as "nothing to fix".
+		const unreached = noNodeReached(result.report);
+		if (unreached) throw unreached;
+	} catch (error) {
+		await environment.close();
+		throw error;
 	}
-	const settings = auditSettings(settingsFile, catalog.exceptions, allowed);
-	const result = await runAudit({
-		catalog,
-		checks,
-		settings,
-		...(cluster ? {cluster} : {clusterUnavailable: clusterUnavailable ?? 'no cluster'}),
-		...(nodes ? {nodes} : {}),
-		version,
-	});
 	// A waived finding is an accepted risk: it is not fixed behind the approver's back.
 	const findings = applyWaivers(result.report.findings, settingsFile.waivers, new Date()).findings;
-	const transport: FixTransport = {
-		...(kube ? {kube} : {}),
-		...(cluster ? {clusterSource: cluster} : {}),
-		...(values.demo ? {} : {openNode: nodeOpener(values)}),
-	};
-	const context: FixContext = {catalog, playbooks, settings, transport, parameters: parameterOption(values.set), nodes: result.report.nodes};
-	for (const node of result.report.nodes) if (node.reachable === false) writeErr(`aks-harden: node ${printable(node.name)} unreachable: ${printable(node.error ?? '')}\n`);
-	return {catalog, playbooks, context, findings, cluster: cluster ? {context: cluster.context, server: cluster.server} : null, close};
+	const context: FixContext = {catalog, playbooks, settings, transport: fixTransport(environment), parameters: parameterOption(values.set), nodes: result.report.nodes};
+	const cluster = environment.reader && environment.info.server ? {context: environment.info.context, server: environment.info.server} : null;
+	return {catalog, playbooks, context, findings, cluster, close: environment.close};
 }
 
 function tally(plans: readonly Plan[]): string {
@@ -244,19 +225,21 @@ async function applyCommand(path: string, values: Values): Promise<number> {
 	const catalog = loadCatalog();
 	const playbooks = loadPlaybooks(undefined, catalog);
 	const settings = auditSettings(readSettingsFile(values.waivers), catalog.exceptions);
-	let transport: FixTransport = {openNode: nodeOpener(values)};
-	let cluster = file.cluster;
 	// A kubelet or containerd change cordons and drains its node through the API as well.
-	if (ready.some((plan) => plan.changes.some((change) => change.type === 'kube' || (change.type === 'file' && change.restart)))) {
-		const config = loadKubeconfig({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {}), ...(values.context ? {context: values.context} : {})});
-		const server = config.getCurrentCluster()!.server;
-		if (file.cluster?.server && file.cluster.server !== server) {
-			throw new UsageError(`${path} was planned against ${file.cluster.server}, but the kubeconfig points at ${server}`, 'pass the --kubeconfig/--context the plan was made with');
+	const needsCluster = ready.some((plan) => plan.changes.some((change) => change.type === 'kube' || (change.type === 'file' && change.restart)));
+	const environment = await openEnvironment(connectionSettings(values), {use: {cluster: needsCluster, nodes: false}});
+	try {
+		if (needsCluster && file.cluster?.server && file.cluster.server !== environment.info.server) {
+			throw new UsageError(`${path} was planned against ${file.cluster.server}, but the kubeconfig points at ${environment.info.server}`, 'pass the --kubeconfig/--context the plan was made with');
 		}
-		transport = {...transport, kube: new KubeHttpApi(config), clusterSource: new KubernetesSource(config)};
-		cluster = {context: config.getCurrentContext(), server};
+		const cluster = needsCluster ? {context: environment.info.context, server: environment.info.server} : file.cluster;
+		return await applyReady(ready, {catalog, playbooks, settings, transport: fixTransport(environment)}, cluster ?? undefined, values);
+	} finally {
+		await environment.close();
 	}
-	const context: FixContext = {catalog, playbooks, settings, transport};
+}
+
+async function applyReady(ready: readonly Plan[], context: FixContext, cluster: {context: string | null; server: string | null} | undefined, values: Values): Promise<number> {
 	const log = AuditLog.at(stateDir(), values.log);
 	const results: ChangeResult[] = [];
 	for (const plan of ready) {
@@ -346,10 +329,15 @@ async function exportPoliciesCommand(dir: string, values: Values): Promise<numbe
 	for (const entry of skipped) writeOut(`skipped ${entry.checkId}: ${entry.reason}\n`);
 	if (!policies.length) writeOut('no selected check can become an admission policy (container and workload checks can)\n');
 	else if (values.plan) {
-		const config = loadKubeconfig({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {}), ...(values.context ? {context: values.context} : {})});
-		const plan = await planAdmissionPolicies(policies, new KubeHttpApi(config), {deny: values.deny === true});
-		writeAtomically(values.plan, `${JSON.stringify(planFile([plan], {version, cluster: {context: config.getCurrentContext(), server: config.getCurrentCluster()!.server}}), null, 2)}\n`);
-		writeOut(`\n${renderPlan(plan)}\nWrote ${values.plan}. Review it, then: aks-harden fix --apply ${values.plan}\n`);
+		const environment = await openEnvironment(connectionSettings(values), {use: {nodes: false}});
+		try {
+			if (!environment.writer) throw new UsageError('--export-policies with --plan needs a cluster to dry-run against', 'run it against a cluster (--kubeconfig FILE, --context NAME); without --plan the files alone are written');
+			const plan = await planAdmissionPolicies(policies, environment.writer, {deny: values.deny === true});
+			writeAtomically(values.plan, `${JSON.stringify(planFile([plan], {version, cluster: {context: environment.info.context, server: environment.info.server}}), null, 2)}\n`);
+			writeOut(`\n${renderPlan(plan)}\nWrote ${values.plan}. Review it, then: aks-harden fix --apply ${values.plan}\n`);
+		} finally {
+			await environment.close();
+		}
 	} else {
 		writeOut(
 			`\nReview the files, then apply them as a guided step: \`kubectl apply --dry-run=server -f ${dir}\`, then \`kubectl apply -f ${dir}\`.\n` +

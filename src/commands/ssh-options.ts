@@ -1,7 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
-import type {NodeSource} from '../engine/source.js';
 import type {NodeInfo} from '../model/report.js';
 import {UsageError} from '../model/errors.js';
 import {InventorySchema, type InventoryEntry} from '../model/inventory.js';
@@ -10,7 +9,7 @@ import {expandHome} from '../paths.js';
 import {parseProxyJump} from '../transports/ssh-config.js';
 import type {SshOptions, SshTarget} from '../transports/ssh.js';
 import {durationOption, positiveInt} from './options.js';
-import type {ConnectionValues} from './connect.js';
+import type {ConnectionValues} from './environment.js';
 
 /** AKS hybrid's users: clouduser on Linux nodes, Administrator on Windows nodes. */
 export function defaultUser(os: NodeInfo['os']): string {
@@ -83,26 +82,4 @@ export function inventoryNodes(settings: SshSettings): NodeInfo[] {
 		reachable: null,
 		error: null,
 	}));
-}
-
-/** The SSH node source, one connection per node, with per-node user, port, key and jump host. */
-export async function sshNodeSourceFromOptions(
-	values: ConnectionValues,
-	options: {readonly interactive: boolean; readonly prompts?: Pick<SshOptions, 'onHostKey' | 'passphrase'>},
-): Promise<NodeSource> {
-	const settings = sshSettings(values);
-	const {sshNodeSource} = await import('../transports/node-source.js');
-	return {
-		gather(node, probes, signal) {
-			const target = settings.targetFor(node);
-			const source = sshNodeSource({
-				user: target.user,
-				port: target.port,
-				keyPaths: target.keyPaths ?? [],
-				...(target.jump ? {jump: target.jump} : {}),
-				ssh: {...settings.ssh, ...(options.prompts ?? {})},
-			});
-			return source.gather({...node, address: target.address}, probes, signal);
-		},
-	};
 }

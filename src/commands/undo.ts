@@ -1,14 +1,12 @@
 import {createInterface} from 'node:readline/promises';
 import {loadCatalog} from '../catalog/load.js';
 import {UsageError} from '../model/errors.js';
-import {KubernetesSource} from '../transports/kubernetes.js';
-import {loadKubeconfig} from '../transports/kubeconfig.js';
 import {AuditLog} from '../fix/audit-log.js';
-import {KubeHttpApi} from '../fix/cluster/kube-api.js';
-import type {FixContext, FixTransport} from '../fix/context.js';
+import type {FixContext} from '../fix/context.js';
 import {loadPlaybooks} from '../fix/load.js';
 import {describeUndo, undoable, undoChange} from '../fix/undo.js';
-import {nodeOpener} from './fix.js';
+import {fixTransport} from './fix.js';
+import {connectionSettings, openEnvironment} from './environment.js';
 import {connectionOptions, parse} from './options.js';
 import {auditSettings, readSettingsFile} from './settings.js';
 import {stateDir} from '../paths.js';
@@ -30,6 +28,8 @@ Exit codes: 0 undone, 1 refused or failed, 2 the command could not run.
 
 export const undoOptions = {...connectionOptions, yes: {type: 'boolean'}, force: {type: 'boolean'}, log: {type: 'string'}, 'confirm-node': {type: 'string', multiple: true}} as const;
 
+type UndoValues = ReturnType<typeof parse<typeof undoOptions>>['values'];
+
 export async function undoCommand(args: readonly string[]): Promise<number> {
 	const {values, positionals} = parse(args, undoOptions, 'undo');
 	if (values.help) {
@@ -38,6 +38,7 @@ export async function undoCommand(args: readonly string[]): Promise<number> {
 	}
 	const id = positionals[0];
 	if (!id || positionals.length > 1) throw new UsageError('undo needs one change id', 'the ids are in the output of `aks-harden fix` and in the audit log');
+	const connection = connectionSettings(values);
 	const log = AuditLog.at(stateDir(), values.log);
 	const found = undoable(log, id);
 	if ('problem' in found) {
@@ -48,17 +49,23 @@ export async function undoCommand(args: readonly string[]): Promise<number> {
 	const {entry} = found;
 	process.stdout.write(`${entry.id}: ${entry.message ?? entry.result} (${entry.time}, by ${entry.operator})\nUndo will ${describeUndo(entry)}.\n`);
 
-	let transport: FixTransport = {openNode: nodeOpener(values)};
-	let cluster: {context: string | null; server: string | null} | undefined;
-	if (entry.undo?.type === 'kube-patch' || entry.undo?.type === 'kube-delete' || (entry.undo?.type === 'file-restore' && entry.undo.restart)) {
-		const config = loadKubeconfig({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {}), ...(values.context ? {context: values.context} : {})});
-		const server = config.getCurrentCluster()!.server;
-		if (entry.cluster?.server && entry.cluster.server !== server && !values.force) {
+	// A Kubernetes change, or a daemon restart (which cordons and drains), goes through the API.
+	const needsCluster = entry.undo?.type === 'kube-patch' || entry.undo?.type === 'kube-delete' || (entry.undo?.type === 'file-restore' && entry.undo.restart !== undefined);
+	const environment = await openEnvironment(connection, {use: {cluster: needsCluster, nodes: false}});
+	try {
+		const server = environment.info.server;
+		if (needsCluster && entry.cluster?.server && entry.cluster.server !== server && !values.force) {
 			throw new UsageError(`${entry.id} was made on ${entry.cluster.server}, but the kubeconfig points at ${server}`, 'pass the --kubeconfig/--context of that cluster');
 		}
-		transport = {...transport, kube: new KubeHttpApi(config), clusterSource: new KubernetesSource(config)};
-		cluster = {context: config.getCurrentContext(), server};
+		const cluster = needsCluster ? {context: environment.info.context, server} : undefined;
+		return await confirmAndUndo(id, values, fixTransport(environment), cluster);
+	} finally {
+		await environment.close();
 	}
+}
+
+async function confirmAndUndo(id: string, values: UndoValues, transport: FixContext['transport'], cluster: {context: string | null; server: string | null} | undefined): Promise<number> {
+	const log = AuditLog.at(stateDir(), values.log);
 
 	if (!values.yes) {
 		if (!process.stdin.isTTY) throw new UsageError('undo asks for confirmation and stdin is not a terminal', 'pass --yes to undo without asking');

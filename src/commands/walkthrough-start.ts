@@ -7,13 +7,14 @@ import type {EngineListener} from '../model/events.js';
 import type {Report} from '../model/report.js';
 import {renderReport} from '../report/render.js';
 import {reportContext} from '../report/context.js';
-import {isUsageError} from '../model/errors.js';
+import {ConnectionError} from '../model/errors.js';
 import {version} from '../version.js';
-import {connect, type Connection, type ConnectionValues} from './connect.js';
+import {connectionSettings, openEnvironment, type Environment} from './environment.js';
 import {connectionOptions, listOption, parse, sectionsOption} from './options.js';
 import {selectChecks, withoutClusterQuestions} from './select.js';
 import {auditSettings, readSettingsFile} from './settings.js';
 import {sessionFileFor} from '../paths.js';
+import {fileSessionStore} from './session-store.js';
 import {writeAtomically} from './write-output.js';
 import type {AuditOptions, WalkthroughDeps, WalkthroughFixes} from '../ui/deps.js';
 import {fixTargetCount as countTargets} from '../ui/fix-count.js';
@@ -32,7 +33,8 @@ The interactive walkthrough: every section of "Container security in AKS hybrid"
 checklist, with the evidence, fixes you confirm, attestations and waivers. Needs a terminal; for
 scripts and CI use \`aks-harden audit\`. Keys: press ? on any screen.
 
-Source (default: the current kubeconfig context; the demo when no cluster is reachable):
+Source (default: the current kubeconfig context; the demo when there is no kubeconfig at all —
+a cluster that does not answer is shown as such, never replaced by the demo):
   --demo                    the built-in demo AKS hybrid environment
   --kubeconfig FILE         kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config)
   --context NAME            kubeconfig context
@@ -54,9 +56,11 @@ The session is saved as you go in the state folder (~/.local/state/aks-harden,
 
 /**
  * `aks-harden` with no command: the walkthrough on the current context, or on the demo
- * environment when asked (--demo) or when no cluster is reachable (it says so on screen).
+ * environment when asked (--demo) or when there is no kubeconfig at all (it says so on screen).
+ * A cluster that cannot be reached gets a screen with the reason and the next step, and exit 2.
  */
-export async function startWalkthrough(args: readonly string[], starting?: Instance): Promise<number> {
+export async function startWalkthrough(args: readonly string[], startingScreen?: Instance): Promise<number> {
+	let starting = startingScreen;
 	// Until the walkthrough takes the terminal over, an error must first give it back.
 	const release = async () => {
 		if (!starting) return;
@@ -69,11 +73,16 @@ export async function startWalkthrough(args: readonly string[], starting?: Insta
 	try {
 		prepared = await prepare(args);
 	} catch (error) {
+		if (error instanceof ConnectionError && starting && !quitEarly) {
+			const {showConnectionProblem} = await import('../ui/render-problem.js');
+			await showConnectionProblem(starting, {message: error.message, ...(error.nextStep ? {nextStep: error.nextStep} : {})});
+			starting = undefined;
+		}
 		await release();
 		throw error;
 	}
 	if (prepared === 'help') return 0;
-	const {deps, connection} = prepared;
+	const {deps, environment: connection} = prepared;
 	try {
 		if (quitEarly) return 130;
 		const ui = await import('../ui/run-walkthrough.js');
@@ -83,12 +92,14 @@ export async function startWalkthrough(args: readonly string[], starting?: Insta
 	}
 }
 
-async function prepare(args: readonly string[]): Promise<'help' | {deps: WalkthroughDeps; connection: Connection}> {
+async function prepare(args: readonly string[]): Promise<'help' | {deps: WalkthroughDeps; environment: Environment}> {
 	const {values} = parse(args, walkthroughOptions, 'walkthrough');
 	if (values.help) {
 		process.stdout.write(walkthroughHelp);
 		return 'help';
 	}
+	// Every flag is judged before anything is opened: a bad one is an error, never the demo.
+	const connectionFlags = connectionSettings(values);
 	const catalog = loadCatalog();
 	const selected = selectChecks(catalog, {sections: sectionsOption(values.sections), checks: listOption(values.checks)});
 	const checks = values.manifests?.length ? withoutClusterQuestions(selected, listOption(values.checks)) : selected;
@@ -96,45 +107,35 @@ async function prepare(args: readonly string[]): Promise<'help' | {deps: Walkthr
 	const settingsFile = readSettingsFile(values.waivers);
 	const {registerPrompts, prompts} = promptBridge();
 
-	let connection: Connection;
-	let note: string | undefined;
-	try {
-		connection = await connect(values, {interactive: true, prompts});
-	} catch (error) {
-		if (values.demo || !isUsageError(error) || values.kubeconfig || values.context || values.manifests) throw error;
-		note = `no cluster reachable (${error.message}): showing the demo environment`;
-		connection = await connect({...values, demo: true}, {interactive: true, prompts});
-	}
+	const connection = await openEnvironment(connectionFlags, {prompts, demoWithoutKubeconfig: true});
 	const settings = auditSettings(settingsFile, catalog.exceptions, connection.allowedRegistries, pssVersionOption(values['pss-version']));
 	const deps: WalkthroughDeps = {
-		...walkthroughDeps(connection, {catalog, checks, settings, values}),
-		connection: {...connection.info, ...(note ? {note} : {})},
+		...walkthroughDeps(connection, {catalog, checks, settings}),
+		connection: connection.info,
 		// The demo's server port changes every run; its session is keyed by context alone.
-		sessionFile: sessionFileFor(connection.info.context, connection.info.isDemo ? 'demo' : connection.info.server),
+		sessions: fileSessionStore(sessionFileFor(connection.info.context, connection.info.isDemo ? 'demo' : connection.info.server)),
 		resume: values.resume === true,
-		prefs: (await import('../ui/prefs.js')).createPrefs(),
+		prefs: (await import('./prefs.js')).createPrefs(),
 		registerPrompts,
 		version,
 	};
-	mkdirSync(dirname(deps.sessionFile), {recursive: true});
-	return {deps, connection};
+	mkdirSync(dirname(deps.sessions.file), {recursive: true});
+	return {deps, environment: connection};
 }
 
 type DepsOptions = {
 	readonly catalog: Catalog;
 	readonly checks: ReturnType<typeof selectChecks>;
 	readonly settings: AuditSettings;
-	/** The parsed command line: SSH options for fixes on nodes. */
-	readonly values: ConnectionValues;
 	/** Where the fix audit log goes; defaults to the state folder. */
 	readonly stateFolder?: string;
 };
 
 /**
- * What the walkthrough runs against a connection: the audit, exports, and guided fixes through
- * the same planner and applier as `aks-harden fix`. Tests call it with their own connection.
+ * What the walkthrough runs against an environment: the audit, exports, and guided fixes through
+ * the same planner and applier as `aks-harden fix`. Tests call it with their own environment.
  */
-export function walkthroughDeps(connection: Connection, {catalog, checks, settings, values, stateFolder}: DepsOptions): Omit<WalkthroughDeps, 'sessionFile' | 'resume' | 'prefs'> {
+export function walkthroughDeps(connection: Environment, {catalog, checks, settings, stateFolder}: DepsOptions): Omit<WalkthroughDeps, 'sessions' | 'resume' | 'prefs'> {
 	let lastRedactor: Redactor | undefined;
 	return {
 		catalog,
@@ -147,7 +148,7 @@ export function walkthroughDeps(connection: Connection, {catalog, checks, settin
 				catalog,
 				checks: selected,
 				settings,
-				...(connection.cluster ? {cluster: connection.cluster} : {clusterUnavailable: connection.clusterUnavailable}),
+				...(connection.reader ? {cluster: connection.reader} : {clusterUnavailable: connection.readerUnavailable}),
 				...(connection.nodes ? {nodes: {...connection.nodes, list: connection.nodes.list.filter((node) => !excluded.has(node.name))}} : {}),
 				version,
 				onEvent,
@@ -163,7 +164,7 @@ export function walkthroughDeps(connection: Connection, {catalog, checks, settin
 			writeAtomically(path, renderReport(report, format, reportContext(catalog.checks), lastRedactor ? {redactor: lastRedactor} : {}));
 			return path;
 		},
-		fixes: lazyFixes(connection, {catalog, settings, values, ...(stateFolder ? {stateFolder} : {})}),
+		fixes: lazyFixes(connection, {catalog, settings, ...(stateFolder ? {stateFolder} : {})}),
 	};
 }
 
@@ -171,22 +172,16 @@ export function walkthroughDeps(connection: Connection, {catalog, checks, settin
  * Fixes built on first use: the playbooks and the fix modules cost time the walkthrough should
  * not spend before its first frame, and many sessions never fix anything.
  */
-function lazyFixes(connection: Connection, options: Pick<DepsOptions, 'catalog' | 'settings' | 'values' | 'stateFolder'>): WalkthroughFixes {
+function lazyFixes(connection: Environment, options: Pick<DepsOptions, 'catalog' | 'settings' | 'stateFolder'>): WalkthroughFixes {
 	let built: Promise<WalkthroughFixes> | undefined;
 	const build = async (): Promise<WalkthroughFixes> => {
-		const [{loadPlaybooks}, {KubeHttpApi}, {AuditLog}, {walkthroughFixes}, {nodeOpener}] = await Promise.all([
+		const [{loadPlaybooks}, {AuditLog}, {walkthroughFixes}, {fixTransport}] = await Promise.all([
 			import('../fix/load.js'),
-			import('../fix/cluster/kube-api.js'),
 			import('../fix/audit-log.js'),
 			import('../ui/fixes.js'),
 			import('./fix.js'),
 		]);
-		const transport: FixTransport = {
-			...(connection.kubeConfig ? {kube: new KubeHttpApi(connection.kubeConfig)} : {}),
-			...(connection.cluster ? {clusterSource: connection.cluster} : {}),
-			// The demo's nodes answer from recordings: there is nothing to open a session to.
-			...(connection.info.isDemo ? {} : {openNode: nodeOpener(options.values as Parameters<typeof nodeOpener>[0])}),
-		};
+		const transport: FixTransport = fixTransport(connection);
 		const context: FixContext = {
 			catalog: options.catalog,
 			playbooks: loadPlaybooks(undefined, options.catalog),

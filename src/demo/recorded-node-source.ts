@@ -1,20 +1,27 @@
 import type {NodeSource} from '../engine/source.js';
-import type {NodeFacts} from '../engine/facts.js';
+import {shellNodeSource} from '../engine/gather-node.js';
 import {demoNodeRecordings} from '../probes/demo-nodes.js';
-import {recordedNodeFacts} from '../probes/recorded.js';
+import {recordedShell} from '../probes/recorded.js';
 
-/** Demo nodes answer from recorded probe output, parsed by the same parsers as a live node's. */
+/**
+ * Demo nodes answer the probe script from recorded output: the same gathering and parsers as a
+ * live node's, over a shell that replays what the node printed.
+ */
 export function recordedNodeSource(): NodeSource {
 	const recordings = new Map(demoNodeRecordings().map((node) => [node.name, node]));
-	return {
-		async gather(node, probes): Promise<NodeFacts> {
+	const shells = shellNodeSource(
+		async (node) => {
 			const recording = recordings.get(node.name);
+			if (!recording) throw new Error('no recorded output for this node');
+			return recordedShell(recording);
+		},
+		{runTimeoutMs: 60_000},
+	);
+	return {
+		async gather(node, probes, signal) {
 			// Windows nodes have no host probes yet: nothing to connect to, their checks are skipped.
-			if (!recording && node.os === 'windows') return {node, probes: new Map()};
-			if (!recording) return {node: {...node, reachable: false, error: 'no recorded output for this node'}, probes: new Map()};
-			const wanted = Object.fromEntries(Object.entries(recording.probes).filter(([name]) => probes.includes(name)));
-			const facts = recordedNodeFacts({...recording, probes: wanted});
-			return {node: {...node, reachable: true, error: null}, probes: facts.probes};
+			if (!recordings.has(node.name) && node.os === 'windows') return {node, probes: new Map()};
+			return shells.gather(node, probes, signal);
 		},
 	};
 }

@@ -108,3 +108,21 @@ export function splitNodeOutput(stdout: string, marker: string, probeNames: read
 	}
 	return frames;
 }
+
+/**
+ * What a script built by buildNodeScript asks for: its marker and its probes, in order. For
+ * shells that answer from recordings rather than run sh (recorded nodes, the demo).
+ */
+export function readNodeScript(script: string): {readonly marker: string; readonly probes: readonly string[]} | undefined {
+	const marker = /"__AKH_([A-Za-z0-9]{8,64})_BEGIN \$1"/.exec(script)?.[1];
+	if (!marker) return undefined;
+	const probes = [...script.matchAll(/^akh_run ([a-z][a-z0-9-]*) /gm)].map((match) => match[1]!);
+	return {marker, probes};
+}
+
+/** The stdout a node prints for these probe frames: the inverse of splitNodeOutput. */
+export function frameNodeOutput(marker: string, frames: ReadonlyArray<{readonly name: string; readonly output: string; readonly stderr: string; readonly exitCode: number}>): string {
+	check(marker);
+	const tag = `__AKH_${marker}`;
+	return frames.map((frame) => `${tag}_BEGIN ${frame.name}\n${frame.output}\n${tag}_STDERR ${frame.name}\n${frame.stderr}\n${tag}_END ${frame.name} ${frame.exitCode}\n`).join('');
+}

@@ -11,7 +11,8 @@ import {stringify} from 'yaml';
 import type {CompiledCheck} from '../catalog/load.js';
 import type {KubeObject} from '../model/kube.js';
 import {newestPssMinor, pssLabelPrefix} from '../model/pss.js';
-import {KubeRejection, type KubeFixApi} from './cluster/kube-api.js';
+import type {ClusterWriter} from '../transports/interfaces.js';
+import {KubeRejection} from '../model/errors.js';
 import {objectDigest} from './digest.js';
 import type {KubeChange, ObjectRef, Plan} from './model.js';
 import {displayObject, newId} from './plan-base.js';
@@ -359,7 +360,7 @@ export function policyYaml(policy: ExportedPolicy): string {
  * dry-run on the server (which also type-checks the CEL), shown as a diff, and created or
  * replaced only once the plan is confirmed.
  */
-export async function planAdmissionPolicies(policies: readonly ExportedPolicy[], kube: KubeFixApi, options: {readonly deny: boolean}): Promise<Plan> {
+export async function planAdmissionPolicies(policies: readonly ExportedPolicy[], kube: ClusterWriter, options: {readonly deny: boolean}): Promise<Plan> {
 	const actions = options.deny ? 'Deny' : 'Warn, Audit';
 	const plan: Plan = {
 		id: newId('plan'),

@@ -2,8 +2,8 @@ import type {Catalog} from '../catalog/load.js';
 import type {AuditSettings} from '../engine/facts.js';
 import type {ClusterSource} from '../engine/source.js';
 import type {NodeInfo} from '../model/report.js';
-import type {NodeSession} from '../transports/ssh.js';
-import type {KubeFixApi} from './cluster/kube-api.js';
+import type {NodeShell} from '../transports/interfaces.js';
+import type {ClusterWriter} from '../transports/interfaces.js';
 import type {Playbooks} from './load.js';
 import type {NodeRef} from './model.js';
 import type {ParameterValues} from './parameters.js';
@@ -13,11 +13,11 @@ import type {ParameterValues} from './parameters.js';
  * is on the node) and applying writes through it; tests and the walkthrough hand in their own.
  */
 export type FixTransport = {
-	readonly kube?: KubeFixApi;
+	readonly kube?: ClusterWriter;
 	/** Lists for re-running a check after a change (the same source the audit reads). */
 	readonly clusterSource?: ClusterSource;
 	/** An SSH session to a node; the caller closes it. */
-	readonly openNode?: (node: NodeRef) => Promise<NodeSession>;
+	readonly openNode?: (node: NodeRef) => Promise<NodeShell>;
 	/** What the inventory knows of a node (OS, role) for re-checks; defaults to a Linux worker. */
 	readonly nodeInfo?: (node: NodeRef) => NodeInfo;
 };

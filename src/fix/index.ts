@@ -19,5 +19,5 @@ export type {ApplyOptions, ChangeResult, FixEvent, Outcome, StepHooks} from './e
 export type {Change, FileChange, KubeChange, ModeChange, Plan, PlanStatus} from './model.js';
 export {targetsOf} from './model.js';
 export type {Playbook, Risk, Durability} from './playbook.js';
-export {KubeHttpApi, type KubeFixApi} from './cluster/kube-api.js';
+export type {ClusterWriter} from '../transports/interfaces.js';
 export {renderPlan, renderResult} from './render.js';

@@ -1,12 +1,16 @@
 import type {CompiledCheck} from '../catalog/load.js';
 import {evaluateCluster, evaluateNode} from '../engine/evaluate.js';
 import {gatherCluster} from '../engine/gather.js';
+import {gatherOverShell} from '../engine/gather-node.js';
 import type {NodeFacts} from '../engine/facts.js';
 import type {Finding} from '../model/finding.js';
 import {targetKey} from '../model/target.js';
-import type {NodeSession} from '../transports/ssh.js';
+import type {NodeShell} from '../transports/interfaces.js';
 import {nodeInfoOf, type FixContext} from './context.js';
 import type {FindingRef, NodeRef} from './model.js';
+
+/** A re-check runs the same probe script as the audit; it is bounded the same way (60 s default). */
+const recheckTimeoutMs = 60_000;
 
 export type Verified = {readonly checkId: string; readonly target: string; readonly status: string; readonly message?: string};
 
@@ -36,17 +40,13 @@ export async function recheckCluster(context: FixContext, fixes: readonly Findin
 	return match(fixes, findings);
 }
 
-/** Runs probes over a session already open: the same script and parsers as the audit. */
-export async function gatherNodeFacts(context: FixContext, session: NodeSession, node: NodeRef, probes: readonly string[]): Promise<NodeFacts> {
-	const {sshNodeSource} = await import('../transports/node-source.js');
-	// The node source opens and closes its own session; this one stays open for the next step.
-	const borrowed: NodeSession = {run: (script, options) => session.run(script, options), close: () => {}};
-	const source = sshNodeSource({ssh: {knownHostsPath: '', acceptNewHostKeys: false, timeoutMs: 60_000}, connect: async () => borrowed});
-	return source.gather(nodeInfoOf(context, node), probes, new AbortController().signal);
+/** Runs probes over a shell already open (and left open for the next step): the same script and parsers as the audit. */
+export async function gatherNodeFacts(context: FixContext, session: NodeShell, node: NodeRef, probes: readonly string[]): Promise<NodeFacts> {
+	return gatherOverShell(session, nodeInfoOf(context, node), probes, {runTimeoutMs: recheckTimeoutMs});
 }
 
 /** Re-runs the probes the checks need over the session already open, then evaluates them. */
-export async function recheckNode(context: FixContext, session: NodeSession, node: NodeRef, fixes: readonly FindingRef[]): Promise<Verified[]> {
+export async function recheckNode(context: FixContext, session: NodeShell, node: NodeRef, fixes: readonly FindingRef[]): Promise<Verified[]> {
 	const checks = checksOf(context, fixes);
 	const facts = await gatherNodeFacts(context, session, node, [...new Set(checks.flatMap(({check}) => check.probes))]);
 	const findings: Finding[] = [];

@@ -1,7 +1,7 @@
 import type {KubeObject} from '../model/kube.js';
-import type {NodeSession} from '../transports/ssh.js';
+import type {NodeShell} from '../transports/interfaces.js';
 import {operatorName, type AuditLog, type LogEntry} from './audit-log.js';
-import {KubeRejection} from './cluster/kube-api.js';
+import {KubeRejection} from '../model/errors.js';
 import type {FixContext} from './context.js';
 import {objectDigest, sha256, textDigest} from './digest.js';
 import {modeDigest} from './host/plan-host.js';
@@ -117,7 +117,7 @@ async function undoHost(entry: LogEntry, options: UndoOptions): Promise<UndoResu
 	const undo = entry.undo as Extract<NonNullable<LogEntry['undo']>, {type: 'file-restore' | 'file-remove' | 'mode'}>;
 	const open = options.context.transport.openNode;
 	if (!open) return {outcome: 'failed', message: 'no SSH connection to nodes (pass the SSH options)', entry};
-	const session: NodeSession = await open(undo.node);
+	const session: NodeShell = await open(undo.node);
 	try {
 		if (undo.type === 'mode') {
 			const stat = await statFile(session, undo.path);
@@ -165,7 +165,7 @@ async function undoHost(entry: LogEntry, options: UndoOptions): Promise<UndoResu
  * A kubelet or containerd change is undone the way it was made: the backup's content goes through
  * the same node-safe rollout (cordon, drain, write, validate, restart, Ready, uncordon).
  */
-async function undoRollout(entry: LogEntry, undo: Extract<NonNullable<LogEntry['undo']>, {type: 'file-restore'}>, options: UndoOptions, session: NodeSession): Promise<UndoResult> {
+async function undoRollout(entry: LogEntry, undo: Extract<NonNullable<LogEntry['undo']>, {type: 'file-restore'}>, options: UndoOptions, session: NodeShell): Promise<UndoResult> {
 	const backup = await readRemoteFile(session, undo.backup);
 	if (!backup.exists) return {outcome: 'failed', message: `the backup ${undo.backup} is gone from ${undo.node.name}; restore the file by hand`, entry};
 	const current = await readRemoteFile(session, undo.path);

@@ -36,3 +36,30 @@ export function fileProblem(error: unknown): string {
 	if (code && fileProblems[code]) return fileProblems[code];
 	return code ? `the system refused it (${code})` : error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }
+
+/**
+ * The cluster or a node could not be reached or refused us: the arguments were fine, the
+ * environment is not. One line with the reason in full and a next step; exit 2 headless, a
+ * screen of its own in the walkthrough. Never a reason to fall back to the demo.
+ */
+export class ConnectionError extends Error {
+	readonly nextStep: string | undefined;
+	constructor(message: string, nextStep?: string) {
+		super(message);
+		this.name = 'ConnectionError';
+		this.nextStep = nextStep;
+	}
+}
+
+/** The API server said no to a fix's request: its reason, as it said it, and any warnings it sent along. */
+export class KubeRejection extends Error {
+	override readonly name = 'KubeRejection';
+	constructor(
+		readonly status: number,
+		readonly reason: string,
+		message: string,
+		readonly warnings: readonly string[] = [],
+	) {
+		super(message);
+	}
+}

@@ -1,13 +1,14 @@
-import {request} from 'node:https';
+import type {RequestOptions} from 'node:https';
 import {connect as tlsConnect} from 'node:tls';
-import {ApiException, KubernetesObjectApi, ServerConfiguration, createConfiguration, type KubeConfig, type RequestContext, type ResponseContext} from '@kubernetes/client-node';
-import {UsageError} from '../model/errors.js';
+import {ApiException, HttpMethod, KubernetesObjectApi, ServerConfiguration, createConfiguration, type Configuration, type KubeConfig, type RequestContext, type ResponseContext} from '@kubernetes/client-node';
+import {ConnectionError, UsageError} from '../model/errors.js';
 import type {KubeObject} from '../model/kube.js';
 import {apiGroupOf, type ClusterFactName, type ResourceType} from '../model/resources.js';
 import type {ExtraResult, ListResult} from '../engine/facts.js';
 import type {ClusterSource} from '../engine/source.js';
 import {getCredentials} from './kubeconfig.js';
 import {boundExecPlugins} from './exec-credential.js';
+import {kubeRequest} from './kube-request.js';
 
 /** Default bound of each request to the API server, connection and whole answer included. */
 export const defaultApiTimeoutMs = 60_000;
@@ -33,26 +34,26 @@ function causeOf(error: unknown): Cause {
 const tlsCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|DEPTH_ZERO|ERR_TLS|ERR_SSL/;
 
 /** Turn a transport failure into the one-line reason and next step an operator can act on. */
-export function connectionError(server: string, error: unknown, timeoutMs = defaultApiTimeoutMs): UsageError {
+export function connectionError(server: string, error: unknown, timeoutMs = defaultApiTimeoutMs): ConnectionError {
 	// Already one line with a next step (an exec credential plugin that failed or hung).
-	if (error instanceof UsageError) return new UsageError(error.message.replace(/^Failed to fetch resource metadata for [^:]+: /, ''), error.nextStep);
+	if (error instanceof UsageError || error instanceof ConnectionError) return new ConnectionError(error.message.replace(/^Failed to fetch resource metadata for [^:]+: /, ''), error.nextStep);
 	if (error instanceof ApiException && error.code === 401) {
-		return new UsageError(`the API server at ${server} rejected the credentials (401 Unauthorized)`, `the token or certificate expired or is wrong: ${getCredentials}`);
+		return new ConnectionError(`the API server at ${server} rejected the credentials (401 Unauthorized)`, `the token or certificate expired or is wrong: ${getCredentials}`);
 	}
 	const cause = causeOf(error);
 	if (cause.code === 'ETIMEDOUT' || cause.code === 'UND_ERR_HEADERS_TIMEOUT' || cause.code === 'UND_ERR_BODY_TIMEOUT') {
-		return new UsageError(`the API server at ${server} did not answer within ${Math.round(timeoutMs / 1000)} s`, 'check the cluster\'s health and the network path to it (`kubectl get --raw /readyz`), or raise --timeout');
+		return new ConnectionError(`the API server at ${server} did not answer within ${Math.round(timeoutMs / 1000)} s`, 'check the cluster\'s health and the network path to it (`kubectl get --raw /readyz`), or raise --timeout');
 	}
 	if (cause.code && tlsCodes.test(cause.code)) {
-		return new UsageError(`TLS verification of ${server} failed: ${cause.code}`, 'the kubeconfig\'s certificate-authority does not match the API server; fetch a fresh kubeconfig');
+		return new ConnectionError(`TLS verification of ${server} failed: ${cause.code}`, 'the kubeconfig\'s certificate-authority does not match the API server; fetch a fresh kubeconfig');
 	}
 	if (cause.code === 'ECONNREFUSED' || cause.code === 'ENOTFOUND' || cause.code === 'EHOSTUNREACH' || cause.code === 'UND_ERR_CONNECT_TIMEOUT' || cause.code === 'ECONNRESET') {
-		return new UsageError(`cannot reach the API server at ${server}: ${cause.code}`, 'check the network path to the control plane (VPN, firewall, the cluster\'s API VIP) and that the cluster is running; try `kubectl cluster-info`');
+		return new ConnectionError(`cannot reach the API server at ${server}: ${cause.code}`, 'check the network path to the control plane (VPN, firewall, the cluster\'s API VIP) and that the cluster is running; try `kubectl cluster-info`');
 	}
 	if (error instanceof ApiException) {
-		return new UsageError(`the API server at ${server} answered ${error.code}: ${statusMessage(error)}`, 'check the cluster\'s health with `kubectl get --raw /readyz?verbose`');
+		return new ConnectionError(`the API server at ${server} answered ${error.code}: ${statusMessage(error)}`, 'check the cluster\'s health with `kubectl get --raw /readyz?verbose`');
 	}
-	return new UsageError(`cannot talk to the API server at ${server}: ${cause.code ?? cause.message ?? 'unknown error'}`, 'check the kubeconfig and the network path to the cluster');
+	return new ConnectionError(`cannot talk to the API server at ${server}: ${cause.code ?? cause.message ?? 'unknown error'}`, 'check the kubeconfig and the network path to the cluster');
 }
 
 function statusMessage(error: ApiException<unknown>): string {
@@ -79,6 +80,7 @@ export class KubernetesSource implements ClusterSource {
 	readonly context: string;
 	readonly server: string;
 	readonly #config: KubeConfig;
+	readonly #configuration: Configuration;
 	readonly #objects: KubernetesObjectApi;
 	readonly #timeoutMs: number;
 
@@ -90,7 +92,8 @@ export class KubernetesSource implements ClusterSource {
 		this.context = config.getCurrentContext();
 		this.server = config.getCurrentCluster()!.server;
 		boundExecPlugins(config, this.#timeoutMs);
-		this.#objects = boundedObjectApi(config, this.#timeoutMs);
+		this.#configuration = boundedConfiguration(config, this.#timeoutMs);
+		this.#objects = objectApi(config, this.#configuration);
 	}
 
 	/**
@@ -139,24 +142,10 @@ export class KubernetesSource implements ClusterSource {
 	}
 
 	async #get(path: string): Promise<string> {
-		const url = new URL(path, this.server);
-		const options: Parameters<typeof request>[1] = {method: 'GET', headers: {Accept: 'text/plain'}};
-		await this.#config.applyToHTTPSOptions(options);
-		return await new Promise((resolve, reject) => {
-			const req = request(url, options, (res) => {
-				let body = '';
-				res.setEncoding('utf8');
-				res.on('data', (chunk: string) => (body += chunk));
-				res.on('end', () => {
-					// /readyz answers 500 with the same verbose text when a check fails: that is the fact.
-					if (res.statusCode === 401 || res.statusCode === 403) reject(Object.assign(new Error(`HTTP ${res.statusCode}`), {code: `HTTP_${res.statusCode}`}));
-					else resolve(body);
-				});
-			});
-			req.on('error', reject);
-			req.setTimeout(this.#timeoutMs, () => req.destroy(Object.assign(new Error('timeout'), {code: 'ETIMEDOUT'})));
-			req.end();
-		});
+		const answer = await kubeRequest(this.#config, this.#configuration, {method: HttpMethod.GET, path, accept: 'text/plain'});
+		// /readyz answers 500 with the same verbose text when a check fails: that is the fact.
+		if (answer.status === 401 || answer.status === 403) throw Object.assign(new Error(`HTTP ${answer.status}`), {code: `HTTP_${answer.status}`});
+		return answer.body;
 	}
 
 	/**
@@ -166,7 +155,7 @@ export class KubernetesSource implements ClusterSource {
 	 */
 	async #serverCertificate(): Promise<Record<string, unknown>> {
 		const url = new URL(this.server);
-		const options: Parameters<typeof request>[1] = {};
+		const options: RequestOptions = {};
 		await this.#config.applyToHTTPSOptions(options);
 		return await new Promise((resolve, reject) => {
 			const socket = tlsConnect(
@@ -194,12 +183,13 @@ export class KubernetesSource implements ClusterSource {
 }
 
 /**
- * The object API with a deadline on every request: the client's HTTP layer waits five minutes for
- * headers and as long again for the body, so a server that accepts TLS and never answers would
- * hold the run that long. The signal aborts the connection, the wait and the body read alike.
+ * The client's configuration with a deadline on every request: the client's HTTP layer waits
+ * five minutes for headers and as long again for the body, so a server that accepts TLS and never
+ * answers would hold the run that long. The signal aborts the connection, the wait and the body
+ * read alike. Reads (the audit) and writes (fixes, undo) share it.
  */
-function boundedObjectApi(config: KubeConfig, timeoutMs: number): KubernetesObjectApi {
-	const configuration = createConfiguration({
+export function boundedConfiguration(config: KubeConfig, timeoutMs: number): Configuration {
+	return createConfiguration({
 		baseServer: new ServerConfiguration(config.getCurrentCluster()!.server, {}),
 		authMethods: {default: config},
 		promiseMiddleware: [
@@ -216,6 +206,9 @@ function boundedObjectApi(config: KubeConfig, timeoutMs: number): KubernetesObje
 			},
 		],
 	});
+}
+
+function objectApi(config: KubeConfig, configuration: Configuration): KubernetesObjectApi {
 	const api = new KubernetesObjectApi(configuration);
 	// As makeApiClient does (protected in the typings); lists are cluster-wide either way.
 	(api as unknown as {setDefaultNamespace(kc: KubeConfig): void}).setDefaultNamespace(config);

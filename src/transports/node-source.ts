@@ -1,16 +1,12 @@
-// Linux nodes over SSH: one connection per node for the run, a tiny `sudo -n` probe to learn
-// whether root is allowed, then every probe in ONE script over ONE exec (DESIGN §4). Whatever
-// cannot be learned is a reason on the probe — never a missing fact that reads as a pass.
-import type {NodeFacts, ProbeResult} from '../engine/facts.js';
-import {buildNodeScript, newMarker, splitNodeOutput} from '../engine/node-script.js';
+// Linux nodes over SSH: one ssh2 connection per node for the run; what runs over it (which
+// probes, sudo fallback, framing) is engine code over the NodeShell (engine/gather-node.ts).
+import {shellNodeSource} from '../engine/gather-node.js';
 import type {NodeSource} from '../engine/source.js';
-import type {NodeInfo} from '../model/report.js';
-import {probes as registry} from '../probes/index.js';
 import type {Probe} from '../probes/probe.js';
-import {probeResult, sudoRefused} from '../probes/result.js';
-import type {NodeSession, SshOptions, SshTarget} from './ssh.js';
+import type {NodeShell} from './interfaces.js';
+import type {SshOptions, SshTarget} from './ssh.js';
 
-export type ConnectNode = (target: SshTarget, options: SshOptions) => Promise<NodeSession>;
+export type ConnectNode = (target: SshTarget, options: SshOptions) => Promise<NodeShell>;
 
 export type SshNodeSourceOptions = {
 	/** Login user; AKS hybrid Linux nodes: clouduser. */
@@ -28,114 +24,27 @@ export type SshNodeSourceOptions = {
 	readonly marker?: () => string;
 };
 
-function messageOf(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}
-
-function partialStdout(error: unknown): string | undefined {
-	const partial = (error as {partial?: {stdout?: unknown}} | undefined)?.partial;
-	return typeof partial?.stdout === 'string' ? partial.stdout : undefined;
-}
-
-function firstLine(text: string): string {
-	return text.split('\n').map((line) => line.trim()).find(Boolean) ?? '';
-}
-
-/** Shown when sudo is refused; AKS hybrid's -restrictSSHCommands gives exactly this. */
-function refusal(stderr: string, code: number | null): string {
-	const line = firstLine(stderr);
-	return line ? `${line} (restricted SSH?)` : `sudo -n exited with ${code ?? 'a signal'} (restricted SSH?)`;
-}
-
-function unreachable(node: NodeInfo, error: string): NodeFacts {
-	return {node: {...node, reachable: false, error}, probes: new Map()};
-}
-
 export function sshNodeSource(options: SshNodeSourceOptions): NodeSource {
-	const known = options.probes ?? registry;
-	// --timeout bounds each node as a whole, so one slow or hung node never holds the run.
-	const runTimeoutMs = options.runTimeoutMs ?? options.ssh.timeoutMs;
-	const marker = options.marker ?? newMarker;
-
-	return {
-		async gather(node, probeNames, signal): Promise<NodeFacts> {
-			const results = new Map<string, ProbeResult>();
-			const wanted: Probe[] = [];
-			for (const name of probeNames) {
-				const probe = known.get(name);
-				if (!probe) results.set(name, {command: name, error: `unknown probe ${name}`});
-				else if (node.os === 'linux' && probe.platforms.includes('linux')) wanted.push(probe);
-				else results.set(name, {command: probe.command, error: `probe ${name} does not run on ${node.os} nodes`});
-			}
-			if (!wanted.length) return {node, probes: results};
-			if (signal.aborted) return unreachable(node, 'cancelled');
-
+	return shellNodeSource(
+		async (node) => {
 			const connect = options.connect ?? (await import('./ssh.js')).connectNode;
-			let session: NodeSession;
-			try {
-				session = await connect(
-					{
-						name: node.name,
-						address: node.address,
-						port: options.port ?? 22,
-						user: options.user ?? 'clouduser',
-						...(options.keyPaths ? {keyPaths: options.keyPaths} : {}),
-						...(options.jump ? {jump: options.jump} : {}),
-					},
-					options.ssh,
-				);
-			} catch (error) {
-				return unreachable(node, messageOf(error));
-			}
-			const onAbort = () => session.close();
-			signal.addEventListener('abort', onAbort, {once: true});
-			try {
-				// One exec in the common case: the whole script under sudo. Only when sudo refuses
-				// (AKS hybrid's restricted SSH) is a second exec spent on the probes that need no root.
-				const attempt = async (probes: readonly Probe[], sudo: boolean) => {
-					const runMarker = marker();
-					let stdout: string;
-					let stderr = '';
-					let code: number | null = null;
-					let cut = '';
-					try {
-						const run = await session.run(buildNodeScript(probes, runMarker), {sudo, timeoutMs: runTimeoutMs});
-						stdout = run.stdout;
-						stderr = run.stderr;
-						code = run.code;
-					} catch (error) {
-						cut = signal.aborted ? 'cancelled' : messageOf(error);
-						stdout = partialStdout(error) ?? '';
-					}
-					const frames = splitNodeOutput(stdout, runMarker, probes.map((probe) => probe.name));
-					// Nothing framed at all: the shell never ran the script (sudo refused, a forced command, no sh…).
-					const nothing = [...frames.values()].every((frame) => 'error' in frame);
-					return {frames, stderr, code, cut, nothing};
-				};
-				const needsRoot = wanted.some((probe) => probe.needsSudo);
-				let runnable: readonly Probe[] = wanted;
-				let outcome = await attempt(runnable, needsRoot);
-				if (needsRoot && outcome.nothing && !outcome.cut && /^sudo: /m.test(outcome.stderr)) {
-					const refused = refusal(outcome.stderr, outcome.code);
-					for (const probe of wanted) if (probe.needsSudo) results.set(probe.name, sudoRefused(probe, refused));
-					runnable = wanted.filter((probe) => !probe.needsSudo);
-					if (!runnable.length) return {node: {...node, reachable: true, error: null}, probes: results};
-					outcome = await attempt(runnable, false);
-				}
-				for (const probe of runnable) {
-					const frame = outcome.frames.get(probe.name)!;
-					if ('error' in frame) {
-						const why = outcome.cut || (outcome.nothing && firstLine(outcome.stderr)) || '';
-						results.set(probe.name, {command: probe.command, error: why ? `${frame.error}: ${why}` : frame.error});
-					} else {
-						results.set(probe.name, probeResult(probe, frame));
-					}
-				}
-				return {node: {...node, reachable: true, error: null}, probes: results};
-			} finally {
-				signal.removeEventListener('abort', onAbort);
-				session.close();
-			}
+			return connect(
+				{
+					name: node.name,
+					address: node.address,
+					port: options.port ?? 22,
+					user: options.user ?? 'clouduser',
+					...(options.keyPaths ? {keyPaths: options.keyPaths} : {}),
+					...(options.jump ? {jump: options.jump} : {}),
+				},
+				options.ssh,
+			);
 		},
-	};
+		{
+			// --timeout bounds each node as a whole, so one slow or hung node never holds the run.
+			runTimeoutMs: options.runTimeoutMs ?? options.ssh.timeoutMs,
+			...(options.probes ? {probes: options.probes} : {}),
+			...(options.marker ? {marker: options.marker} : {}),
+		},
+	);
 }

@@ -14,6 +14,7 @@ import { fileIncludeReader, parseProxyJump, resolveHostConfig, type HostConfig }
 import { checkHostKey, fingerprintOf, formatKnownHostsLine, keyTypeOf, knownKeyTypes, parseKnownHosts, type KnownHostEntry } from './ssh-known-hosts.js';
 import { printable } from '../model/printable.js';
 import { candidateKeyPaths, loadKey, pickAgent, type KeyCandidate, type LoadedKey, type Platform } from './ssh-keys.js';
+import type { NodeShell, RunOptions, RunResult } from './interfaces.js';
 
 const { Client } = ssh2;
 
@@ -90,13 +91,7 @@ export const defaultMaxOutputBytes = 16 * 1024 * 1024;
  */
 const closeGraceMs = 500;
 
-export type RunResult = { stdout: string; stderr: string; code: number | null; signal?: string };
-export type RunOptions = { sudo: boolean; timeoutMs: number };
-
-export interface NodeSession {
-  run(script: string, opts?: RunOptions): Promise<RunResult>;
-  close(): void;
-}
+export type { NodeShell, RunOptions, RunResult };
 
 const describe = (t: SshTarget) => `${printable(t.name)} (${printable(t.user)}@${printable(t.address)}:${t.port})`;
 
@@ -596,7 +591,7 @@ function runOn(connection: Connection, t: SshTarget, script: string, opts: RunOp
  * Connects to one node (through its jump host, if any), checks its host key and logs in.
  * Throws SshError; the session runs scripts over this one connection until close().
  */
-export async function connectNode(t: SshTarget, o: SshOptions): Promise<NodeSession> {
+export async function connectNode(t: SshTarget, o: SshOptions): Promise<NodeShell> {
   const connection = await open(t, o, 0);
   const inflight = new Set<(error: SshError) => void>();
   let closed = false;

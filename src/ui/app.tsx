@@ -63,7 +63,7 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 
 	const flash = useCallback((text: string | undefined) => dispatchView({type: 'flash', text}), []);
 	const saver = useSessionSaver({
-		file: deps.sessionFile,
+		store: deps.sessions,
 		identity: {context: connection.context, server: connection.server},
 		state,
 		now,

@@ -4,6 +4,7 @@ import type {Plan} from '../fix/model.js';
 import type {EngineListener} from '../model/events.js';
 import type {Finding} from '../model/finding.js';
 import type {NodeInfo, Report} from '../model/report.js';
+import type {SessionFile} from './state/session.js';
 
 /** What the walkthrough knows about where it is pointed, before any check runs. */
 export type ConnectionInfo = {
@@ -27,7 +28,20 @@ export type AuditOptions = {
 
 export type ExportFormat = 'json' | 'markdown';
 
-/** User settings that outlive a session (backed by `conf`, see prefs.ts). */
+export type LoadedSession =
+	| {readonly kind: 'none'}
+	| {readonly kind: 'ok'; readonly session: SessionFile}
+	| {readonly kind: 'unreadable'; readonly reason: string};
+
+/** The saved session: read once at the start, written as the walkthrough goes (atomically). */
+export type SessionStore = {
+	/** Where it is kept, for messages. */
+	readonly file: string;
+	load(): Promise<LoadedSession>;
+	save(session: SessionFile): Promise<void>;
+};
+
+/** User settings that outlive a session (backed by `conf`, see commands/prefs.ts). */
 export type PrefValues = {
 	readonly lastContext: string;
 	readonly sshUser: string;
@@ -100,7 +114,8 @@ export type WalkthroughDeps = {
 	/** Write the report; resolves to the path written. */
 	readonly exportReport: (report: Report, format: ExportFormat) => Promise<string>;
 	/** JSON file the session is saved to as it goes (findings, attestations, waivers, notes). */
-	readonly sessionFile: string;
+	/** Where the session is kept between runs (commands/session-store.ts: a file in the state folder). */
+	readonly sessions: SessionStore;
 	/** `--resume`: restore the saved session for this context without asking. */
 	readonly resume: boolean;
 	readonly prefs: Prefs;

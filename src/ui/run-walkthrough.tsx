@@ -2,7 +2,6 @@ import {render, type Instance} from 'ink';
 import type {WalkthroughDeps} from './deps.js';
 import {App} from './app.js';
 import {operatorName} from './operator.js';
-import {loadSession} from './session-store.js';
 import {planStartup, type Startup} from './state/startup.js';
 import {createTheme, isColorWanted, ThemeContext} from './theme.js';
 
@@ -25,7 +24,7 @@ export function Walkthrough({deps, startup, operator, isColor, onExit}: Walkthro
 
 /** Everything decided before the first frame: the saved session, colour, who the operator is. */
 export async function prepareWalkthrough(deps: WalkthroughDeps, env: NodeJS.ProcessEnv = process.env): Promise<Omit<WalkthroughProps, 'onExit'>> {
-	const loaded = await loadSession(deps.sessionFile);
+	const loaded = await deps.sessions.load();
 	const startup = planStartup(loaded, {context: deps.connection.context, server: deps.connection.server}, deps.resume, deps.nodes);
 	let theme: 'auto' | 'mono' | undefined;
 	try {

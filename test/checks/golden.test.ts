@@ -27,7 +27,7 @@ for (const compiled of catalog.checks) {
 			await t.test(golden.name, async () => {
 				const findings: Finding[] = [];
 				if (check.scope === 'node') {
-					for (const node of golden.nodes) evaluateNode([compiled], recordedNodeFacts(node), (f) => findings.push(f));
+					for (const node of golden.nodes) evaluateNode([compiled], await recordedNodeFacts(node), (f) => findings.push(f));
 				} else {
 					const source = memorySource(golden.objects as unknown as KubeObject[], {facts: golden.facts});
 					const facts = await gatherCluster([compiled], source, () => {});

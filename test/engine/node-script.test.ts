@@ -2,7 +2,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
 import {existsSync} from 'node:fs';
-import {buildNodeScript, newMarker, splitNodeOutput, type ProbeFrame} from '../../src/engine/node-script.js';
+import {buildNodeScript, frameNodeOutput, newMarker, readNodeScript, splitNodeOutput, type ProbeFrame} from '../../src/engine/node-script.js';
 
 const marker = 'f00dfeed12345678';
 
@@ -95,4 +95,15 @@ test('markers are fresh per run', () => {
 	const a = newMarker();
 	assert.match(a, /^[0-9a-f]{16}$/);
 	assert.notEqual(a, newMarker());
+});
+
+test('a replayed node reads the script it is given and answers in frames the splitter accepts', () => {
+	const script = buildNodeScript([{name: 'sshd', script: 'sshd -T'}, {name: 'sysctl', script: "sysctl -a | grep 'x'"}], 'feedc0de12345678');
+	const asked = readNodeScript(script);
+	assert.deepEqual(asked, {marker: 'feedc0de12345678', probes: ['sshd', 'sysctl']});
+	const stdout = frameNodeOutput(asked!.marker, [{name: 'sshd', output: 'port 22\npermitrootlogin no', stderr: 'warn', exitCode: 0}]);
+	const frames = splitNodeOutput(stdout, asked!.marker, asked!.probes);
+	assert.deepEqual(frames.get('sshd'), {output: 'port 22\npermitrootlogin no', stderr: 'warn', exitCode: 0});
+	assert.ok('error' in frames.get('sysctl')!, 'a probe with no frame is an error, not empty output');
+	assert.equal(readNodeScript('echo hello'), undefined);
 });

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type {FileChange} from '../../src/fix/model.js';
 import type {PlanFile} from '../../src/fix/plan-file.js';
 import type {Report} from '../../src/model/report.js';
-import {connectNode, type NodeSession} from '../../src/transports/ssh.js';
+import {connectNode, type NodeShell} from '../../src/transports/ssh.js';
 import {binPath} from '../support/cli.js';
 import {systemdSkip, startSystemdNodes, type Lab, type LabNode} from '../support/ssh-lab.js';
 import {auditPackageFiles, INSTALL_AUDITD} from '../support/audit-package.js';
@@ -64,7 +64,7 @@ describe('host.auditd and its fix on a systemd node', {skip: skipReason(), timeo
 	});
 
 	async function onNode(command: string): Promise<{code: number | null; stdout: string}> {
-		const session: NodeSession = await connectNode(
+		const session: NodeShell = await connectNode(
 			{name: node.name, address: node.address, port: 22, user: 'clouduser', keyPaths: [lab.clientKeyPath]},
 			{knownHostsPath: lab.knownHostsPath, acceptNewHostKeys: false, timeoutMs: 20_000, agentSocket: null, homeDir: home, sshConfigPath: null, connectSocket: (t) => lab.connectSocket(t)},
 		);

@@ -13,7 +13,7 @@ import {demoObjects} from '../../src/demo/cluster.js';
 import {KubernetesSource} from '../../src/transports/kubernetes.js';
 import {applyPlan, ConfirmationError} from '../../src/fix/apply.js';
 import {AuditLog} from '../../src/fix/audit-log.js';
-import {KubeHttpApi} from '../../src/fix/cluster/kube-api.js';
+import {KubernetesWriter} from '../../src/transports/kubernetes-writer.js';
 import type {FixContext} from '../../src/fix/context.js';
 import {loadPlaybooks} from '../../src/fix/load.js';
 import type {Plan} from '../../src/fix/model.js';
@@ -127,7 +127,7 @@ describe('fix --plan / --apply through the binary', () => {
 		// Someone else edits the Deployment between the plan and its application.
 		const config = new KubeConfig();
 		config.loadFromFile(kubeconfig);
-		const api = new KubeHttpApi(config);
+		const api = new KubernetesWriter(config);
 		await api.patch({apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web'}, 'merge', {spec: {replicas: 3}}, {dryRun: false});
 
 		const applied = await runCli(['fix', '--apply', planPath, '--kubeconfig', kubeconfig], {env: env()});
@@ -155,7 +155,7 @@ describe('fix --plan / --apply through the binary', () => {
 
 		const config = new KubeConfig();
 		config.loadFromFile(kubeconfig);
-		await new KubeHttpApi(config).patch({apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: 'payments', name: 'edge-proxy'}, 'merge', {metadata: {labels: {touched: 'yes'}}}, {dryRun: false});
+		await new KubernetesWriter(config).patch({apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: 'payments', name: 'edge-proxy'}, 'merge', {metadata: {labels: {touched: 'yes'}}}, {dryRun: false});
 		const refused = await runCli(['undo', edge.id, '--yes', '--kubeconfig', kubeconfig, '--log', extraLog], {env: env()});
 		assert.equal(refused.code, 1);
 		assert.match(refused.stdout, /changed since .* was applied.*--force/);
@@ -313,7 +313,7 @@ function contextFor(kubeconfig: string): FixContext {
 		catalog,
 		playbooks: loadPlaybooks(undefined, catalog),
 		settings: {allowedRegistries: catalog.exceptions.platformRegistries},
-		transport: {kube: new KubeHttpApi(config), clusterSource: new KubernetesSource(config)},
+		transport: {kube: new KubernetesWriter(config), clusterSource: new KubernetesSource(config)},
 	};
 }
 

@@ -8,7 +8,7 @@ import {createHash} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {loadCatalog} from '../../src/catalog/load.js';
-import {connectNode, type NodeSession, type SshOptions} from '../../src/transports/ssh.js';
+import {connectNode, type NodeShell, type SshOptions} from '../../src/transports/ssh.js';
 import {applyPlan} from '../../src/fix/apply.js';
 import {AuditLog} from '../../src/fix/audit-log.js';
 import type {FixContext} from '../../src/fix/context.js';
@@ -102,7 +102,7 @@ describe('host fixes on real sshd nodes', {skip: rootSkip()}, () => {
 		connectSocket: (target) => lab.connectSocket(target),
 	});
 
-	async function onNode<T>(node: LabNode, use: (session: NodeSession) => Promise<T>): Promise<T> {
+	async function onNode<T>(node: LabNode, use: (session: NodeShell) => Promise<T>): Promise<T> {
 		const session = await connectNode({name: node.name, address: node.address, port: 22, user: 'clouduser', keyPaths: [lab.clientKeyPath]}, sshOptions());
 		try {
 			return await use(session);
@@ -225,7 +225,7 @@ describe('host fixes on real sshd nodes', {skip: rootSkip()}, () => {
 		const fixContext = context();
 		const plan = await planFor(cut, fixContext);
 		const change = plan.changes[0] as FileChange;
-		const sessions: NodeSession[] = [];
+		const sessions: NodeShell[] = [];
 		const tracking: FixContext = {
 			...fixContext,
 			transport: {

@@ -18,7 +18,7 @@ import path from 'node:path';
 import {startApiServer, type ApiServer} from '../../src/demo/api-server.js';
 import type {KubeObject} from '../../src/model/kube.js';
 import type {PlanFile} from '../../src/fix/plan-file.js';
-import {connectNode, type NodeSession} from '../../src/transports/ssh.js';
+import {connectNode, type NodeShell} from '../../src/transports/ssh.js';
 import {binPath} from '../support/cli.js';
 import {rootSkip, startSystemdNodes, type Lab, type LabNode} from '../support/ssh-lab.js';
 
@@ -92,7 +92,7 @@ describe('kubelet fix rolled out node by node on a 3-node test cluster', {skip: 
 	let work: string;
 	let bridge: net.Server;
 	let hubForwarder: ChildProcess;
-	const sessions = new Map<string, NodeSession>();
+	const sessions = new Map<string, NodeShell>();
 	let heartbeat: NodeJS.Timeout | undefined;
 	let stopped = false;
 	const names = ['node-1', 'node-2', 'node-3'];
@@ -160,7 +160,7 @@ describe('kubelet fix rolled out node by node on a 3-node test cluster', {skip: 
 		await lab?.stop();
 	});
 
-	function open(node: LabNode): Promise<NodeSession> {
+	function open(node: LabNode): Promise<NodeShell> {
 		return connectNode(
 			{name: node.name, address: node.address, port: 22, user: 'clouduser', keyPaths: [lab.clientKeyPath]},
 			{knownHostsPath: lab.knownHostsPath, acceptNewHostKeys: false, timeoutMs: 20_000, agentSocket: null, sshConfigPath: null, connectSocket: (target) => lab.connectSocket(target)},

@@ -11,7 +11,7 @@ import {KubeConfig} from '@kubernetes/client-node';
 import {startApiServer, type ApiServer} from '../../src/demo/api-server.js';
 import {demoObjects} from '../../src/demo/cluster.js';
 import {inversePatch} from '../../src/fix/cluster/apply-cluster.js';
-import {KubeHttpApi} from '../../src/fix/cluster/kube-api.js';
+import {KubernetesWriter} from '../../src/transports/kubernetes-writer.js';
 import {objectDigest, objectView, sha256} from '../../src/fix/digest.js';
 import type {FileChange, Plan} from '../../src/fix/model.js';
 import {integrityOf, planFile, type PlanFile} from '../../src/fix/plan-file.js';
@@ -23,7 +23,7 @@ type Json = Record<string, any>;
 let dir: string;
 let server: ApiServer;
 let kubeconfig: string;
-let api: KubeHttpApi;
+let api: KubernetesWriter;
 const env = () => ({AKS_HARDEN_STATE_DIR: join(dir, 'state')});
 const webRef = {apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web'};
 
@@ -64,7 +64,7 @@ before(async () => {
 	await server.writeKubeconfig(kubeconfig);
 	const config = new KubeConfig();
 	config.loadFromFile(kubeconfig);
-	api = new KubeHttpApi(config);
+	api = new KubernetesWriter(config);
 });
 
 after(async () => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type {ServiceChange} from '../../src/fix/model.js';
 import type {PlanFile} from '../../src/fix/plan-file.js';
 import type {Report} from '../../src/model/report.js';
-import {connectNode, type NodeSession} from '../../src/transports/ssh.js';
+import {connectNode, type NodeShell} from '../../src/transports/ssh.js';
 import {binPath} from '../support/cli.js';
 import {systemdSkip, startSystemdNodes, type Lab, type LabNode} from '../support/ssh-lab.js';
 import {avahiStandin, enableStandins} from '../support/unit-standins.js';
@@ -45,7 +45,7 @@ describe('the services fix on systemd nodes', {skip: systemdSkip(), timeout: 10 
 		await lab?.stop();
 	});
 
-	async function onNode<T>(target: LabNode, use: (session: NodeSession) => Promise<T>): Promise<T> {
+	async function onNode<T>(target: LabNode, use: (session: NodeShell) => Promise<T>): Promise<T> {
 		const session = await connectNode(
 			{name: target.name, address: target.address, port: 22, user: 'clouduser', keyPaths: [lab.clientKeyPath]},
 			{knownHostsPath: lab.knownHostsPath, acceptNewHostKeys: false, timeoutMs: 20_000, agentSocket: null, homeDir: home, sshConfigPath: null, connectSocket: (t) => lab.connectSocket(t)},

@@ -14,7 +14,7 @@ import {loadPlaybooks} from '../../src/fix/load.js';
 import {shellQuote} from '../../src/fix/shell-quote.js';
 import {jsonDiff} from '../../src/fix/json-ops.js';
 import type {KubeObject} from '../../src/model/kube.js';
-import type {NodeSession} from '../../src/transports/ssh.js';
+import type {NodeShell} from '../../src/transports/ssh.js';
 
 test('sshd: a keyword is replaced where it is first set globally, new ones go before Match, comments stay', () => {
 	const text = '# site policy\nPermitRootLogin yes   # legacy\nInclude /etc/ssh/sshd_config.d/*.conf\nMatch User backup\n  PasswordAuthentication yes\n';
@@ -109,7 +109,7 @@ test('the inverse JSON patch turns the new state back into the old one', () => {
 });
 
 /** A "node" that is this machine's shell: the same scripts, run with `sh -s` and no sudo. */
-function localSession(): NodeSession {
+function localSession(): NodeShell {
 	return {
 		async run(script) {
 			const result = spawnSync('sh', ['-s'], {input: script, encoding: 'utf8'});

@@ -10,17 +10,17 @@ import {recordedNodeFacts} from '../../src/probes/recorded.js';
 const catalog = loadCatalog();
 const nodeChecks = catalog.checks.filter(({check}) => check.scope === 'node');
 
-function findings(name: string): Map<string, Finding> {
+async function findings(name: string): Promise<Map<string, Finding>> {
 	const node = demoNodeRecordings().find((candidate) => candidate.name === name)!;
 	const out = new Map<string, Finding>();
-	evaluateNode(nodeChecks, recordedNodeFacts(node), (finding) => out.set(finding.checkId, finding));
+	evaluateNode(nodeChecks, await recordedNodeFacts(node), (finding) => out.set(finding.checkId, finding));
 	return out;
 }
 
-test('every demo node answers every registered probe, and every probe parses', () => {
+test('every demo node answers every registered probe, and every probe parses', async () => {
 	for (const node of demoNodeRecordings()) {
 		assert.deepEqual(Object.keys(node.probes).sort(), [...probes.keys()].sort(), node.name);
-		for (const [name, result] of recordedNodeFacts(node).probes) assert.equal(result.error, undefined, `${node.name} ${name}: ${result.error}`);
+		for (const [name, result] of (await recordedNodeFacts(node)).probes) assert.equal(result.error, undefined, `${node.name} ${name}: ${result.error}`);
 	}
 });
 
@@ -28,16 +28,16 @@ test('every node check names registered probes', () => {
 	for (const {check} of nodeChecks) for (const name of check.probes) assert.ok(probes.has(name), `${check.id}: unknown probe ${name}`);
 });
 
-test('the control plane is clean but for the password-login drop-in', () => {
-	const got = findings('moc-l1hj0nllpvs');
+test('the control plane is clean but for the password-login drop-in', async () => {
+	const got = await findings('moc-l1hj0nllpvs');
 	assert.equal(got.get('host.sshd-config')?.status, 'fail');
 	assert.match(got.get('host.sshd-config')!.message, /passwordauthentication yes/);
 	for (const [id, finding] of got) if (id !== 'host.sshd-config') assert.equal(finding.status, 'pass', `${id}: ${finding.message}`);
 	assert.equal(got.get('certificates.pki-expiry')?.status, 'pass');
 });
 
-test('the drifted worker fails exactly where it drifted', () => {
-	const got = findings('moc-lq2x7c9wd3f');
+test('the drifted worker fails exactly where it drifted', async () => {
+	const got = await findings('moc-lq2x7c9wd3f');
 	const failing = [...got].filter(([, finding]) => finding.status !== 'pass').map(([id, finding]) => [id, finding.status]);
 	assert.deepEqual(failing.sort(), [
 		['host.auditd', 'fail'],
@@ -57,6 +57,6 @@ test('the drifted worker fails exactly where it drifted', () => {
 	assert.equal(got.has('certificates.pki-expiry'), false, 'workers are not judged on control-plane PKI');
 });
 
-test('the clean worker passes every node check', () => {
-	for (const [id, finding] of findings('moc-lm84tkzv0pa')) assert.equal(finding.status, 'pass', `${id}: ${finding.message}`);
+test('the clean worker passes every node check', async () => {
+	for (const [id, finding] of await findings('moc-lm84tkzv0pa')) assert.equal(finding.status, 'pass', `${id}: ${finding.message}`);
 });

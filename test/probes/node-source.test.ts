@@ -6,7 +6,7 @@ import {execFileSync} from 'node:child_process';
 import type {NodeInfo} from '../../src/model/report.js';
 import type {Probe} from '../../src/probes/probe.js';
 import {sshNodeSource, type ConnectNode} from '../../src/transports/node-source.js';
-import {SshError, type NodeSession, type RunOptions, type RunResult, type SshOptions, type SshTarget} from '../../src/transports/ssh.js';
+import {SshError, type NodeShell, type RunOptions, type RunResult, type SshOptions, type SshTarget} from '../../src/transports/ssh.js';
 
 const node: NodeInfo = {name: 'moc-lq2x7c9wd3f', address: '10.0.0.5', os: 'linux', role: 'worker', reachable: null, error: null};
 const ssh: SshOptions = {knownHostsPath: '/nonexistent/known_hosts', acceptNewHostKeys: false, timeoutMs: 5000};
@@ -32,7 +32,7 @@ type Call = {script: string; opts: RunOptions | undefined};
 function fakeConnect(options: {sudoAllowed: boolean; cut?: (stdout: string) => SshError | undefined; stderr?: string; calls?: Call[]; targets?: SshTarget[]; closes?: {count: number}}): ConnectNode {
 	return async (target) => {
 		options.targets?.push(target);
-		const session: NodeSession = {
+		const session: NodeShell = {
 			async run(script, opts): Promise<RunResult> {
 				options.calls?.push({script, opts});
 				if (opts?.sudo && !options.sudoAllowed) return {stdout: '', stderr: 'sudo: a password is required\n', code: 1};

@@ -1,13 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectNode, type NodeSession } from '../../src/transports/ssh.js';
+import { connectNode, type NodeShell } from '../../src/transports/ssh.js';
 import { missing, systemdNodeNeeds } from './prerequisites.js';
 import { startSystemdNodes, type Lab } from './ssh-lab.js';
 
 // The first run builds the cached rootfs with debootstrap (about a minute).
 describe('systemd test nodes', { skip: missing(...systemdNodeNeeds), timeout: 15 * 60_000 }, () => {
   let lab: Lab | undefined;
-  let session: NodeSession | undefined;
+  let session: NodeShell | undefined;
 
   before(async () => {
     lab = await startSystemdNodes([

@@ -6,7 +6,7 @@ import {afterEach, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {isColorWanted} from '../../src/ui/theme.js';
 import {prepareWalkthrough} from '../../src/ui/run-walkthrough.js';
-import {memoryPrefs} from '../../src/ui/prefs.js';
+import {memoryPrefs} from '../../src/commands/prefs.js';
 import {cleanup, hasAnsi, keys} from '../support/render.js';
 import {fakeDeps} from './fixtures.js';
 import {openSection, renderWalkthrough, startAndFinish} from './harness.js';

@@ -1,6 +1,6 @@
 // Guided fixes in the walkthrough, end to end with real parts: the local HTTPS API server serving
 // the demo cluster, the real audit through KubernetesSource, and the real planner and applier
-// through KubeHttpApi. Only the terminal is simulated (ink-testing-library).
+// through the client-node writer. Only the terminal is simulated (ink-testing-library).
 import {after, afterEach, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
@@ -8,7 +8,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {KubeConfig} from '@kubernetes/client-node';
 import {loadCatalog} from '../../src/catalog/load.js';
-import type {Connection} from '../../src/commands/connect.js';
+import type {Environment} from '../../src/commands/environment.js';
+import {KubernetesWriter} from '../../src/transports/kubernetes-writer.js';
 import {selectChecks} from '../../src/commands/select.js';
 import {auditSettings} from '../../src/commands/settings.js';
 import {walkthroughDeps} from '../../src/commands/walkthrough-start.js';
@@ -39,9 +40,9 @@ async function walkthroughOnDemo(): Promise<{ui: Harness; state: string; total: 
 	const kubeConfig = new KubeConfig();
 	kubeConfig.loadFromString(server.kubeconfigYaml());
 	const cluster = new KubernetesSource(kubeConfig, 'demo');
-	const connection: Connection = {
-		cluster,
-		kubeConfig,
+	const connection: Environment = {
+		reader: cluster,
+		writer: new KubernetesWriter(kubeConfig),
 		info: {context: cluster.context, server: cluster.server, flavour: 'demo', isDemo: true},
 		close: async () => {},
 	};
@@ -49,7 +50,7 @@ async function walkthroughOnDemo(): Promise<{ui: Harness; state: string; total: 
 	const checks = selectChecks(catalog, {sections: ['isolation']});
 	const settings = auditSettings({waivers: []}, catalog.exceptions, ['contosoacr.azurecr.io']);
 	const state = mkdtempSync(join(dir, 'state-'));
-	const deps = walkthroughDeps(connection, {catalog, checks, settings, values: {}, stateFolder: state});
+	const deps = walkthroughDeps(connection, {catalog, checks, settings, stateFolder: state});
 	const ui = await renderWalkthrough({deps: {...deps, nodes: []}, columns: 120, rows: 50});
 	return {ui, state, total: checks.length};
 }

@@ -10,7 +10,8 @@ import type {Status} from '../../src/model/status.js';
 import type {Target} from '../../src/model/target.js';
 import {summarize} from '../../src/engine/summary.js';
 import type {AuditOptions, ExportFormat, WalkthroughDeps} from '../../src/ui/deps.js';
-import {memoryPrefs} from '../../src/ui/prefs.js';
+import {memoryPrefs} from '../../src/commands/prefs.js';
+import {fileSessionStore} from '../../src/commands/session-store.js';
 
 export function makeCheck(fields: Partial<Check> & Pick<Check, 'id' | 'title'>): Check {
 	const section = fields.id.split('.')[0] as Check['section'];
@@ -194,8 +195,10 @@ export type Exported = {readonly report: Report; readonly format: ExportFormat};
 
 export function fakeDeps(overrides: Partial<WalkthroughDeps> & {readonly sessionFile: string; readonly exported?: Exported[]}): WalkthroughDeps {
 	const catalog = overrides.catalog ?? makeCatalog(sampleChecks);
+	const {sessionFile, ...rest} = overrides;
 	const exported = overrides.exported ?? [];
 	return {
+		sessions: fileSessionStore(sessionFile),
 		catalog,
 		connection: {context: 'aks-test', server: 'https://127.0.0.1:6443', flavour: 'AKS hybrid', isDemo: true, note: 'no cluster reachable: showing the demo environment'},
 		nodes: sampleNodes,
@@ -209,6 +212,6 @@ export function fakeDeps(overrides: Partial<WalkthroughDeps> & {readonly session
 		operator: 'alice',
 		now: () => new Date('2026-05-01T10:00:00.000Z'),
 		version: '0.0.0-test',
-		...overrides,
+		...rest,
 	};
 }

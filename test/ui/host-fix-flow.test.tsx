@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {loadCatalog} from '../../src/catalog/load.js';
-import type {Connection} from '../../src/commands/connect.js';
+import type {Environment} from '../../src/commands/environment.js';
 import {selectChecks} from '../../src/commands/select.js';
 import {auditSettings} from '../../src/commands/settings.js';
 import {walkthroughDeps} from '../../src/commands/walkthrough-start.js';
@@ -73,14 +73,15 @@ describe('host fixes in the walkthrough on a systemd node', {skip: systemdSkip()
 		const checks = selectChecks(catalog, {checks: [...checkIds]});
 		const settings = auditSettings({waivers: []}, catalog.exceptions);
 		const source = sshNodeSource({keyPaths: [lab.clientKeyPath], ssh: sshOptions()});
-		const connection: Connection = {
-			clusterUnavailable: 'no cluster: nodes named on the command line',
+		const connection: Environment = {
+			readerUnavailable: 'no cluster: nodes named on the command line',
+			openNode: open,
 			nodes: {list: [info()], source, concurrency: 1},
 			info: {context: null, server: null, flavour: 'nodes', isDemo: false},
 			close: async () => {},
 		};
 		const context: FixContext = {catalog, playbooks: loadPlaybooks(undefined, catalog), settings, transport: {openNode: open}, nodes: [info()]};
-		const deps = walkthroughDeps(connection, {catalog, checks, settings, values: {}, stateFolder: state});
+		const deps = walkthroughDeps(connection, {catalog, checks, settings, stateFolder: state});
 		return {catalog, checks, settings, connection, context, deps: {...deps, fixes: walkthroughFixes(context, {log: AuditLog.at(state)})}};
 	}
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {createPrefs, memoryPrefs} from '../../src/ui/prefs.js';
+import {createPrefs, memoryPrefs} from '../../src/commands/prefs.js';
 import {operatorName} from '../../src/ui/operator.js';
 
 test('prefs persist between two stores on the same folder and reject a bad theme', () => {

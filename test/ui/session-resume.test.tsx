@@ -29,7 +29,7 @@ async function interruptedWalkthrough(): Promise<Harness> {
 	await ui.waitForText('checking 8/9');
 	await openSection(ui, 0, 'Secure images');
 	await attestAndWaive(ui, 'Trivy runs in CI', 'base image pinned by digest upstream');
-	await waitForSession(ui.deps.sessionFile, (session) => (session['attestations'] as unknown[]).length === 1 && (session['waivers'] as unknown[]).length === 1);
+	await waitForSession(ui.deps.sessions.file, (session) => (session['attestations'] as unknown[]).length === 1 && (session['waivers'] as unknown[]).length === 1);
 	// Interrupted: the process goes away without quitting (a closed terminal, a kill).
 	ui.unmount();
 	return ui;
@@ -37,7 +37,7 @@ async function interruptedWalkthrough(): Promise<Harness> {
 
 test('an interrupted walkthrough resumes with --resume: attestation, waiver and findings kept; only unfinished checks run', async () => {
 	const first = await interruptedWalkthrough();
-	const session = JSON.parse(readFileSync(first.deps.sessionFile, 'utf8'));
+	const session = JSON.parse(readFileSync(first.deps.sessions.file, 'utf8'));
 	assert.equal(session.phase, 'running');
 	assert.deepEqual(session.attestations[0], {checkId: 'images.scanning', target: '*', answer: 'yes', note: 'Trivy runs in CI', by: 'alice', at: '2026-05-01T10:00:00.000Z'});
 
@@ -73,16 +73,16 @@ test('without --resume the saved session is offered: y restores it', async () =>
 
 test('without --resume, n starts afresh and the old session survives until something new is saved', async () => {
 	const first = await interruptedWalkthrough();
-	const before = readFileSync(first.deps.sessionFile, 'utf8');
+	const before = readFileSync(first.deps.sessions.file, 'utf8');
 	const ui = await renderWalkthrough({dir: first.dir, isGated: true});
 	await ui.waitForText('Resume?');
 	await ui.press('n');
 	await ui.waitForNoText('Resume?');
-	assert.equal(readFileSync(first.deps.sessionFile, 'utf8'), before, 'answering is not saving');
+	assert.equal(readFileSync(first.deps.sessions.file, 'utf8'), before, 'answering is not saving');
 	assert.match(ui.text(), /not started/);
 	await ui.press(keys.enter);
 	await ui.waitForText('checking 8/9');
-	await waitForSession(first.deps.sessionFile, (session) => (session['attestations'] as unknown[]).length === 0 && session['phase'] === 'running');
+	await waitForSession(first.deps.sessions.file, (session) => (session['attestations'] as unknown[]).length === 0 && session['phase'] === 'running');
 	assert.deepEqual(ui.engine.calls[0]!.checkIds, undefined, 'a fresh audit runs every check');
 });
 

@@ -7,7 +7,7 @@ import {join} from 'node:path';
 import {auditReducer, initialAuditState, type AuditState} from '../../src/ui/state/audit-state.js';
 import {fromSession, toSession} from '../../src/ui/state/session.js';
 import {mergeNodes, planStartup} from '../../src/ui/state/startup.js';
-import {loadSession, saveSession} from '../../src/ui/session-store.js';
+import {loadSession, saveSession} from '../../src/commands/session-store.js';
 import {finding, sampleChecks, sampleNodes} from './fixtures.js';
 
 const identity = {context: 'aks-test', server: 'https://127.0.0.1:6443'};

@@ -9,13 +9,14 @@ import {unifiedDiff, unshownLines} from '../text-diff.js';
 import type {KubeChange, ObjectRef, Plan} from '../model.js';
 import {recordChange} from '../record.js';
 import {isVerified, recheckCluster} from '../recheck.js';
-import {KubeRejection, type KubeFixApi, type WriteResult} from './kube-api.js';
+import type {ClusterWriter, WriteResult} from '../../transports/interfaces.js';
+import {KubeRejection} from '../../model/errors.js';
 
 export function labelOf(ref: ObjectRef): string {
 	return `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 }
 
-function write(kube: KubeFixApi, change: KubeChange, dryRun: boolean): Promise<WriteResult> {
+function write(kube: ClusterWriter, change: KubeChange, dryRun: boolean): Promise<WriteResult> {
 	if (change.operation === 'create') return kube.create(change.body as KubeObject, {dryRun});
 	return kube.patch(change.target, change.patchType ?? 'strategic', change.body, {dryRun});
 }

@@ -10,7 +10,8 @@ import {formatCpu, formatMemory, parameterValues, parseQuantity, ParameterError,
 import {basePlan, displayObject, instructionsOf, newId, withChanges, withStatus, type PlanItem} from '../plan-base.js';
 import type {Playbook} from '../playbook.js';
 import {unifiedDiff} from '../text-diff.js';
-import {KubeRejection, type KubeFixApi} from './kube-api.js';
+import type {ClusterWriter} from '../../transports/interfaces.js';
+import {KubeRejection} from '../../model/errors.js';
 import {editWorkload, rolloutOf, type WorkloadEditRequest} from './workload-edit.js';
 
 function refOf(target: {kind: string; namespace?: string; name: string}): ObjectRef {
@@ -27,7 +28,7 @@ function rejection(error: unknown): string {
 	throw error;
 }
 
-function needKube(context: FixContext): KubeFixApi {
+function needKube(context: FixContext): ClusterWriter {
 	if (!context.transport.kube) throw new ParameterError('no cluster connection: cluster fixes need a kubeconfig (or use --manifests for files)');
 	return context.transport.kube;
 }
@@ -115,7 +116,7 @@ function unique<T>(value: T, index: number, all: readonly T[]): boolean {
  * workload's pods, with headroom. Without metrics-server there is nothing to suggest from and
  * the operator gives the values.
  */
-async function suggestResources(kube: KubeFixApi, live: KubeObject, playbooks: readonly Playbook[]): Promise<{values: ParameterValues; notes: Record<string, string>}> {
+async function suggestResources(kube: ClusterWriter, live: KubeObject, playbooks: readonly Playbook[]): Promise<{values: ParameterValues; notes: Record<string, string>}> {
 	const wanted = playbooks.flatMap((playbook) => playbook.parameters.filter((parameter) => parameter.suggest));
 	if (!wanted.length || !live.metadata.namespace) return {values: {}, notes: {}};
 	const metrics = await kube.podMetrics(live.metadata.namespace).catch(() => undefined);
@@ -224,7 +225,7 @@ function renderManual(item: PlanItem, values: ParameterValues): string {
 	return parts.filter(Boolean).join('\n\n');
 }
 
-async function planLabels(kube: KubeFixApi, namespace: string, stages: ReadonlyArray<{name: string; labels: Record<string, string>; preview?: Record<string, string>}>, item: PlanItem, values: ParameterValues): Promise<KubeChange[]> {
+async function planLabels(kube: ClusterWriter, namespace: string, stages: ReadonlyArray<{name: string; labels: Record<string, string>; preview?: Record<string, string>}>, item: PlanItem, values: ParameterValues): Promise<KubeChange[]> {
 	const ref: ObjectRef = {apiVersion: 'v1', kind: 'Namespace', name: namespace};
 	const live = await kube.get(ref);
 	if (!live) throw new KubeRejection(404, 'NotFound', `namespace ${namespace} does not exist`);
@@ -290,7 +291,7 @@ function strongerLabels(current: Readonly<Record<string, string>>, wanted: Reado
 	return out;
 }
 
-async function planServiceAccount(kube: KubeFixApi, namespace: string, name: string, set: Json, item: PlanItem): Promise<KubeChange | undefined> {
+async function planServiceAccount(kube: ClusterWriter, namespace: string, name: string, set: Json, item: PlanItem): Promise<KubeChange | undefined> {
 	const ref: ObjectRef = {apiVersion: 'v1', kind: 'ServiceAccount', namespace, name};
 	const live = await kube.get(ref);
 	if (!live) throw new KubeRejection(404, 'NotFound', `ServiceAccount ${namespace}/${name} does not exist`);
@@ -314,7 +315,7 @@ async function planServiceAccount(kube: KubeFixApi, namespace: string, name: str
 }
 
 /** An object given as YAML text (a parameter the operator may edit), created in the finding's namespace. */
-async function planCreate(kube: KubeFixApi, namespace: string, text: string, item: PlanItem): Promise<{change?: KubeChange} | {refused: string}> {
+async function planCreate(kube: ClusterWriter, namespace: string, text: string, item: PlanItem): Promise<{change?: KubeChange} | {refused: string}> {
 	let object: unknown;
 	try {
 		object = parseYaml(text);

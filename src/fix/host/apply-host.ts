@@ -1,4 +1,4 @@
-import type {NodeSession} from '../../transports/ssh.js';
+import type {NodeShell} from '../../transports/interfaces.js';
 import type {LogEntry, Undo} from '../audit-log.js';
 import {sha256, textDigest} from '../digest.js';
 import type {ApplyOptions, ChangeResult, StepName} from '../events.js';
@@ -114,7 +114,7 @@ async function canLogIn(open: NonNullable<ApplyOptions['context']['transport']['
 	return problem;
 }
 
-async function validate(session: NodeSession, change: FileChange): Promise<string | undefined> {
+async function validate(session: NodeShell, change: FileChange): Promise<string | undefined> {
 	const written = await readRemoteFile(session, change.path);
 	if (!written.exists || sha256(written.content) !== change.afterDigest) return 'the file read back is not what was written';
 	switch (change.validate) {
@@ -170,7 +170,7 @@ export async function applyModeChange(plan: Plan, change: ModeChange, options: A
 	}
 }
 
-async function finish(plan: Plan, change: HostChange, options: ApplyOptions, session: NodeSession, undo: Undo, notes: readonly string[]): Promise<ChangeResult> {
+async function finish(plan: Plan, change: HostChange, options: ApplyOptions, session: NodeShell, undo: Undo, notes: readonly string[]): Promise<ChangeResult> {
 	const step = (name: StepName, message: string) => options.onEvent?.({type: 'step', changeId: change.id, step: name, message});
 	let verified: Verified[] | undefined;
 	try {
@@ -204,7 +204,7 @@ function record(plan: Plan, change: HostChange, options: ApplyOptions, result: L
 }
 
 /** The node's SSH session, or why there is none. */
-async function openSession(node: HostChange['node'], options: ApplyOptions): Promise<NodeSession | string> {
+async function openSession(node: HostChange['node'], options: ApplyOptions): Promise<NodeShell | string> {
 	const open = options.context.transport.openNode;
 	if (!open) return 'no SSH connection to nodes (pass the SSH options)';
 	try {

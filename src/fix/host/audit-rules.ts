@@ -3,7 +3,7 @@
 // rename, validation, reload (augenrules --load), re-check and undo as every host file.
 import type {NodeFacts} from '../../engine/facts.js';
 import type {AuditdFacts} from '../../probes/auditd.js';
-import type {NodeSession} from '../../transports/ssh.js';
+import type {NodeShell} from '../../transports/interfaces.js';
 import {sha256, textDigest} from '../digest.js';
 import type {FileChange, NodeRef} from '../model.js';
 import {newId, type PlanItem} from '../plan-base.js';
@@ -33,7 +33,7 @@ export function watchLine(path: string, key: string): string {
  * rule file covers. Refused when auditd is not installed (the tool does not install packages).
  */
 export async function planAuditRules(
-	session: NodeSession,
+	session: NodeShell,
 	node: NodeRef,
 	step: AuditRules,
 	facts: NodeFacts,

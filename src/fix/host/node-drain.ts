@@ -1,8 +1,8 @@
 // The Kubernetes side of a node-safe restart: which pool a node is in, whether others in it are
 // Ready, which pods a drain evicts and which PodDisruptionBudgets hold them, cordon and uncordon.
-// All of it through the KubeFixApi: the Eviction API, so PDBs are the server's to enforce.
+// All of it through the ClusterWriter: the Eviction API, so PDBs are the server's to enforce.
 import type {KubeObject} from '../../model/kube.js';
-import type {KubeFixApi} from '../cluster/kube-api.js';
+import type {ClusterWriter} from '../../transports/interfaces.js';
 
 const nodeRef = (name: string) => ({apiVersion: 'v1', kind: 'Node', name});
 
@@ -69,7 +69,7 @@ export type Preflight = {
 };
 
 /** What the operator must know before the node is touched; reads only. */
-export async function preflight(kube: KubeFixApi, nodeName: string): Promise<Preflight | {missing: string}> {
+export async function preflight(kube: ClusterWriter, nodeName: string): Promise<Preflight | {missing: string}> {
 	const node = await kube.get(nodeRef(nodeName));
 	if (!node) return {missing: `no Node ${nodeName} in the cluster: the rollout drains through the API, so the node's name must match its Node object`};
 	const pool = poolOf(node);
@@ -88,7 +88,7 @@ export async function preflight(kube: KubeFixApi, nodeName: string): Promise<Pre
 	return {node, pool, readyPeers, wasCordoned: isCordoned(node), evict, unmanaged: evict.filter((pod) => !hasController(pod)).map(podName), blockingBudgets};
 }
 
-export async function setCordon(kube: KubeFixApi, nodeName: string, unschedulable: boolean): Promise<void> {
+export async function setCordon(kube: ClusterWriter, nodeName: string, unschedulable: boolean): Promise<void> {
 	await kube.patch(nodeRef(nodeName), 'merge', {spec: {unschedulable: unschedulable ? true : null}}, {dryRun: false});
 }
 
@@ -98,7 +98,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Evicts every pod until none is left or the deadline passes. A 429 is a PodDisruptionBudget
  * saying "not now": that pod is tried again every two seconds, as `kubectl drain` does.
  */
-export async function drain(kube: KubeFixApi, nodeName: string, pods: readonly KubeObject[], deadline: number, onProgress: (message: string) => void): Promise<{ok: true} | {ok: false; reason: string}> {
+export async function drain(kube: ClusterWriter, nodeName: string, pods: readonly KubeObject[], deadline: number, onProgress: (message: string) => void): Promise<{ok: true} | {ok: false; reason: string}> {
 	const pending = new Map(pods.map((pod) => [podName(pod), pod]));
 	let lastBlock = '';
 	while (pending.size) {
@@ -125,6 +125,6 @@ export async function drain(kube: KubeFixApi, nodeName: string, pods: readonly K
 	}
 }
 
-export async function nodeReady(kube: KubeFixApi, nodeName: string): Promise<boolean> {
+export async function nodeReady(kube: ClusterWriter, nodeName: string): Promise<boolean> {
 	return isReady(await kube.get(nodeRef(nodeName)));
 }

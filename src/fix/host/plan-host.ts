@@ -1,6 +1,6 @@
 import {toCel} from '../../engine/cel.js';
 import type {NodeFacts} from '../../engine/facts.js';
-import type {NodeSession} from '../../transports/ssh.js';
+import type {NodeShell} from '../../transports/interfaces.js';
 import {nodeRefOf, type FixContext} from '../context.js';
 import {sha256, textDigest} from '../digest.js';
 import {conditionKey, type LoadedPlaybook} from '../load.js';
@@ -30,7 +30,7 @@ export async function planHost(items: readonly PlanItem[], context: FixContext):
 		return withStatus(plan, loaded.playbook.risk === 'manual' ? 'manual' : 'refused', loaded.playbook.why?.trim() ?? '', {instructions: instructionsOf(loaded)});
 	}
 	if (!context.transport.openNode) return withStatus(plan, 'error', 'no SSH connection to nodes (pass the SSH options)');
-	let session: NodeSession;
+	let session: NodeShell;
 	try {
 		session = await context.transport.openNode(node);
 	} catch (error) {
@@ -137,7 +137,7 @@ function currentValue(format: FileSet['format'], key: string, facts: NodeFacts):
 }
 
 async function planFileSet(
-	session: NodeSession,
+	session: NodeShell,
 	node: NodeRef,
 	loaded: LoadedPlaybook,
 	stepIndex: number,
@@ -205,7 +205,7 @@ function fixedSettings(step: FileSet): Setting[] {
 }
 
 /** Match blocks in sshd_config and the files it includes that loosen a fixed setting: one change per file. */
-async function planSshdMatchBlocks(session: NodeSession, node: NodeRef, step: FileSet, items: readonly PlanItem[]): Promise<FileChange[]> {
+async function planSshdMatchBlocks(session: NodeShell, node: NodeRef, step: FileSet, items: readonly PlanItem[]): Promise<FileChange[]> {
 	const fixed = fixedSettings(step);
 	const main = await readRemoteFile(session, step.main!);
 	if (!main.exists) return [];
@@ -233,7 +233,7 @@ function describeFile(current: RemoteFile, path: string): string {
  * sshd reads the first value of each keyword. The drop-in wins only when the main file includes
  * its folder before setting that keyword itself; otherwise the main file is the one to edit.
  */
-async function sshdTarget(session: NodeSession, step: FileSet, settings: readonly Setting[], warnings: string[]): Promise<string> {
+async function sshdTarget(session: NodeShell, step: FileSet, settings: readonly Setting[], warnings: string[]): Promise<string> {
 	const main = await readRemoteFile(session, step.main!);
 	if (!main.exists) return step.path;
 	const include = sshdIncludes(main.content).find((candidate) => globMatches(candidate.pattern, step.path));

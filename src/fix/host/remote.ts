@@ -4,7 +4,7 @@
 // contents reach it as quoted arguments or as base64 text, never spliced into shell code.
 import {createHash, randomBytes} from 'node:crypto';
 import {posix} from 'node:path';
-import type {NodeSession, RunResult} from '../../transports/ssh.js';
+import type {NodeShell, RunResult} from '../../transports/interfaces.js';
 import {setArgs} from '../shell-quote.js';
 import type {StepHooks} from '../events.js';
 
@@ -15,7 +15,7 @@ export class RemoteError extends Error {
 	override readonly name = 'RemoteError';
 }
 
-export async function run(session: NodeSession, args: readonly string[], script: string): Promise<RunResult> {
+export async function run(session: NodeShell, args: readonly string[], script: string): Promise<RunResult> {
 	return session.run(`${preamble}${setArgs(args)}\n${script}\n`, {sudo: true, timeoutMs});
 }
 
@@ -32,7 +32,7 @@ export type RemoteFile =
 	| {readonly exists: true; readonly content: string; readonly mode: string; readonly uid: string; readonly gid: string; readonly owner: string; readonly group: string};
 
 /** The file's bytes (as base64, so nothing in it can confuse the output) and its mode and owner. */
-export async function readRemoteFile(session: NodeSession, path: string): Promise<RemoteFile> {
+export async function readRemoteFile(session: NodeShell, path: string): Promise<RemoteFile> {
 	const result = await run(
 		session,
 		[path],
@@ -53,7 +53,7 @@ export async function readRemoteFile(session: NodeSession, path: string): Promis
 }
 
 /** Paths matching a glob on the node, sorted as sshd and the shell sort them (C locale). */
-export async function listMatching(session: NodeSession, pattern: string): Promise<string[]> {
+export async function listMatching(session: NodeShell, pattern: string): Promise<string[]> {
 	// Unquoted on purpose: the node's shell expands the pattern; the results are only printed.
 	const result = await run(session, [pattern], 'for f in $1; do [ -e "$f" ] && printf \'%s\\n\' "$f"; done; exit 0');
 	if (result.code !== 0) throw failure(`listing ${pattern}`, result);
@@ -72,7 +72,7 @@ export function backupPathFor(path: string, date: Date): string {
  * `cp -a` beside the file: the copy keeps mode, owner and times, and is never overwritten (a
  * second backup within the same second gets `-2`, `-3`, … before `.bak`). Returns its path.
  */
-export async function backupFile(session: NodeSession, path: string, backup: string): Promise<string> {
+export async function backupFile(session: NodeShell, path: string, backup: string): Promise<string> {
 	const script = ['b=$2; n=1', 'while [ -e "$b" ]; do n=$((n+1)); b="${2%.bak}-$n.bak"; [ $n -lt 100 ] || { echo "too many backups named $2" >&2; exit 3; }; done', 'cp -a -- "$1" "$b" && printf \'%s\\n\' "$b"'].join('\n');
 	const result = await run(session, [path, backup], script);
 	if (result.code !== 0) throw failure(`backing up ${path}`, result);
@@ -88,7 +88,7 @@ export function tempPathFor(path: string): string {
  * Writes the new content to the temp file, gives it the mode and owner of the file it replaces
  * (or `mode` root:root for a new file), flushes it, and proves it is complete by its sha256.
  */
-export async function writeTemp(session: NodeSession, path: string, temp: string, content: string, mode: string): Promise<void> {
+export async function writeTemp(session: NodeShell, path: string, temp: string, content: string, mode: string): Promise<void> {
 	const expected = createHash('sha256').update(content).digest('hex');
 	const encoded = Buffer.from(content, 'utf8').toString('base64');
 	const result = await run(
@@ -112,13 +112,13 @@ export async function writeTemp(session: NodeSession, path: string, temp: string
 }
 
 /** rename(2) over the file: readers see the old file or the new one, never a mix. */
-export async function renameOver(session: NodeSession, temp: string, path: string): Promise<void> {
+export async function renameOver(session: NodeShell, temp: string, path: string): Promise<void> {
 	const result = await run(session, [temp, path], 'mv -f -- "$1" "$2" && { sync -- "$2" 2>/dev/null || true; }');
 	if (result.code !== 0) throw failure(`renaming ${temp} over ${path}`, result);
 }
 
 /** Puts the backup back the same way (copy to a temp, rename over), or removes a file that was new. */
-export async function restoreFile(session: NodeSession, path: string, backup: string | undefined): Promise<void> {
+export async function restoreFile(session: NodeShell, path: string, backup: string | undefined): Promise<void> {
 	const temp = tempPathFor(path);
 	const result = backup
 		? await run(session, [backup, temp, path], '[ -e "$1" ] || { echo "backup $1 is missing" >&2; exit 3; }\ncp -a -- "$1" "$2" && mv -f -- "$2" "$3"')
@@ -126,18 +126,18 @@ export async function restoreFile(session: NodeSession, path: string, backup: st
 	if (result.code !== 0) throw failure(backup ? `restoring ${path} from ${backup}` : `removing ${path}`, result);
 }
 
-export async function removeTemp(session: NodeSession, temp: string): Promise<void> {
+export async function removeTemp(session: NodeShell, temp: string): Promise<void> {
 	await run(session, [temp], 'rm -f -- "$1"').catch(() => undefined);
 }
 
 /** `sshd -t`: the whole configuration, Include files and drop-ins, as sshd will read it. */
-export async function validateSshd(session: NodeSession): Promise<{ok: boolean; output: string}> {
+export async function validateSshd(session: NodeShell): Promise<{ok: boolean; output: string}> {
 	const result = await run(session, [], 'if command -v sshd >/dev/null 2>&1; then s=sshd; elif [ -x /usr/sbin/sshd ]; then s=/usr/sbin/sshd; else echo "sshd not found" >&2; exit 127; fi\n"$s" -t 2>&1');
 	return {ok: result.code === 0, output: (result.stdout + result.stderr).trim()};
 }
 
 /** Keys the kernel knows: writing an unknown one to sysctl.d only fails at the next boot. */
-export async function missingSysctlKeys(session: NodeSession, keys: readonly string[]): Promise<string[]> {
+export async function missingSysctlKeys(session: NodeShell, keys: readonly string[]): Promise<string[]> {
 	if (!keys.length) return [];
 	const result = await run(session, keys.map((key) => `/proc/sys/${key.replaceAll('.', '/')}`), 'for p in "$@"; do [ -e "$p" ] || printf \'%s\\n\' "$p"; done; exit 0');
 	return result.stdout.split('\n').filter(Boolean).map((path) => path.replace(/^\/proc\/sys\//, '').replaceAll('/', '.'));
@@ -148,7 +148,7 @@ export async function missingSysctlKeys(session: NodeSession, keys: readonly str
  * Azure Linux, `ssh` on Debian); without systemd, SIGHUP to the daemon in its pid file.
  * sysctl: load that one file. auditd: augenrules --load.
  */
-export async function reloadService(session: NodeSession, service: 'sshd' | 'sysctl' | 'auditd', path: string): Promise<{ok: boolean; output: string}> {
+export async function reloadService(session: NodeShell, service: 'sshd' | 'sysctl' | 'auditd', path: string): Promise<{ok: boolean; output: string}> {
 	// auditd: augenrules merges /etc/audit/rules.d into audit.rules and loads it into the kernel.
 	const script =
 		service === 'auditd'
@@ -171,7 +171,7 @@ export async function reloadService(session: NodeSession, service: 'sshd' | 'sys
 
 export type FileStat = {readonly mode: string; readonly owner: string; readonly group: string};
 
-export async function statFile(session: NodeSession, path: string): Promise<FileStat | undefined> {
+export async function statFile(session: NodeShell, path: string): Promise<FileStat | undefined> {
 	const result = await run(session, [path], '[ -e "$1" ] || { echo ABSENT; exit 0; }\nstat -L -c \'%a %U %G\' -- "$1"');
 	if (result.code !== 0) throw failure(`stat ${path}`, result);
 	const line = result.stdout.trim();
@@ -180,7 +180,7 @@ export async function statFile(session: NodeSession, path: string): Promise<File
 	return {mode, owner, group};
 }
 
-export async function setMode(session: NodeSession, path: string, wanted: FileStat): Promise<void> {
+export async function setMode(session: NodeShell, path: string, wanted: FileStat): Promise<void> {
 	const result = await run(session, [path, wanted.mode, `${wanted.owner}:${wanted.group}`], 'chown -- "$3" "$1" && chmod -- "$2" "$1"');
 	if (result.code !== 0) throw failure(`chmod/chown ${path}`, result);
 }
@@ -193,7 +193,7 @@ export async function setMode(session: NodeSession, path: string, wanted: FileSt
  * place before anything else can fail.
  */
 export async function replaceFile(
-	session: NodeSession,
+	session: NodeShell,
 	file: {readonly path: string; readonly content: string; readonly mode: string; readonly exists: boolean},
 	at: Date,
 	step: (name: 'backup' | 'write' | 'rename', message: string) => void,

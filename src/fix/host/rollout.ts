@@ -4,9 +4,9 @@
 // back, restart, wait again and report the failure → uncordon. Every step is an event and goes
 // into the audit-log entry. The plan's other nodes wait: apply stops at the first failure.
 import {parse as parseYaml} from 'yaml';
-import type {NodeSession} from '../../transports/ssh.js';
+import type {NodeShell} from '../../transports/interfaces.js';
 import type {LogEntry, Undo} from '../audit-log.js';
-import type {KubeFixApi} from '../cluster/kube-api.js';
+import type {ClusterWriter} from '../../transports/interfaces.js';
 import {sha256, textDigest} from '../digest.js';
 import type {ApplyOptions, ChangeResult, StepName} from '../events.js';
 import type {FileChange, Plan, Restart} from '../model.js';
@@ -40,7 +40,7 @@ function healthzOf(unit: Restart['unit'], content: string): {address: string; po
 	}
 }
 
-async function restartUnit(session: NodeSession, unit: Restart['unit']): Promise<{ok: boolean; output: string}> {
+async function restartUnit(session: NodeShell, unit: Restart['unit']): Promise<{ok: boolean; output: string}> {
 	const result = await run(session, [unit], 'systemctl restart -- "$1" 2>&1');
 	return {ok: result.code === 0, output: (result.stdout + result.stderr).trim()};
 }
@@ -49,7 +49,7 @@ async function restartUnit(session: NodeSession, unit: Restart['unit']): Promise
  * The daemon as the node sees it: the unit active, and the kubelet's healthz answering `ok`
  * (curl, wget, or bash's /dev/tcp: whichever the node has); containerd answering on its socket.
  */
-async function daemonHealthy(session: NodeSession, unit: Restart['unit'], healthz: {address: string; port: number} | undefined): Promise<string | undefined> {
+async function daemonHealthy(session: NodeShell, unit: Restart['unit'], healthz: {address: string; port: number} | undefined): Promise<string | undefined> {
 	const script = [
 		'systemctl is-active --quiet -- "$1" || { echo "unit $1 is $(systemctl is-active -- "$1" 2>/dev/null)"; exit 1; }',
 		'if [ -n "$2" ]; then',
@@ -68,7 +68,7 @@ async function daemonHealthy(session: NodeSession, unit: Restart['unit'], health
 }
 
 /** Ready twice in a row a second apart: a crash-looping daemon is briefly active between restarts. */
-async function waitHealthy(session: NodeSession, kube: KubeFixApi, change: FileChange, content: string, seconds: number): Promise<string | undefined> {
+async function waitHealthy(session: NodeShell, kube: ClusterWriter, change: FileChange, content: string, seconds: number): Promise<string | undefined> {
 	const deadline = Date.now() + seconds * 1000;
 	const healthz = healthzOf(change.restart!.unit, content);
 	let streak = 0;
@@ -105,7 +105,7 @@ export async function applyRolloutChange(plan: Plan, change: FileChange, options
 	if (!kube) return {...base, outcome: 'refused', message: `restarting ${restart.unit} needs the cluster: the node is cordoned and drained through the API first (pass --kubeconfig / --context)`};
 	const open = options.context.transport.openNode;
 	if (!open) return {...base, outcome: 'failed', message: 'no SSH connection to nodes (pass the SSH options)'};
-	let session: NodeSession;
+	let session: NodeShell;
 	try {
 		session = await open(change.node);
 	} catch (error) {

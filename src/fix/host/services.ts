@@ -4,7 +4,7 @@ import type {CompiledCheck} from '../../catalog/load.js';
 import {evaluateNode} from '../../engine/evaluate.js';
 import type {NodeFacts} from '../../engine/facts.js';
 import type {Finding} from '../../model/finding.js';
-import type {NodeSession} from '../../transports/ssh.js';
+import type {NodeShell} from '../../transports/interfaces.js';
 import type {LogEntry, Undo} from '../audit-log.js';
 import type {FixContext} from '../context.js';
 import type {ApplyOptions, ChangeResult, StepName} from '../events.js';
@@ -63,7 +63,7 @@ function infoEffects(info: UnitInfo, triggers: readonly string[]): string[] {
  * protected and local unit files are left out with the reason.
  */
 export async function planServiceState(
-	session: NodeSession,
+	session: NodeShell,
 	node: NodeRef,
 	step: ServiceState,
 	facts: NodeFacts,
@@ -118,7 +118,7 @@ export async function planServiceState(
 	return {changes, notes};
 }
 
-async function openSession(node: NodeRef, context: FixContext): Promise<NodeSession | string> {
+async function openSession(node: NodeRef, context: FixContext): Promise<NodeShell | string> {
 	const open = context.transport.openNode;
 	if (!open) return 'no SSH connection to nodes (pass the SSH options)';
 	try {

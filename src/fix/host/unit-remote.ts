@@ -2,7 +2,7 @@
 // recorded state back. Each script is a constant; unit names and paths reach it as quoted
 // arguments. systemctl is asked one question per unit so that one odd unit cannot hide another.
 import {createHash} from 'node:crypto';
-import type {NodeSession} from '../../transports/ssh.js';
+import type {NodeShell} from '../../transports/interfaces.js';
 import {failure, run} from './remote.js';
 
 /** Where enablement and alias links live; the packaged unit files stay where the package put them. */
@@ -69,7 +69,7 @@ const READ_STATES = [
 	'done',
 ].join('\n');
 
-export async function readUnitStates(session: NodeSession, units: readonly string[]): Promise<UnitState[]> {
+export async function readUnitStates(session: NodeShell, units: readonly string[]): Promise<UnitState[]> {
 	const result = await run(session, units, `LINKS=${LINKS_UNDER}\n${READ_STATES}`);
 	if (result.code !== 0) throw failure(`reading the state of ${units.join(', ')}`, result);
 	const states = new Map<string, {enabled: string; active: string; links: UnitLink[]}>();
@@ -108,7 +108,7 @@ const READ_INFO = [
 	'exit 0',
 ].join('\n');
 
-export async function readUnitInfo(session: NodeSession, unit: string): Promise<UnitInfo> {
+export async function readUnitInfo(session: NodeShell, unit: string): Promise<UnitInfo> {
 	const result = await run(session, [unit], READ_INFO);
 	if (result.code !== 0) throw failure(`reading what ${unit} is`, result);
 	let fragmentPath = '';
@@ -133,7 +133,7 @@ export async function readUnitInfo(session: NodeSession, unit: string): Promise<
  * Stop the unit and its triggers in one transaction (a socket left listening would start the
  * service again), remove their enablement, then mask them so nothing can start them.
  */
-export async function maskUnits(session: NodeSession, units: readonly string[]): Promise<void> {
+export async function maskUnits(session: NodeShell, units: readonly string[]): Promise<void> {
 	const result = await run(session, units, 'systemctl stop -- "$@" && systemctl disable -- "$@" 2>&1 && systemctl mask -- "$@" 2>&1');
 	if (result.code !== 0) throw failure(`stopping, disabling and masking ${units.join(', ')}`, result);
 }
@@ -142,7 +142,7 @@ export async function maskUnits(session: NodeSession, units: readonly string[]):
  * Undo: unmask, put back exactly the recorded links, reload systemd, then start what was running
  * (sockets and paths before the services they start) and mask again what was masked before.
  */
-export async function restoreUnits(session: NodeSession, states: readonly UnitState[]): Promise<void> {
+export async function restoreUnits(session: NodeShell, states: readonly UnitState[]): Promise<void> {
 	const units = states.map((state) => state.unit);
 	const unmask = await run(session, units, 'systemctl unmask -- "$@" 2>&1');
 	if (unmask.code !== 0) throw failure(`unmasking ${units.join(', ')}`, unmask);

@@ -1,10 +1,10 @@
 import {useCallback, useEffect, useRef} from 'react';
 import type {AuditState} from '../state/audit-state.js';
 import {toSession, type SessionIdentity} from '../state/session.js';
-import {saveSession} from '../session-store.js';
+import type {SessionStore} from '../deps.js';
 
 type Options = {
-	readonly file: string;
+	readonly store: SessionStore;
 	readonly identity: SessionIdentity;
 	readonly state: AuditState;
 	readonly now: () => Date;
@@ -17,9 +17,9 @@ type Options = {
 
 /**
  * Saves the session as it goes: a write after each burst of changes, one write at a time, and
- * `flush()` to wait for the last one (quit calls it). Every write is atomic (see session-store).
+ * `flush()` to wait for the last one (quit calls it). Every write is atomic (see commands/session-store.ts).
  */
-export function useSessionSaver({file, identity, state, now, isEnabled, onError, delayMs = 400}: Options) {
+export function useSessionSaver({store, identity, state, now, isEnabled, onError, delayMs = 400}: Options) {
 	const latest = useRef({state, identity, isEnabled});
 	latest.current = {state, identity, isEnabled};
 	const savedRevision = useRef(state.revision);
@@ -33,19 +33,20 @@ export function useSessionSaver({file, identity, state, now, isEnabled, onError,
 		const {state: current, identity: who, isEnabled: enabled} = latest.current;
 		if (!enabled || current.revision === savedRevision.current) return;
 		const revision = current.revision;
-		writing.current = saveSession(file, toSession(current, who, now().toISOString()))
+		writing.current = store
+			.save(toSession(current, who, now().toISOString()))
 			.then(() => {
 				savedRevision.current = revision;
 			})
 			.catch((error: unknown) => {
-				if (!hasReportedError.current) onError(`could not save the session to ${file}: ${(error as Error).message}`);
+				if (!hasReportedError.current) onError(`could not save the session to ${store.file}: ${(error as Error).message}`);
 				hasReportedError.current = true;
 			})
 			.finally(() => {
 				writing.current = undefined;
 			});
 		await writing.current;
-	}, [file, now, onError]);
+	}, [store, now, onError]);
 
 	useEffect(() => {
 		if (!isEnabled || state.revision === savedRevision.current || timer.current) return;

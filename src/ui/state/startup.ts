@@ -1,5 +1,5 @@
 import type {NodeInfo} from '../../model/report.js';
-import type {LoadedSession} from '../session-store.js';
+import type {LoadedSession} from '../deps.js';
 import {formatTime} from '../text.js';
 import {initialAuditState, type AuditState, type NodeEntry} from './audit-state.js';
 import {fromSession, hasWork, isSameCluster, type SessionFile, type SessionIdentity} from './session.js';

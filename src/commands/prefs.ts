@@ -1,5 +1,5 @@
 import Conf from 'conf';
-import type {PrefValues, Prefs} from './deps.js';
+import type {PrefValues, Prefs} from '../ui/deps.js';
 
 /**
  * Settings kept between runs (last context, SSH user and key, theme) in the per-user config

@@ -1,12 +1,13 @@
 import {mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import {dirname, join, basename} from 'node:path';
 import {randomBytes} from 'node:crypto';
-import {SessionSchema, type SessionFile} from './state/session.js';
+import {SessionSchema, type SessionFile} from '../ui/state/session.js';
+import type {LoadedSession, SessionStore} from '../ui/deps.js';
 
-export type LoadedSession =
-	| {readonly kind: 'none'}
-	| {readonly kind: 'ok'; readonly session: SessionFile}
-	| {readonly kind: 'unreadable'; readonly reason: string};
+/** The walkthrough's session in one file of the state folder; the UI sees only the store. */
+export function fileSessionStore(file: string): SessionStore {
+	return {file, load: () => loadSession(file), save: (session) => saveSession(file, session)};
+}
 
 export async function loadSession(file: string): Promise<LoadedSession> {
 	let text: string;
