@@ -3,12 +3,10 @@ import {runAudit} from '../engine/run.js';
 import {UsageError} from '../model/errors.js';
 import {severityRank} from '../model/status.js';
 import {renderReport, reportFormatOption, reportFormats} from '../report/render.js';
-import {reportContext} from '../report/context.js';
-import {applyWaivers} from '../engine/waivers.js';
-import {newFailures} from '../engine/diff.js';
-import {summarize} from '../engine/summary.js';
-import {readAuditFile} from './report.js';
 import type {Report} from '../model/report.js';
+import {reportContext} from '../report/context.js';
+import {newFailures} from '../engine/diff.js';
+import {readAuditFile} from './report.js';
 import {version} from '../version.js';
 import {printable} from '../model/printable.js';
 import {connect} from './connect.js';
@@ -85,6 +83,7 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 			...(connection.nodes ? {nodes: connection.nodes} : {}),
 			version,
 			onEvent: progress.onEvent,
+			decisions: settingsFile,
 		});
 		// Fail closed: node checks were asked for and not one node answered (unreachable, refused,
 		// host key changed). A report of cluster checks alone would read as a clean bill of health.
@@ -96,15 +95,9 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 				'see the reasons above (address, --ssh-port, --ssh-user, --known-hosts, --timeout); or pass --no-nodes to audit the cluster alone',
 			);
 		}
-		const waived = applyWaivers(result.report.findings, settingsFile.waivers, new Date());
-		const report: Report = {
-			...result.report,
-			findings: waived.findings,
-			summary: summarize(waived.findings),
-			...(settingsFile.waivers.length ? {waivers: {expired: waived.expired, unused: waived.unused}} : {}),
-		};
+		const report = result.report;
 		progress.done(report);
-		for (const waiver of waived.expired) process.stderr.write(`aks-harden: waiver expired ${waiver.expires}: ${printable(waiver.check)} ${printable(waiver.target)}\n`);
+		for (const waiver of report.waivers?.expired ?? []) process.stderr.write(`aks-harden: waiver expired ${waiver.expires}: ${printable(waiver.check)} ${printable(waiver.target)}\n`);
 		const text = renderReport(report, format, reportContext(catalog.checks), {redactor: result.redactor});
 		if (values.output) writeAtomically(values.output, text);
 		else process.stdout.write(text);

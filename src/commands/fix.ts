@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import {createInterface} from 'node:readline/promises';
 import {loadCatalog, type Catalog} from '../catalog/load.js';
 import {runAudit} from '../engine/run.js';
-import {applyWaivers} from '../engine/waivers.js';
+import {decide} from '../engine/decisions.js';
 import type {ClusterSource, NodeSource} from '../engine/source.js';
 import {UsageError} from '../model/errors.js';
 import type {Finding} from '../model/finding.js';
@@ -189,7 +189,7 @@ async function auditForFixes(values: Values): Promise<Session> {
 		version,
 	});
 	// A waived finding is an accepted risk: it is not fixed behind the approver's back.
-	const findings = applyWaivers(result.report.findings, settingsFile.waivers, new Date()).findings;
+	const findings = decide(result.report.findings, settingsFile, new Date()).findings;
 	const transport: FixTransport = {
 		...(kube ? {kube} : {}),
 		...(cluster ? {clusterSource: cluster} : {}),
@@ -376,7 +376,7 @@ async function manifestsCommand(values: Values): Promise<number> {
 		cluster: memorySource(objects, {kind: 'manifests', locations}),
 		version,
 	});
-	const findings = applyWaivers(result.report.findings, settingsFile.waivers, new Date()).findings;
+	const findings = decide(result.report.findings, settingsFile, new Date()).findings;
 	const files = new Map<string, string>();
 	for (const location of locations.values()) if (!files.has(location.file)) files.set(location.file, readFileSync(location.file, 'utf8'));
 	const located = objects.map((object) => ({object, location: locations.get(object)!}));

@@ -12,7 +12,7 @@ export function readSettingsFile(path: string | undefined): SettingsFile {
 	const file = path ?? defaultSettingsFile;
 	if (!existsSync(file)) {
 		if (path) throw new UsageError(`${file}: no such file`, 'check the --waivers path');
-		return {waivers: []};
+		return {waivers: [], attestations: [], notes: {}};
 	}
 	let text: string;
 	try {
@@ -20,7 +20,7 @@ export function readSettingsFile(path: string | undefined): SettingsFile {
 	} catch (error) {
 		throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'check the file permissions');
 	}
-	if (!text.trim()) return {waivers: []};
+	if (!text.trim()) return {waivers: [], attestations: [], notes: {}};
 	return validate(parseYamlFile(file, text), SettingsFileSchema, 'settings');
 }
 

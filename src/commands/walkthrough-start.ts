@@ -5,14 +5,15 @@ import {loadCatalog} from '../catalog/load.js';
 import {runAudit} from '../engine/run.js';
 import type {EngineListener} from '../model/events.js';
 import type {Report} from '../model/report.js';
-import {renderReport} from '../report/render.js';
+import {renderReport, reportExtensions} from '../report/render.js';
 import {reportContext} from '../report/context.js';
 import {isUsageError} from '../model/errors.js';
 import {version} from '../version.js';
 import {connect, type Connection, type ConnectionValues} from './connect.js';
 import {connectionOptions, listOption, parse, sectionsOption} from './options.js';
 import {selectChecks, withoutClusterQuestions} from './select.js';
-import {auditSettings, readSettingsFile} from './settings.js';
+import {auditSettings, defaultSettingsFile, readSettingsFile} from './settings.js';
+import {saveDecisionsFile} from './decisions-file.js';
 import {sessionFileFor} from '../paths.js';
 import {writeAtomically} from './write-output.js';
 import type {AuditOptions, WalkthroughDeps, WalkthroughFixes} from '../ui/deps.js';
@@ -115,6 +116,12 @@ async function prepare(args: readonly string[]): Promise<'help' | {deps: Walkthr
 		prefs: (await import('../ui/prefs.js')).createPrefs(),
 		registerPrompts,
 		version,
+		// The walkthrough's waivers, attestations and notes go where the headless audit reads them.
+		decisions: {
+			path: resolve(values.waivers ?? defaultSettingsFile),
+			initial: settingsFile,
+			save: async (decisions) => saveDecisionsFile(values.waivers ?? defaultSettingsFile, decisions),
+		},
 	};
 	mkdirSync(dirname(deps.sessionFile), {recursive: true});
 	return {deps, connection};
@@ -156,10 +163,10 @@ export function walkthroughDeps(connection: Connection, {catalog, checks, settin
 			lastRedactor = result.redactor;
 			return {report: result.report};
 		},
-		async exportReport(report: Report, format) {
+		async exportReport(report: Report, format, chosen) {
 			const stamp = report.finishedAt.replace(/[:.]/g, '-');
-			const name = `aks-harden-${(report.cluster.context ?? 'audit').replace(/[^A-Za-z0-9._-]+/g, '_')}-${stamp}.${format === 'json' ? 'json' : 'md'}`;
-			const path = resolve(name);
+			const name = `aks-harden-${(report.cluster.context ?? 'audit').replace(/[^A-Za-z0-9._-]+/g, '_')}-${stamp}.${reportExtensions[format]}`;
+			const path = resolve(chosen?.trim() || name);
 			writeAtomically(path, renderReport(report, format, reportContext(catalog.checks), lastRedactor ? {redactor: lastRedactor} : {}));
 			return path;
 		},

@@ -5,7 +5,7 @@ import type {Section} from '../../model/status.js';
 import {targetKey} from '../../model/target.js';
 import type {Action} from '../keymap.js';
 import type {AuditState, NodeEntry} from './audit-state.js';
-import {allTargets} from './decisions.js';
+import {allTargets} from '../../engine/decisions.js';
 import {checkRow, checkRows, displayStatus, isFailing, sectionRows, type CheckRow, type SectionRow} from './derive.js';
 import type {Route, Subject} from './view-state.js';
 

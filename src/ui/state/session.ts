@@ -1,9 +1,9 @@
 import {z} from 'zod';
-import {isBlank, isCalendarDate} from '../../model/waiver-rules.js';
 import type {Finding} from '../../model/finding.js';
 import {NodeInfoSchema, type Report} from '../../model/report.js';
 import {Section, Severity, Status} from '../../model/status.js';
-import {attestAnswers} from './decisions.js';
+import {AttestationSchema, WaiverSchema} from '../../model/settings.js';
+import {reportFormats} from '../../report/formats.js';
 import {initialAuditState, type AuditState, type NodeEntry} from './audit-state.js';
 
 /**
@@ -23,23 +23,17 @@ const FindingSchema = z.looseObject({
 });
 
 
-const AttestationSchema = z.object({
-	checkId: z.string(),
-	target: z.string(),
-	answer: z.enum(attestAnswers),
-	note: z.string(),
-	by: z.string(),
-	at: z.string(),
-});
-
-const WaiverSchema = z.object({
-	checkId: z.string(),
-	target: z.string(),
-	reason: z.string().refine((text) => !isBlank(text), 'must not be blank'),
-	expires: z.string().refine(isCalendarDate, 'must be a calendar date, YYYY-MM-DD'),
-	by: z.string(),
-	at: z.string(),
-});
+/**
+ * Decisions in a session have the one shape of `.aks-harden.yaml`. Sessions saved by earlier
+ * versions named the fields differently (`checkId`, `reason`, `by`): they are read as the same.
+ */
+const older = (value: unknown): unknown => {
+	if (!value || typeof value !== 'object' || !('checkId' in value)) return value;
+	const {checkId, reason, by, ...rest} = value as Record<string, unknown>;
+	return 'answer' in rest ? {check: checkId, by, ...rest} : {check: checkId, justification: reason, approver: by, ...rest};
+};
+const SessionAttestation = z.preprocess(older, AttestationSchema);
+const SessionWaiver = z.preprocess(older, WaiverSchema);
 
 export const SessionSchema = z.object({
 	kind: z.literal('aks-harden-session'),
@@ -55,10 +49,10 @@ export const SessionSchema = z.object({
 	findings: z.array(FindingSchema),
 	nodes: z.array(z.object({info: NodeInfoSchema, state: z.enum(['waiting', 'connecting', 'probing', 'done', 'failed']), message: z.string().optional()})),
 	excludedNodes: z.array(z.string()),
-	attestations: z.array(AttestationSchema),
-	waivers: z.array(WaiverSchema),
+	attestations: z.array(SessionAttestation),
+	waivers: z.array(SessionWaiver),
 	notes: z.record(z.string(), z.string()),
-	exports: z.array(z.object({format: z.enum(['json', 'markdown']), path: z.string(), at: z.string()})),
+	exports: z.array(z.object({format: z.enum(reportFormats), path: z.string(), at: z.string()})),
 	unexportedChanges: z.number().int().nonnegative(),
 	/** The last full run's report without its findings (they are above). */
 	report: z.looseObject({tool: z.looseObject({version: z.string()})}).optional(),
