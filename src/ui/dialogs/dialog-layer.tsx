@@ -45,7 +45,7 @@ type Props = {
 	readonly onFlash: (text: string | undefined) => void;
 	readonly onResumeDecided: () => void;
 	readonly onQuit: () => void;
-	readonly onExport: (format: ExportFormat) => Promise<string>;
+	readonly onExport: (format: ExportFormat, path: string) => Promise<string>;
 	readonly fixes?: WalkthroughFixes | undefined;
 	/** A fix was applied: re-run its check so the screen shows the new status. */
 	readonly onFixed: (checkId: string) => void;
@@ -237,6 +237,7 @@ export function DialogLayer(props: Props) {
 						width={dialogWidth}
 						height={dialogHeight}
 						unexported={state.unexportedChanges}
+						today={today}
 						onClose={onClose}
 						onExport={onExport}
 					/>
