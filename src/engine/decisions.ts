@@ -138,7 +138,8 @@ export type Decided = {
  * Pure. The engine's findings as the operator's decisions leave them; the findings passed in are
  * never changed.
  *
- * - A `manual` finding with an attestation stays `manual` and carries it (answer, note, who, when).
+ * - A `manual` finding with an attestation stays `manual` and carries it (answer, note, who, when),
+ *   without the engine's "awaiting" reason.
  * - A `fail` or `warn` finding (see waivableStatuses) with an active waiver becomes `waived`, its
  *   reason the justification, carrying the waiver and the status it set aside.
  * - Precedence, for attestations and waivers alike: a decision naming the finding's full target key
@@ -159,7 +160,9 @@ export function decide(findings: readonly Finding[], decisions: Decisions, today
 		if (finding.status === 'manual') {
 			const attestation = attestations.length ? pick(attestations, finding) : undefined;
 			if (!attestation) return finding;
-			return {...finding, attestation: {answer: attestation.answer, note: attestation.note, by: attestation.by, at: attestation.at}};
+			// Answered: the engine's "awaiting the operator's attestation" no longer holds.
+			const {reason: _awaiting, ...answered} = finding;
+			return {...answered, attestation: {answer: attestation.answer, note: attestation.note, by: attestation.by, at: attestation.at}};
 		}
 		if (!waivableStatuses.has(finding.status) || !active.length) return finding;
 		const waiver = pick(active, finding);

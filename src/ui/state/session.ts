@@ -54,6 +54,12 @@ export const SessionSchema = z.object({
 	notes: z.record(z.string(), z.string()),
 	exports: z.array(z.object({format: z.enum(reportFormats), path: z.string(), at: z.string()})),
 	unexportedChanges: z.number().int().nonnegative(),
+	/**
+	 * Checks a guided fix changed in that walkthrough. What their re-run showed is not trusted on
+	 * resume: the change may not have lasted (the demo starts afresh every time; a cluster may be
+	 * reconciled back), so they come back unchecked and are checked again.
+	 */
+	fixedChecks: z.array(z.string()).optional(),
 	/** The last full run's report without its findings (they are above). */
 	report: z.looseObject({tool: z.looseObject({version: z.string()})}).optional(),
 });
@@ -82,28 +88,32 @@ export function toSession(state: AuditState, identity: SessionIdentity, savedAt:
 		notes: {...state.notes},
 		exports: [...state.exports],
 		unexportedChanges: state.unexportedChanges,
+		...(state.fixes?.length ? {fixedChecks: [...new Set(state.fixes.map((fix) => fix.checkId))]} : {}),
 		...(state.report ? {report: {...state.report, findings: []} as unknown as SessionFile['report']} : {}),
 	};
 }
 
 /**
  * Back to walkthrough state. A run that was going when the session was saved was interrupted: it
- * comes back idle, so the operator restarts it and only the unfinished checks run again.
+ * comes back idle, so the operator restarts it and only the unfinished checks run again. Checks a
+ * fix changed come back unchecked too (see fixedChecks), never as the pass their re-run showed.
  */
 export function fromSession(session: SessionFile): AuditState {
+	const fixed = new Set(session.fixedChecks ?? []);
 	const findings: Record<string, Finding[]> = {};
-	for (const finding of session.findings as unknown as Finding[]) (findings[finding.checkId] ??= []).push(finding);
+	for (const finding of session.findings as unknown as Finding[]) if (!fixed.has(finding.checkId)) (findings[finding.checkId] ??= []).push(finding);
 	const nodes: NodeEntry[] = session.nodes.map((node) => ({
 		...node,
 		state: node.state === 'connecting' || node.state === 'probing' ? 'waiting' : node.state,
 	})) as NodeEntry[];
 	return {
 		...initialAuditState([]),
-		phase: session.phase === 'running' ? 'idle' : session.phase,
+		// A finished run with fixed checks has those left to check again.
+		phase: session.phase === 'running' || (session.phase === 'finished' && fixed.size) ? 'idle' : session.phase,
 		...(session.startedAt ? {startedAt: session.startedAt} : {}),
 		...(session.finishedAt ? {finishedAt: session.finishedAt} : {}),
 		plannedChecks: session.plannedChecks,
-		finishedChecks: session.finishedChecks,
+		finishedChecks: session.finishedChecks.filter((id) => !fixed.has(id)),
 		findings,
 		nodes,
 		excludedNodes: session.excludedNodes,
