@@ -25,7 +25,7 @@ export function readSettingsFile(path: string | undefined): SettingsFile {
 }
 
 /** The platform's own registries are always allowed; the operator adds theirs. */
-export function auditSettings(file: SettingsFile, exceptions: PlatformExceptions, extra: readonly string[] = [], pssVersion?: number | 'latest'): AuditSettings {
+export function auditSettings(file: Partial<SettingsFile>, exceptions: PlatformExceptions, extra: readonly string[] = [], pssVersion?: number | 'latest'): AuditSettings {
 	return {
 		allowedRegistries: [...new Set([...exceptions.platformRegistries, ...(file.registries?.allowed ?? []), ...extra])],
 		...(pssVersion !== undefined ? {pssVersion} : {}),
