@@ -39,7 +39,7 @@ test('an interrupted walkthrough resumes with --resume: attestation, waiver and 
 	const first = await interruptedWalkthrough();
 	const session = JSON.parse(readFileSync(first.deps.sessionFile, 'utf8'));
 	assert.equal(session.phase, 'running');
-	assert.deepEqual(session.attestations[0], {checkId: 'images.scanning', target: '*', answer: 'yes', note: 'Trivy runs in CI', by: 'alice', at: '2026-05-01T10:00:00.000Z'});
+	assert.deepEqual(session.attestations[0], {check: 'images.scanning', target: '*', answer: 'yes', note: 'Trivy runs in CI', by: 'alice', at: '2026-05-01T10:00:00.000Z'});
 
 	const ui = await renderWalkthrough({dir: first.dir, deps: {resume: true, now: () => new Date('2026-05-01T11:00:00.000Z')}});
 	await ui.waitForText('resumed the session from 2026-05-01');
