@@ -98,6 +98,12 @@ test('with the same .aks-harden.yaml and an attestation made in the walkthrough,
 	await ui.type('Trivy in every pipeline');
 	await ui.press(keys.enter);
 	await ui.waitForText('attested images.ci-scanning: yes');
+	// The check screen says who answered, and no longer that it awaits an answer.
+	await ui.press(keys.enter);
+	const check = await ui.waitForText(/attested "yes" by alice at/);
+	assert.doesNotMatch(check, /awaiting the operator/);
+	await ui.press(keys.escape);
+	await ui.waitForText(/Secure images · \d+\/\d+ checked/);
 
 	// The attestation is in the reviewable file, the operator's comments kept.
 	const written = readFileSync(file, 'utf8');
