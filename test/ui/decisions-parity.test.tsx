@@ -125,6 +125,7 @@ test('with the same .aks-harden.yaml and an attestation made in the walkthrough,
 	const headless = await runCli(['audit', '--demo', '--format', 'json', '--output', headlessFile], {cwd: dir, timeoutMs: 120_000});
 	assert.equal(headless.code, 1, `failing findings exit 1; stderr: ${headless.stderr}`);
 	assert.match(headless.stderr, /waiver expired 2020-01-01: images\.tag-pinned \*/);
+	assert.match(headless.stderr, /\d+ waived, \d+ accepted, \d+ manual \(1 attested\)/, 'the CI log says what was attested');
 	const fromWalkthrough = JSON.parse(readFileSync(exported, 'utf8')) as Report;
 	const fromAudit = JSON.parse(readFileSync(headlessFile, 'utf8')) as Report;
 
