@@ -47,7 +47,8 @@ Selection and output:
                             (default markdown on a terminal, json otherwise)
   -o, --output FILE         write the report to FILE (written whole or not at all)
   --fail-on SEVERITY        low (default), medium, high or critical
-  --waivers FILE            settings and waivers (default ./.aks-harden.yaml)
+  --waivers FILE            settings and decisions: waivers, attestations, notes
+                            (default ./.aks-harden.yaml)
   --baseline OLD.json       compare with an earlier audit
   --fail-on-new             with --baseline: exit 1 only for failures that are new
   -h, --help                this help

@@ -46,7 +46,8 @@ Nodes (reached over SSH as clouduser on Linux, Administrator on Windows):
 Selection:
   --sections a,b            images, host, resources, secrets, isolation, monitoring, certificates
   --checks id,prefix*       only these checks
-  --waivers FILE            settings and waivers (default ./.aks-harden.yaml)
+  --waivers FILE            settings and decisions (default ./.aks-harden.yaml); the waivers,
+                            attestations and notes you make are written to it
   -h, --help                this help
 
 The session is saved as you go in the state folder (~/.local/state/aks-harden,
