@@ -77,7 +77,7 @@ export function summaryDocument({catalog, state, findings, sections, score, sess
 	if (!fresh.length) push('  no attestations, waivers or fixes yet (a attests a question, w waives a finding, f fixes one)', 'muted');
 	for (const change of fresh) pushChange(change);
 	if (earlier.length) {
-		push('From the resumed session', 'title');
+		push('Made earlier (a resumed session, or .aks-harden.yaml)', 'title');
 		for (const change of earlier) pushChange(change);
 	}
 	const notes = Object.entries(state.notes);
