@@ -3,12 +3,10 @@ import {runAudit} from '../engine/run.js';
 import {UsageError} from '../model/errors.js';
 import {severityRank} from '../model/status.js';
 import {renderReport, reportFormatOption, reportFormats} from '../report/render.js';
-import {reportContext} from '../report/context.js';
-import {applyWaivers} from '../engine/waivers.js';
-import {newFailures} from '../engine/diff.js';
-import {summarize} from '../engine/summary.js';
-import {readAuditFile} from './report.js';
 import type {Report} from '../model/report.js';
+import {reportContext} from '../report/context.js';
+import {newFailures} from '../engine/diff.js';
+import {readAuditFile} from './report.js';
 import {version} from '../version.js';
 import {printable} from '../model/printable.js';
 import {connectionSettings, noNodeReached, openEnvironment} from './environment.js';
@@ -49,7 +47,8 @@ Selection and output:
                             (default markdown on a terminal, json otherwise)
   -o, --output FILE         write the report to FILE (written whole or not at all)
   --fail-on SEVERITY        low (default), medium, high or critical
-  --waivers FILE            settings and waivers (default ./.aks-harden.yaml)
+  --waivers FILE            settings and decisions: waivers, attestations, notes
+                            (default ./.aks-harden.yaml)
   --baseline OLD.json       compare with an earlier audit
   --fail-on-new             with --baseline: exit 1 only for failures that are new
   -h, --help                this help
@@ -85,21 +84,16 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 			...(environment.nodes ? {nodes: environment.nodes} : {}),
 			version,
 			onEvent: progress.onEvent,
+			decisions: settingsFile,
 		});
 		const unreached = noNodeReached(result.report);
 		if (unreached) {
 			progress.failed(result.report);
 			throw unreached;
 		}
-		const waived = applyWaivers(result.report.findings, settingsFile.waivers, new Date());
-		const report: Report = {
-			...result.report,
-			findings: waived.findings,
-			summary: summarize(waived.findings),
-			...(settingsFile.waivers.length ? {waivers: {expired: waived.expired, unused: waived.unused}} : {}),
-		};
+		const report = result.report;
 		progress.done(report);
-		for (const waiver of waived.expired) process.stderr.write(`aks-harden: waiver expired ${waiver.expires}: ${printable(waiver.check)} ${printable(waiver.target)}\n`);
+		for (const waiver of report.waivers?.expired ?? []) process.stderr.write(`aks-harden: waiver expired ${waiver.expires}: ${printable(waiver.check)} ${printable(waiver.target)}\n`);
 		const text = renderReport(report, format, reportContext(catalog.checks), {redactor: result.redactor});
 		if (values.output) writeAtomically(values.output, text);
 		else process.stdout.write(text);

@@ -3,7 +3,7 @@ import {join} from 'node:path';
 import {createInterface} from 'node:readline/promises';
 import {loadCatalog, type Catalog} from '../catalog/load.js';
 import {runAudit} from '../engine/run.js';
-import {applyWaivers} from '../engine/waivers.js';
+import {decide} from '../engine/decisions.js';
 import {UsageError} from '../model/errors.js';
 import type {Finding} from '../model/finding.js';
 import {version} from '../version.js';
@@ -175,7 +175,7 @@ async function auditForFixes(values: Values): Promise<Session> {
 		throw error;
 	}
 	// A waived finding is an accepted risk: it is not fixed behind the approver's back.
-	const findings = applyWaivers(result.report.findings, settingsFile.waivers, new Date()).findings;
+	const findings = decide(result.report.findings, settingsFile, new Date()).findings;
 	const context: FixContext = {catalog, playbooks, settings, transport: fixTransport(environment), parameters: parameterOption(values.set), nodes: result.report.nodes};
 	const cluster = environment.reader && environment.info.server ? {context: environment.info.context, server: environment.info.server} : null;
 	return {catalog, playbooks, context, findings, cluster, close: environment.close};
@@ -364,7 +364,7 @@ async function manifestsCommand(values: Values): Promise<number> {
 		cluster: memorySource(objects, {kind: 'manifests', locations}),
 		version,
 	});
-	const findings = applyWaivers(result.report.findings, settingsFile.waivers, new Date()).findings;
+	const findings = decide(result.report.findings, settingsFile, new Date()).findings;
 	const files = new Map<string, string>();
 	for (const location of locations.values()) if (!files.has(location.file)) files.set(location.file, readFileSync(location.file, 'utf8'));
 	const located = objects.map((object) => ({object, location: locations.get(object)!}));

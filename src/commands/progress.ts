@@ -29,7 +29,8 @@ export function progressPrinter(stream: NodeJS.WriteStream | WriteStream) {
 		done(report: Report) {
 			if (live) stream.write('\r\x1b[2K');
 			const s = report.summary;
-			stream.write(`aks-harden: ${s.fail} fail, ${s.warn} warn, ${s.error} error, ${s.pass} pass, ${s.accepted} accepted, ${s.manual} manual, ${s.skip} skip; score ${s.score}\n`);
+			const attested = report.findings.filter((finding) => finding.status === 'manual' && finding.attestation).length;
+			stream.write(`aks-harden: ${s.fail} fail, ${s.warn} warn, ${s.error} error, ${s.pass} pass, ${s.waived} waived, ${s.accepted} accepted, ${s.manual} manual (${attested} attested), ${s.skip} skip; score ${s.score}\n`);
 			unreachable(report);
 		},
 		/** The run failed closed: no summary or score (nothing was judged on the nodes), only why. */

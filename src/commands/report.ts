@@ -1,4 +1,7 @@
 import {loadCatalog} from '../catalog/load.js';
+import {noDecisions} from '../engine/decisions.js';
+import {buildReport} from '../engine/report.js';
+import type {Report} from '../model/report.js';
 import {UsageError} from '../model/errors.js';
 import {reportContext} from '../report/context.js';
 import {readAuditFile} from '../report/read.js';
@@ -43,9 +46,26 @@ export async function reportCommand(args: readonly string[]): Promise<number> {
 		throw new UsageError(positionals.length ? `report takes one audit file, not ${positionals.length}` : 'report needs the audit file to render', 'aks-harden report AUDIT.json --format html --output report.html');
 	}
 	const format = reportFormatOption(values.format, 'markdown');
-	const report = readAuditFile(positionals[0]!);
+	const saved = readAuditFile(positionals[0]!);
+	const catalog = loadCatalog();
+	// Through the one report builder, so a saved audit's counts and score follow the same rules as
+	// a fresh one; its decisions were applied when it was written and are carried as recorded.
+	const report: Report = {
+		...buildReport({
+			version: saved.tool.version,
+			startedAt: saved.startedAt,
+			finishedAt: saved.finishedAt,
+			cluster: saved.cluster,
+			nodes: saved.nodes,
+			findings: saved.findings,
+			checkOrder: catalog.checks.map(({check}) => check.id),
+			decisions: {...noDecisions, notes: saved.notes ?? {}},
+			today: new Date(saved.finishedAt),
+		}),
+		...(saved.waivers ? {waivers: saved.waivers} : {}),
+	};
 	// The saved audit was scrubbed by the redactor when it was written; nothing secret is re-read here.
-	const text = renderReport(report, format, reportContext(loadCatalog().checks));
+	const text = renderReport(report, format, reportContext(catalog.checks));
 	if (values.output) writeAtomically(values.output, text);
 	else process.stdout.write(text);
 	return 0;

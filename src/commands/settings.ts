@@ -12,7 +12,7 @@ export function readSettingsFile(path: string | undefined): SettingsFile {
 	const file = path ?? defaultSettingsFile;
 	if (!existsSync(file)) {
 		if (path) throw new UsageError(`${file}: no such file`, 'check the --waivers path');
-		return {waivers: []};
+		return {waivers: [], attestations: [], notes: {}};
 	}
 	let text: string;
 	try {
@@ -20,12 +20,12 @@ export function readSettingsFile(path: string | undefined): SettingsFile {
 	} catch (error) {
 		throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'check the file permissions');
 	}
-	if (!text.trim()) return {waivers: []};
+	if (!text.trim()) return {waivers: [], attestations: [], notes: {}};
 	return validate(parseYamlFile(file, text), SettingsFileSchema, 'settings');
 }
 
 /** The platform's own registries are always allowed; the operator adds theirs. */
-export function auditSettings(file: SettingsFile, exceptions: PlatformExceptions, extra: readonly string[] = [], pssVersion?: number | 'latest'): AuditSettings {
+export function auditSettings(file: Partial<SettingsFile>, exceptions: PlatformExceptions, extra: readonly string[] = [], pssVersion?: number | 'latest'): AuditSettings {
 	return {
 		allowedRegistries: [...new Set([...exceptions.platformRegistries, ...(file.registries?.allowed ?? []), ...extra])],
 		...(pssVersion !== undefined ? {pssVersion} : {}),

@@ -5,14 +5,15 @@ import {loadCatalog} from '../catalog/load.js';
 import {runAudit} from '../engine/run.js';
 import type {EngineListener} from '../model/events.js';
 import type {Report} from '../model/report.js';
-import {renderReport} from '../report/render.js';
+import {renderReport, reportExtensions} from '../report/render.js';
 import {reportContext} from '../report/context.js';
 import {ConnectionError} from '../model/errors.js';
 import {version} from '../version.js';
 import {connectionSettings, openEnvironment, type Environment} from './environment.js';
 import {connectionOptions, listOption, parse, sectionsOption} from './options.js';
 import {selectChecks, withoutClusterQuestions} from './select.js';
-import {auditSettings, readSettingsFile} from './settings.js';
+import {auditSettings, defaultSettingsFile, readSettingsFile} from './settings.js';
+import {saveDecisionsFile} from './decisions-file.js';
 import {sessionFileFor} from '../paths.js';
 import {fileSessionStore} from './session-store.js';
 import {writeAtomically} from './write-output.js';
@@ -47,7 +48,8 @@ Nodes (reached over SSH as clouduser on Linux, Administrator on Windows):
 Selection:
   --sections a,b            images, host, resources, secrets, isolation, monitoring, certificates
   --checks id,prefix*       only these checks
-  --waivers FILE            settings and waivers (default ./.aks-harden.yaml)
+  --waivers FILE            settings and decisions (default ./.aks-harden.yaml); the waivers,
+                            attestations and notes you make are written to it
   -h, --help                this help
 
 The session is saved as you go in the state folder (~/.local/state/aks-harden,
@@ -118,6 +120,12 @@ async function prepare(args: readonly string[]): Promise<'help' | {deps: Walkthr
 		prefs: (await import('./prefs.js')).createPrefs(),
 		registerPrompts,
 		version,
+		// The walkthrough's waivers, attestations and notes go where the headless audit reads them.
+		decisions: {
+			path: resolve(values.waivers ?? defaultSettingsFile),
+			initial: settingsFile,
+			save: async (decisions) => saveDecisionsFile(values.waivers ?? defaultSettingsFile, decisions),
+		},
 	};
 	mkdirSync(dirname(deps.sessions.file), {recursive: true});
 	return {deps, environment: connection};
@@ -157,10 +165,10 @@ export function walkthroughDeps(connection: Environment, {catalog, checks, setti
 			lastRedactor = result.redactor;
 			return {report: result.report};
 		},
-		async exportReport(report: Report, format) {
+		async exportReport(report: Report, format, chosen) {
 			const stamp = report.finishedAt.replace(/[:.]/g, '-');
-			const name = `aks-harden-${(report.cluster.context ?? 'audit').replace(/[^A-Za-z0-9._-]+/g, '_')}-${stamp}.${format === 'json' ? 'json' : 'md'}`;
-			const path = resolve(name);
+			const name = `aks-harden-${(report.cluster.context ?? 'audit').replace(/[^A-Za-z0-9._-]+/g, '_')}-${stamp}.${reportExtensions[format]}`;
+			const path = resolve(chosen?.trim() || name);
 			writeAtomically(path, renderReport(report, format, reportContext(catalog.checks), lastRedactor ? {redactor: lastRedactor} : {}));
 			return path;
 		},

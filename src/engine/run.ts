@@ -7,7 +7,8 @@ import type {AuditSettings, ClusterFacts} from './facts.js';
 import {gatherCluster} from './gather.js';
 import {collectSensitive, Redactor} from './redact.js';
 import type {ClusterSource, NodeSource} from './source.js';
-import {summarize} from './summary.js';
+import type {Decisions} from './decisions.js';
+import {buildReport} from './report.js';
 
 export type AuditInput = {
 	readonly catalog: Catalog;
@@ -21,6 +22,8 @@ export type AuditInput = {
 	readonly onEvent?: EngineListener;
 	readonly signal?: AbortSignal;
 	readonly now?: () => Date;
+	/** Waivers, attestations and notes to apply to the report (the events carry the engine's findings). */
+	readonly decisions?: Decisions;
 };
 
 export type AuditResult = {readonly report: Report; readonly redactor: Redactor; readonly facts?: ClusterFacts};
@@ -94,11 +97,8 @@ export async function runAudit(input: AuditInput): Promise<AuditResult> {
 	})();
 
 	await Promise.all([clusterWork, nodeWork]);
-	const order = new Map(input.checks.map(({check}, index) => [check.id, index]));
-	findings.sort((a, b) => order.get(a.checkId)! - order.get(b.checkId)!);
-	const report: Report = {
-		schemaVersion: 1,
-		tool: {name: 'aks-harden', version: input.version},
+	const report: Report = buildReport({
+		version: input.version,
 		startedAt,
 		finishedAt: now().toISOString(),
 		cluster: {
@@ -108,8 +108,10 @@ export async function runAudit(input: AuditInput): Promise<AuditResult> {
 		},
 		nodes: [...nodeInfos.values()],
 		findings,
-		summary: summarize(findings),
-	};
+		checkOrder: input.checks.map(({check}) => check.id),
+		...(input.decisions ? {decisions: input.decisions} : {}),
+		today: now(),
+	});
 	emit({type: 'run-finished', report});
 	return {report, redactor, ...(facts ? {facts} : {})};
 }

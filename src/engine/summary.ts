@@ -6,8 +6,10 @@ import {statuses, type Severity, type Status} from '../model/status.js';
 export const severityWeights: Readonly<Record<Severity, number>> = {low: 1, medium: 2, high: 3, critical: 5};
 
 /**
- * Score = 100 × weighted passes ÷ weighted (passes + failures). Warnings, errors, skips, manual,
- * waived and accepted findings are counted apart and neither raise nor lower it. Nothing judged → 100.
+ * Score = 100 × weighted passes ÷ weighted (passes + failures). A waived failure is still a
+ * failure here: a waiver accepts the risk, it does not remove it, so waiving never raises the
+ * score. Warnings (waived or not), errors, skips, manual and accepted findings are counted apart
+ * and neither raise nor lower it. Nothing judged → 100.
  */
 export function score(findings: Iterable<Finding>): number {
 	let passed = 0;
@@ -17,7 +19,7 @@ export function score(findings: Iterable<Finding>): number {
 		if (finding.status === 'pass') {
 			passed += weight;
 			judged += weight;
-		} else if (finding.status === 'fail') {
+		} else if (finding.status === 'fail' || (finding.status === 'waived' && finding.waiver?.status === 'fail')) {
 			judged += weight;
 		}
 	}

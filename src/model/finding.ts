@@ -20,8 +20,8 @@ export type Finding = {
 	readonly location?: SourceLocation;
 	/** Manual checks: the operator's answer, recorded with who and when. */
 	readonly attestation?: Attestation;
-	/** Waived findings: the waiver that applied. */
-	readonly waiver?: {readonly justification: string; readonly approver: string; readonly expires: string};
+	/** Waived findings: the waiver that applied, and the status it set aside (the score still counts a waived failure). */
+	readonly waiver?: {readonly justification: string; readonly approver: string; readonly expires: string; readonly status?: 'fail' | 'warn'};
 };
 
 export type Attestation = {

@@ -1,5 +1,6 @@
 import {z} from 'zod';
 import type {Finding} from './finding.js';
+import type {Waiver} from './settings.js';
 import type {Status} from './status.js';
 
 /** A node as reports and saved sessions carry it; one schema for every reader. */
@@ -28,6 +29,9 @@ export type Report = {
 	readonly summary: Summary;
 	/** Waivers that no longer apply (expired) or matched nothing (unused), for the auditor. */
 	readonly waivers?: {readonly expired: readonly WaiverRef[]; readonly unused: readonly WaiverRef[]};
+	/** The operator's notes by check id, once per check (never copied onto findings). */
+	readonly notes?: Readonly<Record<string, string>>;
 };
 
-export type WaiverRef = {readonly check: string; readonly target: string; readonly approver: string; readonly expires: string; readonly justification: string};
+/** A waiver as reports list it: exactly the fields of a waiver in `.aks-harden.yaml`. */
+export type WaiverRef = Readonly<Waiver>;

@@ -45,8 +45,10 @@ export type CheckOutcome = {
 
 /**
  * Worst first: any fail, error or warning, or a manual question still open (or answered "no"), leaves
- * the box empty. A check is ticked when everything judged passed, was accepted or waived, or the
- * operator attested "yes"/"n/a". A check that was only skipped is not ticked: nothing was shown.
+ * the box empty. A check with a waived finding reads WAIVED, never PASS, and is not ticked: a waiver
+ * accepts a failure, it does not make it pass. A check is ticked when everything judged passed or
+ * was accepted, or the operator attested "yes"/"n/a". A check that was only skipped is not ticked:
+ * nothing was shown.
  */
 export function checkOutcome(findings: readonly Finding[]): CheckOutcome {
 	const counts = new Map<Status, number>();
@@ -59,12 +61,18 @@ export function checkOutcome(findings: readonly Finding[]): CheckOutcome {
 	else if (has('warn')) label = 'warn';
 	else if (manual.some((finding) => !finding.attestation)) label = 'open';
 	else if (manual.some((finding) => finding.attestation?.answer === 'no')) label = 'attested-no';
+	else if (has('waived')) label = 'waived';
 	else if (manual.length) label = 'attested';
 	else if (has('pass')) label = 'pass';
-	else if (has('waived')) label = 'waived';
 	else if (has('accepted')) label = 'accepted';
 	else label = 'skip';
-	return {label, done: ['attested', 'pass', 'waived', 'accepted'].includes(label), counts};
+	return {label, done: ['attested', 'pass', 'accepted'].includes(label), counts};
+}
+
+/** The operator's note on a check, if any: every format prints it once, with the check. */
+export function checkNote(report: Report, checkId: string): string | undefined {
+	const note = report.notes?.[checkId]?.trim();
+	return note ? note : undefined;
 }
 
 export function tally(counts: ReadonlyMap<Status, number>): string {

@@ -3,6 +3,7 @@ import type {Report} from '../model/report.js';
 import {sectionTitles} from '../model/status.js';
 import {targetKey} from '../model/target.js';
 import {checkInfo, type ReportContext} from './context.js';
+import {checkNote} from './common.js';
 import {printable, printableLines} from '../model/printable.js';
 
 export const csvColumns = [
@@ -33,9 +34,10 @@ export const csvColumns = [
 	'waiver_approver',
 	'waiver_expires',
 	'waiver_justification',
+	'note',
 ] as const;
 
-const multilineColumns: ReadonlySet<string> = new Set(['message', 'reason', 'remediation', 'attested_note', 'waiver_justification']);
+const multilineColumns: ReadonlySet<string> = new Set(['message', 'reason', 'remediation', 'attested_note', 'waiver_justification', 'note']);
 
 /**
  * One cell: a spreadsheet would run a cell that starts with = + - @ (or a tab or carriage return,
@@ -52,7 +54,7 @@ export function csvCell(value: string | number | undefined | null, options: {rea
 	return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function row(finding: Finding, context: ReportContext): Record<(typeof csvColumns)[number], string | number | undefined> {
+function row(finding: Finding, context: ReportContext, note: string | undefined): Record<(typeof csvColumns)[number], string | number | undefined> {
 	const target = finding.target;
 	const info = checkInfo(context, finding);
 	const attestation = finding.attestation;
@@ -84,14 +86,21 @@ function row(finding: Finding, context: ReportContext): Record<(typeof csvColumn
 		waiver_approver: finding.waiver?.approver,
 		waiver_expires: finding.waiver?.expires,
 		waiver_justification: finding.waiver?.justification,
+		note,
 	};
 }
 
-/** A header and one row per finding, RFC 4180 (CRLF line ends, quoted where needed), UTF-8. */
+/**
+ * A header and one row per finding, RFC 4180 (CRLF line ends, quoted where needed), UTF-8. The
+ * operator's note on a check is in the `note` column of the check's first row only, once per check.
+ */
 export function renderCsv(report: Report, context: ReportContext): string {
 	const lines = [csvColumns.join(',')];
+	const noted = new Set<string>();
 	for (const finding of report.findings) {
-		const values = row(finding, context);
+		const isFirst = !noted.has(finding.checkId);
+		noted.add(finding.checkId);
+		const values = row(finding, context, isFirst ? checkNote(report, finding.checkId) : undefined);
 		lines.push(csvColumns.map((column) => csvCell(values[column], {multiline: multilineColumns.has(column)})).join(','));
 	}
 	return `${lines.join('\r\n')}\r\n`;

@@ -5,7 +5,7 @@ import type {Report, WaiverRef} from '../model/report.js';
 import {sections, sectionTitles, severityRank, statuses, type Status} from '../model/status.js';
 import {targetKey} from '../model/target.js';
 import {checkInfo, type ReportContext} from './context.js';
-import {attestationText, checkOutcome, groupByCheck, isOpenManual, sectionStats, tally, waiverText, type SectionStats} from './common.js';
+import {attestationText, checkNote, checkOutcome, groupByCheck, isOpenManual, sectionStats, tally, waiverText, type SectionStats} from './common.js';
 
 /** Row order and sort order of statuses: what needs someone first. */
 const statusOrder: readonly Status[] = ['fail', 'error', 'warn', 'manual', 'waived', 'accepted', 'skip', 'pass'];
@@ -130,8 +130,11 @@ function checklist(report: Report, context: ReportContext): string {
 		for (const [checkId, findings] of checks) {
 			const outcome = checkOutcome(findings);
 			const info = checkInfo(context, findings[0]!);
+			const note = checkNote(report, checkId);
+			// A waived check gets its own mark: neither the pass tick nor an open box.
+			const [cls, box] = outcome.done ? ['done', '☑'] : outcome.label === 'waived' ? ['waived', '⊘'] : ['todo', '☐'];
 			out.push(
-				`<li class="${outcome.done ? 'done' : 'todo'}"><span class="box" aria-hidden="true">${outcome.done ? '☑' : '☐'}</span> <strong>${h(info.title)}</strong> <code>${h(checkId)}</code> <span class="sev sev-${findings[0]!.severity}">${findings[0]!.severity}</span> <span class="outcome o-${outcome.label}">${h(outcome.label.replace('-', ' '))}</span> <span class="muted">${h(tally(outcome.counts))}</span></li>`,
+				`<li class="${cls}"><span class="box" aria-hidden="true">${box}</span> <strong>${h(info.title)}</strong> <code>${h(checkId)}</code> <span class="sev sev-${findings[0]!.severity}">${findings[0]!.severity}</span> <span class="outcome o-${outcome.label}">${h(outcome.label.replace('-', ' '))}</span> <span class="muted">${h(tally(outcome.counts))}</span>${note ? `<div class="note">Note: ${h(note)}</div>` : ''}</li>`,
 			);
 		}
 		out.push('</ul>');
@@ -163,7 +166,7 @@ ${statusOrder.map((status) => `.c-${status}{border-left-color:${colours[status]}
 .sev{font-size:.82em;font-weight:600;text-transform:uppercase}.sev-critical{color:#8b0000}.sev-high{color:#c62828}.sev-medium{color:#b26a00}.sev-low{color:var(--muted)}
 .chart text{font-size:13px;fill:#1f2328}.chart .score{font-weight:600}
 .legend{display:flex;flex-wrap:wrap;gap:12px;font-size:.85em;margin:6px 0 0}.swatch{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:4px;vertical-align:-1px}
-.checklist{list-style:none;padding-left:0}.checklist li{padding:3px 0}.box{font-size:1.1em}.todo .box{color:#c62828}.done .box{color:#2e7d32}
+.checklist{list-style:none;padding-left:0}.checklist li{padding:3px 0}.box{font-size:1.1em}.todo .box{color:#c62828}.done .box{color:#2e7d32}.waived .box{color:#00838f}.note{margin:2px 0 0 1.6em;font-style:italic}
 .outcome{font-size:.82em;border:1px solid var(--line);border-radius:10px;padding:0 6px}
 .controls{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:8px 0 12px}
 .controls input,.controls select,.controls button{font:inherit;padding:4px 8px;border:1px solid var(--line);border-radius:4px;background:var(--bg)}

@@ -3,7 +3,7 @@ import type {Report} from '../model/report.js';
 import {sectionTitles, statuses} from '../model/status.js';
 import {targetKey} from '../model/target.js';
 import {checkInfo, type ReportContext} from './context.js';
-import {attestationText, oneLine, sectionStats, waiverText} from './common.js';
+import {attestationText, checkNote, oneLine, sectionStats, waiverText} from './common.js';
 import {describeTarget, evidenceLines} from './text.js';
 import {xmlAttribute, xmlEscape} from './xml.js';
 
@@ -86,6 +86,11 @@ export function renderJunit(report: Report, context: ReportContext): string {
 				['source', report.cluster.source],
 				['tool', `${report.tool.name} ${report.tool.version}`],
 				...statuses.map((status) => [`count.${status}`, String(stat.counts[status])]),
+				// The operator's note, once per check rather than on each of its testcases.
+				...[...new Set(findings.map((finding) => finding.checkId))].flatMap((checkId) => {
+					const note = checkNote(report, checkId);
+					return note ? [[`note.${checkId}`, note]] : [];
+				}),
 			].map(([name, value]) => `      <property name="${xmlAttribute(name!)}" value="${xmlAttribute(value!)}"/>`),
 			'    </properties>',
 			...findings.map((finding) => testcase(finding, context)),

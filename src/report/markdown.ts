@@ -3,7 +3,7 @@ import type {Finding} from '../model/finding.js';
 import type {Report, WaiverRef} from '../model/report.js';
 import {sections, sectionTitles, statuses, type Status} from '../model/status.js';
 import {asContext, checkInfo, type ReportContext} from './context.js';
-import {checkOutcome, groupByCheck, oneLine, sectionStats, tally, waiverText} from './common.js';
+import {checkNote, checkOutcome, groupByCheck, oneLine, sectionStats, tally, waiverText} from './common.js';
 import {describeTarget, evidenceLines} from './text.js';
 import {printable} from '../model/printable.js';
 
@@ -42,8 +42,8 @@ function waiverLine(waiver: WaiverRef, verb: string): string {
 
 /**
  * The compliance checklist an auditor reads: one heading per article section with its score, one box
- * per check (ticked when every target passed, was accepted or waived, or a manual question was
- * attested "yes"/"n/a"), the targets that need attention below it with evidence, remediation and
+ * per check (ticked when every target passed or was accepted, or a manual question was attested
+ * "yes"/"n/a"; a waived check reads WAIVED and stays unticked), the operator's note once per check, the targets that need attention below it with evidence, remediation and
  * attestations, then the waivers that expired or matched nothing.
  */
 export function renderMarkdown(report: Report, contextOrTitles: ReportContext | ReadonlyMap<string, {readonly title: string}>): string {
@@ -79,7 +79,7 @@ export function renderMarkdown(report: Report, contextOrTitles: ReportContext | 
 		const done = checks.filter(([, findings]) => checkOutcome(findings).done).length;
 		const judged = stat.counts.pass + stat.counts.fail > 0 ? '' : ' (nothing passed or failed here to score)';
 		out.push(`## ${sectionTitles[section]}`, '', `Score: ${stat.score} / 100${judged} · ${done} of ${checks.length} checks done`, '');
-		for (const [checkId, findings] of checks) out.push(...checkLines(checkId, findings, context));
+		for (const [checkId, findings] of checks) out.push(...checkLines(checkId, findings, context, checkNote(report, checkId)));
 		out.push('');
 	}
 
@@ -101,11 +101,12 @@ export function renderMarkdown(report: Report, contextOrTitles: ReportContext | 
 	return `${out.join('\n').trimEnd()}\n`;
 }
 
-function checkLines(checkId: string, findings: readonly Finding[], context: ReportContext): string[] {
+function checkLines(checkId: string, findings: readonly Finding[], context: ReportContext, note: string | undefined): string[] {
 	const out: string[] = [];
 	const info = checkInfo(context, findings[0]!);
 	const outcome = checkOutcome(findings);
 	out.push(`- [${outcome.done ? 'x' : ' '}] **${escape(info.title)}** (\`${checkId}\`, ${findings[0]!.severity}): ${outcomeLabels[outcome.label]}: ${tally(outcome.counts)}`);
+	if (note) out.push(`  - Note: ${escape(note)}`);
 
 	const open = findings.filter((finding) => attention.includes(finding.status));
 	for (const finding of open.slice(0, openLimit)) {

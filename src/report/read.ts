@@ -24,7 +24,7 @@ const FindingShape = z.looseObject({
 	reason: z.string().optional(),
 	location: z.looseObject({file: z.string(), line: z.number().int()}).optional(),
 	attestation: z.looseObject({answer: z.enum(['yes', 'no', 'n/a']), note: z.string(), by: z.string(), at: z.string()}).optional(),
-	waiver: z.looseObject({justification: z.string(), approver: z.string(), expires: z.string()}).optional(),
+	waiver: z.looseObject({justification: z.string(), approver: z.string(), expires: z.string(), status: z.enum(['fail', 'warn']).optional()}).optional(),
 });
 
 const WaiverRefShape = z.looseObject({check: z.string(), target: z.string(), approver: z.string(), expires: z.string(), justification: z.string()});
@@ -39,6 +39,7 @@ const ReportShape = z.looseObject({
 	findings: z.array(FindingShape),
 	summary: z.looseObject({score: z.number()}),
 	waivers: z.looseObject({expired: z.array(WaiverRefShape), unused: z.array(WaiverRefShape)}).optional(),
+	notes: z.record(z.string(), z.string()).optional(),
 });
 
 const nextStep = 'pass a file written by `aks-harden audit --format json --output FILE`';

@@ -10,12 +10,9 @@ import {renderJunit} from './junit.js';
 import {renderMarkdown} from './markdown.js';
 import {renderSarif} from './sarif.js';
 
-export const reportFormats = ['json', 'markdown', 'md', 'html', 'junit', 'sarif', 'csv'] as const;
-export type ReportFormat = (typeof reportFormats)[number];
+import {isReportFormat, reportFormats, type ReportFormat} from './formats.js';
 
-export function isReportFormat(value: string): value is ReportFormat {
-	return (reportFormats as readonly string[]).includes(value);
-}
+export {isReportFormat, reportExtensions, reportFormats, type ReportFormat} from './formats.js';
 
 /** `--format` → a format, or a usage error that lists them. */
 export function reportFormatOption(value: string | undefined, fallback: ReportFormat): ReportFormat {
@@ -23,17 +20,6 @@ export function reportFormatOption(value: string | undefined, fallback: ReportFo
 	if (!isReportFormat(value)) throw new UsageError(`--format must be one of ${reportFormats.join(', ')}, not "${value}"${didYouMean(value, reportFormats)}`, value.toLowerCase() === 'pdf' ? 'for a PDF, write --format html and print it to PDF from a browser' : `pick one of: ${reportFormats.join(', ')}`);
 	return value;
 }
-
-/** A sensible file name extension per format (for callers that derive --output names). */
-export const reportExtensions: Readonly<Record<ReportFormat, string>> = {
-	json: 'json',
-	markdown: 'md',
-	md: 'md',
-	html: 'html',
-	junit: 'xml',
-	sarif: 'sarif',
-	csv: 'csv',
-};
 
 /**
  * Every format from the one Report value; pure. With a redactor, every string of the Report is

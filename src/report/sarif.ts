@@ -7,7 +7,7 @@ import type {Report} from '../model/report.js';
 import {sectionTitles, type Severity} from '../model/status.js';
 import {targetKey, type Target} from '../model/target.js';
 import {checkInfo, type ReportContext} from './context.js';
-import {attestationText, groupByCheck, waiverText} from './common.js';
+import {attestationText, checkNote, groupByCheck, waiverText} from './common.js';
 import {evidenceLines} from './text.js';
 
 type Level = 'error' | 'warning' | 'note' | 'none';
@@ -101,6 +101,8 @@ export function renderSarif(report: Report, context: ReportContext): string {
 		const severity = findings[0]!.severity;
 		const rationale = info.rationale || info.title;
 		const references = Object.entries(info.references ?? {}).map(([name, value]) => `${name} ${value}`);
+		// The operator's note belongs to the check: it is on the rule, not copied onto each result.
+		const note = checkNote(report, checkId);
 		return {
 			id: checkId,
 			name: checkId.replace(/(^|[.-])([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase()),
@@ -120,6 +122,7 @@ export function renderSarif(report: Report, context: ReportContext): string {
 				sectionTitle: sectionTitles[info.section],
 				severity,
 				...(references.length ? {references} : {}),
+				...(note ? {note} : {}),
 				...(info.pss ? {pss: {level: info.pss.level, control: info.pss.control, since: info.pss.since, overrides: info.pss.overrides}} : {}),
 			},
 		};

@@ -6,6 +6,7 @@ import {DialogLayer} from './dialogs/dialog-layer.js';
 import {useAudit} from './hooks/use-audit.js';
 import {usePrompts} from './hooks/use-prompts.js';
 import {useSessionSaver} from './hooks/use-session-saver.js';
+import {useDecisionsSaver} from './hooks/use-decisions-saver.js';
 import {useSyncReducer} from './hooks/use-sync-reducer.js';
 import {actionFor, type Action} from './keymap.js';
 import {CheckScreen, checkLayout, checkScrollMax} from './screens/check-screen.js';
@@ -14,9 +15,9 @@ import {SectionScreen} from './screens/section-screen.js';
 import {SectionsScreen} from './screens/sections-screen.js';
 import {summaryDocument} from './screens/summary-document.js';
 import {SummaryScreen} from './screens/summary-screen.js';
-import {localDate} from './state/decisions.js';
+import {isoDay} from '../engine/decisions.js';
 import {allEffective, checkProgress, displayStatus, effectiveFindings, isFailing, nodeProgress, sectionRows} from './state/derive.js';
-import {buildReport} from './state/export-report.js';
+import {walkthroughReport} from './state/export-report.js';
 import {isActionAvailable, screenModel, selectedSubject, unsavedWork} from './state/screen-model.js';
 import type {Startup} from './state/startup.js';
 import {currentRoute, initialViewState, viewReducer, type Dialog, type ViewState} from './state/view-state.js';
@@ -59,7 +60,7 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 	const prompts = usePrompts(deps.registerPrompts);
 	const {catalog, connection} = deps;
 	const {state} = audit;
-	const today = localDate(now());
+	const today = isoDay(now());
 
 	const flash = useCallback((text: string | undefined) => dispatchView({type: 'flash', text}), []);
 	const saver = useSessionSaver({
@@ -70,6 +71,8 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 		isEnabled: isResumeDecided,
 		onError: flash,
 	});
+
+	useDecisionsSaver({store: deps.decisions, state, onError: flash});
 
 	// Decisions applied to every finding, recomputed only when findings or decisions change; a key
 	// handled before the next render asks for the latest state's and gets it from here too.
@@ -168,7 +171,7 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 			case 'waive': {
 				if (!subject) return;
 				const hasFailing = subject.findings.some((finding) => isFailing(displayStatus(finding)));
-				const existing = state.waivers.find((waiver) => waiver.checkId === subject.checkId && waiver.target === subject.target);
+				const existing = subject.findings.some((finding) => finding.status === 'waived') || state.waivers.some((waiver) => waiver.check === subject.checkId && waiver.target === subject.target);
 				openDialog(existing && !hasFailing ? {kind: 'unwaive', ...subject} : {kind: 'waive', checkId: subject.checkId, target: subject.target});
 				return;
 			}
@@ -310,12 +313,12 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 				fixes={deps.fixes}
 				onFixed={(checkId) => audit.rerun(checkId)}
 				onFixKeys={setFixKeys}
-				onExport={async (format: ExportFormat) => {
+				onExport={async (format: ExportFormat, path?: string) => {
 					const at = now();
-					const report = buildReport(audit.latest.current, effectiveOf(audit.latest.current), {catalog, connection, version: deps.version, now: at});
-					const path = await deps.exportReport(report, format);
-					audit.dispatch({type: 'exported', record: {format, path, at: at.toISOString()}});
-					return path;
+					const report = walkthroughReport(audit.latest.current, {catalog, connection, version: deps.version, now: at});
+					const written = await deps.exportReport(report, format, path);
+					audit.dispatch({type: 'exported', record: {format, path: written, at: at.toISOString()}});
+					return written;
 				}}
 			/>
 		) : undefined;

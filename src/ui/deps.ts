@@ -1,4 +1,6 @@
 import type {Catalog} from '../catalog/load.js';
+import type {Decisions} from '../engine/decisions.js';
+import type {ReportFormat} from '../report/formats.js';
 import type {ChangeResult, FixEvent} from '../fix/events.js';
 import type {Plan} from '../fix/model.js';
 import type {EngineListener} from '../model/events.js';
@@ -26,7 +28,20 @@ export type AuditOptions = {
 	readonly signal?: AbortSignal;
 };
 
-export type ExportFormat = 'json' | 'markdown';
+/** Every report format the CLI writes can be exported from the walkthrough. */
+export type ExportFormat = ReportFormat;
+
+/**
+ * The reviewable file the walkthrough keeps its waivers, attestations and notes in
+ * (`.aks-harden.yaml`), so a headless audit reads the same decisions. The CLI does the file I/O.
+ */
+export type DecisionStore = {
+	readonly path: string;
+	/** What the file held when the walkthrough started. */
+	readonly initial: Decisions;
+	/** Write the walkthrough's decisions into the file, keeping everything else in it. */
+	readonly save: (decisions: Decisions) => Promise<void>;
+};
 
 export type LoadedSession =
 	| {readonly kind: 'none'}
@@ -111,8 +126,10 @@ export type WalkthroughDeps = {
 	 */
 	readonly startAudit: (onEvent: EngineListener, options: AuditOptions) => Promise<{readonly report: Report}>;
 	readonly fixes?: WalkthroughFixes;
-	/** Write the report; resolves to the path written. */
-	readonly exportReport: (report: Report, format: ExportFormat) => Promise<string>;
+	/** Write the report in a format to a path the operator picked (a default when absent); resolves to the path written. */
+	readonly exportReport: (report: Report, format: ExportFormat, path?: string) => Promise<string>;
+	/** Absent: decisions live in the session file only. */
+	readonly decisions?: DecisionStore;
 	/** JSON file the session is saved to as it goes (findings, attestations, waivers, notes). */
 	/** Where the session is kept between runs (commands/session-store.ts: a file in the state folder). */
 	readonly sessions: SessionStore;

@@ -25,7 +25,7 @@ export function Walkthrough({deps, startup, operator, isColor, onExit}: Walkthro
 /** Everything decided before the first frame: the saved session, colour, who the operator is. */
 export async function prepareWalkthrough(deps: WalkthroughDeps, env: NodeJS.ProcessEnv = process.env): Promise<Omit<WalkthroughProps, 'onExit'>> {
 	const loaded = await deps.sessions.load();
-	const startup = planStartup(loaded, {context: deps.connection.context, server: deps.connection.server}, deps.resume, deps.nodes);
+	const startup = planStartup(loaded, {context: deps.connection.context, server: deps.connection.server}, deps.resume, deps.nodes, deps.decisions ? {path: deps.decisions.path, decisions: deps.decisions.initial} : undefined);
 	let theme: 'auto' | 'mono' | undefined;
 	try {
 		theme = deps.prefs.get('theme');

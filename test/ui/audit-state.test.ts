@@ -106,18 +106,18 @@ test('nodes can be left out only before the audit starts', () => {
 
 test('attestations, waivers and notes replace earlier ones for the same target and count as unexported', () => {
 	let state = initialAuditState([]);
-	const base = {checkId: 'images.scanning', target: '*', by: 'alice', at: '2026-05-01T10:00:00.000Z'};
+	const base = {check: 'images.scanning', target: '*', by: 'alice', at: '2026-05-01T10:00:00.000Z'};
 	state = auditReducer(state, {type: 'attest', attestation: {...base, answer: 'no', note: ''}});
 	state = auditReducer(state, {type: 'attest', attestation: {...base, answer: 'yes', note: 'Trivy in CI'}});
 	assert.equal(state.attestations.length, 1);
 	assert.equal(state.attestations[0]!.answer, 'yes');
-	state = auditReducer(state, {type: 'waive', waiver: {...base, checkId: 'isolation.privileged', reason: 'vendor image', expires: '2026-08-01'}});
+	state = auditReducer(state, {type: 'waive', waiver: {check: 'isolation.privileged', target: '*', justification: 'vendor image', approver: 'alice', expires: '2026-08-01', at: base.at}});
 	state = auditReducer(state, {type: 'note', checkId: 'isolation.privileged', text: '  ask the vendor  '});
 	assert.equal(state.notes['isolation.privileged'], 'ask the vendor');
 	assert.equal(state.unexportedChanges, 4);
 	state = auditReducer(state, {type: 'note', checkId: 'isolation.privileged', text: ''});
 	assert.equal(state.notes['isolation.privileged'], undefined);
-	state = auditReducer(state, {type: 'remove-waiver', checkId: 'isolation.privileged', target: '*'});
+	state = auditReducer(state, {type: 'remove-waiver', check: 'isolation.privileged', target: '*'});
 	assert.deepEqual(state.waivers, []);
 	state = auditReducer(state, {type: 'exported', record: {format: 'json', path: '/tmp/r.json', at: base.at}});
 	assert.equal(state.unexportedChanges, 0);

@@ -191,7 +191,7 @@ export function fakeEngine({
 	};
 }
 
-export type Exported = {readonly report: Report; readonly format: ExportFormat};
+export type Exported = {readonly report: Report; readonly format: ExportFormat; readonly path?: string};
 
 export function fakeDeps(overrides: Partial<WalkthroughDeps> & {readonly sessionFile: string; readonly exported?: Exported[]}): WalkthroughDeps {
 	const catalog = overrides.catalog ?? makeCatalog(sampleChecks);
@@ -203,9 +203,10 @@ export function fakeDeps(overrides: Partial<WalkthroughDeps> & {readonly session
 		connection: {context: 'aks-test', server: 'https://127.0.0.1:6443', flavour: 'AKS hybrid', isDemo: true, note: 'no cluster reachable: showing the demo environment'},
 		nodes: sampleNodes,
 		startAudit: fakeEngine({catalog}).startAudit,
-		exportReport: async (report, format) => {
-			exported.push({report, format});
-			return `/tmp/aks-harden-report.${format === 'json' ? 'json' : 'md'}`;
+		// Records what would be written; the CLI's own exportReport (walkthrough-start.ts) writes files.
+		exportReport: async (report, format, path) => {
+			exported.push({report, format, ...(path ? {path} : {})});
+			return `/tmp/${path ?? `aks-harden-report.${format}`}`;
 		},
 		resume: false,
 		prefs: memoryPrefs(),

@@ -39,7 +39,7 @@ test('an interrupted walkthrough resumes with --resume: attestation, waiver and 
 	const first = await interruptedWalkthrough();
 	const session = JSON.parse(readFileSync(first.deps.sessions.file, 'utf8'));
 	assert.equal(session.phase, 'running');
-	assert.deepEqual(session.attestations[0], {checkId: 'images.scanning', target: '*', answer: 'yes', note: 'Trivy runs in CI', by: 'alice', at: '2026-05-01T10:00:00.000Z'});
+	assert.deepEqual(session.attestations[0], {check: 'images.scanning', target: '*', answer: 'yes', note: 'Trivy runs in CI', by: 'alice', at: '2026-05-01T10:00:00.000Z'});
 
 	const ui = await renderWalkthrough({dir: first.dir, deps: {resume: true, now: () => new Date('2026-05-01T11:00:00.000Z')}});
 	await ui.waitForText('resumed the session from 2026-05-01');
@@ -56,7 +56,7 @@ test('an interrupted walkthrough resumes with --resume: attestation, waiver and 
 	await ui.waitForText('Question (answer with a)');
 	assert.match(ui.text(), /attested "yes" by alice at 2026-05-01 \d\d:00: Trivy runs in CI/);
 	await ui.press('s');
-	await ui.waitForText('From the resumed session');
+	await ui.waitForText('Made earlier (a resumed session, or .aks-harden.yaml)');
 });
 
 test('without --resume the saved session is offered: y restores it', async () => {
@@ -67,7 +67,7 @@ test('without --resume the saved session is offered: y restores it', async () =>
 	await ui.press('y');
 	await ui.waitForText('resumed the session from');
 	await ui.press('s');
-	await ui.waitForText('From the resumed session');
+	await ui.waitForText('Made earlier (a resumed session, or .aks-harden.yaml)');
 	assert.match(ui.text(), /images\.scanning \(all targets\): attested yes by alice/);
 });
 

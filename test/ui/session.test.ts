@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {auditReducer, initialAuditState, type AuditState} from '../../src/ui/state/audit-state.js';
-import {fromSession, toSession} from '../../src/ui/state/session.js';
+import {auditReducer, initialAuditState, remainingChecks, type AuditState} from '../../src/ui/state/audit-state.js';
+import {fromSession, SessionSchema, toSession} from '../../src/ui/state/session.js';
 import {mergeNodes, planStartup} from '../../src/ui/state/startup.js';
 import {loadSession, saveSession} from '../../src/commands/session-store.js';
 import {finding, sampleChecks, sampleNodes} from './fixtures.js';
@@ -26,8 +26,8 @@ function interrupted(): AuditState {
 			{type: 'node-state', node: sampleNodes[0]!, state: 'probing'},
 		],
 	});
-	state = auditReducer(state, {type: 'attest', attestation: {checkId: 'images.scanning', target: '*', answer: 'yes', note: 'Trivy', by: 'alice', at: '2026-05-01T10:01:00.000Z'}});
-	return auditReducer(state, {type: 'waive', waiver: {checkId: 'isolation.privileged', target: '*', reason: 'vendor', expires: '2026-08-01', by: 'alice', at: '2026-05-01T10:02:00.000Z'}});
+	state = auditReducer(state, {type: 'attest', attestation: {check: 'images.scanning', target: '*', answer: 'yes', note: 'Trivy', by: 'alice', at: '2026-05-01T10:01:00.000Z'}});
+	return auditReducer(state, {type: 'waive', waiver: {check: 'isolation.privileged', target: '*', justification: 'vendor', approver: 'alice', expires: '2026-08-01', at: '2026-05-01T10:02:00.000Z'}});
 }
 
 test('a saved session reads back with findings, decisions and progress; a running audit comes back idle', () => {
@@ -103,4 +103,36 @@ test('resumed nodes follow the inventory order and keep their saved state', () =
 			['gone', 'failed'],
 		],
 	);
+});
+
+test('a session saved by an earlier version, with checkId/reason/by decisions, reads back in the one decision shape', () => {
+	const saved = JSON.parse(JSON.stringify(toSession(interrupted(), identity, '2026-05-01T10:03:00.000Z')));
+	saved.attestations = [{checkId: 'images.scanning', target: '*', answer: 'yes', note: 'Trivy', by: 'alice', at: '2026-05-01T10:01:00.000Z'}];
+	saved.waivers = [{checkId: 'isolation.privileged', target: '*', reason: 'vendor', expires: '2026-08-01', by: 'alice', at: '2026-05-01T10:02:00.000Z'}];
+	const back = fromSession(SessionSchema.parse(saved));
+	assert.deepEqual(back.attestations, [{check: 'images.scanning', target: '*', answer: 'yes', note: 'Trivy', by: 'alice', at: '2026-05-01T10:01:00.000Z'}]);
+	assert.deepEqual(back.waivers, [{check: 'isolation.privileged', target: '*', justification: 'vendor', approver: 'alice', expires: '2026-08-01', at: '2026-05-01T10:02:00.000Z'}]);
+});
+
+test('a check a fix changed comes back unchecked on resume, never as the pass its re-run showed', () => {
+	let state = interrupted();
+	state = auditReducer(state, {type: 'engine', run: {kind: 'audit'}, events: [{type: 'check-finished', checkId: 'images.scanning', scope: 'cluster'}, {type: 'check-finished', checkId: 'host.sshd-config', scope: 'node'}]});
+	state = auditReducer(state, {type: 'audit-finished', at: '2026-05-01T10:05:00.000Z'});
+	state = auditReducer(state, {type: 'fixed', record: {checkId: 'isolation.privileged', target: '*', outcome: '1 applied', logIds: ['x'], at: '2026-05-01T10:06:00.000Z'}});
+	state = auditReducer(state, {type: 'rerun-started', checkId: 'isolation.privileged'});
+	state = auditReducer(state, {
+		type: 'engine',
+		run: {kind: 'rerun', checkId: 'isolation.privileged'},
+		events: [
+			{type: 'run-started', checkIds: ['isolation.privileged']},
+			{type: 'finding', finding: finding(privileged, 'pass', {kind: 'Deployment', namespace: 'shop', name: 'web', container: 'app'})},
+			{type: 'check-finished', checkId: 'isolation.privileged', scope: 'cluster'},
+		],
+	});
+	assert.equal(state.findings['isolation.privileged']![0]!.status, 'pass', 'in the walkthrough that fixed it, the re-run result stands');
+	const back = fromSession(SessionSchema.parse(JSON.parse(JSON.stringify(toSession(state, identity, '2026-05-01T10:07:00.000Z')))));
+	assert.equal(back.findings['isolation.privileged'], undefined);
+	assert.ok(!back.finishedChecks.includes('isolation.privileged'));
+	assert.equal(back.phase, 'idle', 'the resumed walkthrough has it left to check');
+	assert.deepEqual(remainingChecks(back), ['isolation.privileged']);
 });

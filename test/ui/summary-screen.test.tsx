@@ -27,7 +27,7 @@ test('the summary shows totals, sections, this session’s decisions and the exp
 	await ui.waitForText('2 decision(s) since the last export');
 });
 
-test('e exports as JSON or Markdown through exportReport, with decisions in the report, and shows the path', async () => {
+test('e exports in any of the six formats to a path the operator picks, with decisions in the report', async () => {
 	const ui = await renderWalkthrough();
 	await startAndFinish(ui);
 	await openSection(ui, 5, 'Deploy runtime security monitoring');
@@ -39,12 +39,20 @@ test('e exports as JSON or Markdown through exportReport, with decisions in the 
 	await ui.waitForText('attested monitoring.audit-logging: yes');
 	await ui.press('e');
 	await ui.waitForText('Export the report');
-	assert.match(ui.text(), /1 decision\(s\) not in any export yet/);
+	const choices = ui.text();
+	assert.match(choices, /1 decision\(s\) not in any export yet/);
+	for (const label of ['Markdown', 'HTML', 'JSON', 'CSV', 'JUnit XML', 'SARIF 2.1.0']) assert.ok(choices.includes(label), `${label} offered:\n${choices}`);
 	await ui.press('j');
+	await ui.waitForText('json report to:');
+	assert.match(ui.text(), /aks-harden-report-2026-05-01\.json/, 'a file name is suggested');
+	await ui.press('\u0015');
+	await ui.type('audit/signed-off.json');
+	await ui.press(keys.enter);
 	await ui.waitForText('json report written to');
-	assert.match(ui.text(), /\/tmp\/aks-harden-report\.json/);
-	const [{report, format}] = ui.exported as [(typeof ui.exported)[0]];
+	assert.match(ui.text(), /\/tmp\/audit\/signed-off\.json/);
+	const [{report, format, path}] = ui.exported as [(typeof ui.exported)[0]];
 	assert.equal(format, 'json');
+	assert.equal(path, 'audit/signed-off.json');
 	assert.equal(report.schemaVersion, 1);
 	assert.equal(report.cluster.context, 'aks-test');
 	assert.equal(report.cluster.source, 'demo');
@@ -58,20 +66,34 @@ test('e exports as JSON or Markdown through exportReport, with decisions in the 
 	await ui.waitForNoText('Export the report');
 	await ui.press('s');
 	await ui.waitForText('Exports');
-	assert.match(ui.text(), /json → \/tmp\/aks-harden-report\.json/);
-	await ui.press('e');
-	await ui.waitForText('Export the report');
-	await ui.press('m');
-	await ui.waitForText('markdown report written to');
-	assert.equal(ui.exported.at(-1)!.format, 'markdown');
+	assert.match(ui.text(), /json → \/tmp\/audit\/signed-off\.json/);
+	for (const [key, format] of [['m', 'markdown'], ['h', 'html'], ['c', 'csv'], ['u', 'junit'], ['s', 'sarif']] as const) {
+		await ui.press('e');
+		await ui.waitForText('Export the report');
+		await ui.press(key);
+		await ui.waitForText(`${format} report to:`);
+		await ui.press(keys.enter);
+		await ui.waitForText(`${format} report written to`);
+		assert.equal(ui.exported.at(-1)!.format, format);
+		assert.equal(ui.exported.at(-1)!.path, `aks-harden-report-2026-05-01.${format === 'markdown' ? 'md' : format === 'junit' ? 'xml' : format}`);
+		await ui.press(keys.enter);
+		await ui.waitForNoText('Export the report');
+	}
 });
 
 test('an export that fails says why and leaves the walkthrough usable', async () => {
 	const ui = await renderWalkthrough({deps: {exportReport: async () => Promise.reject(new Error('EACCES: permission denied'))}});
 	await ui.press('e');
 	await ui.waitForText('Export the report');
+	await ui.press('j');
+	await ui.waitForText('json report to:');
 	await ui.press(keys.enter);
 	await ui.waitForText('could not write the json report: EACCES: permission denied');
+	// esc goes back a step at a time: to the path, to the formats, out.
+	await ui.press(keys.escape);
+	await ui.waitForText('json report to:');
+	await ui.press(keys.escape);
+	await ui.waitForText('a key or ⏎ picks a format');
 	await ui.press(keys.escape);
 	await ui.waitForText('Nodes (3)');
 });

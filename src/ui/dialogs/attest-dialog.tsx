@@ -1,8 +1,8 @@
 import {Box} from 'ink';
 import {useState} from 'react';
 import type {Check} from '../../model/check.js';
-import type {AttestAnswer} from '../state/decisions.js';
-import {allTargets} from '../state/decisions.js';
+import type {AttestAnswer} from '../../model/settings.js';
+import {allTargets} from '../../engine/decisions.js';
 import {wrap} from '../text.js';
 import {DialogFrame, dialogInnerWidth} from '../widgets/dialog-frame.js';
 import {Line} from '../widgets/line.js';

@@ -7,7 +7,7 @@ import type {ExportFormat, WalkthroughFixes} from '../deps.js';
 import type {Action} from '../keymap.js';
 import type {PendingPrompt} from '../hooks/use-prompts.js';
 import type {AuditAction, AuditState} from '../state/audit-state.js';
-import {allTargets, attestationFor, waiverFor, type Attestation, type Waiver} from '../state/decisions.js';
+import {allTargets, attestationFor, waiverFor, type Attestation, type Waiver} from '../../engine/decisions.js';
 import {isFailing} from '../state/derive.js';
 import {isAttestable} from '../state/screen-model.js';
 import type {SessionFile} from '../state/session.js';
@@ -45,7 +45,7 @@ type Props = {
 	readonly onFlash: (text: string | undefined) => void;
 	readonly onResumeDecided: () => void;
 	readonly onQuit: () => void;
-	readonly onExport: (format: ExportFormat) => Promise<string>;
+	readonly onExport: (format: ExportFormat, path: string) => Promise<string>;
 	readonly fixes?: WalkthroughFixes | undefined;
 	/** A fix was applied: re-run its check so the screen shows the new status. */
 	readonly onFixed: (checkId: string) => void;
@@ -169,7 +169,7 @@ export function DialogLayer(props: Props) {
 						height={dialogHeight}
 						onCancel={onClose}
 						onSubmit={(answer, note) => {
-							const attestation: Attestation = {checkId: dialog.checkId, target: dialog.target, answer, note, by: operator, at: now().toISOString()};
+							const attestation: Attestation = {check: dialog.checkId, target: dialog.target, answer, note, by: operator, at: now().toISOString()};
 							onAudit({type: 'attest', attestation});
 							onClose();
 							onFlash(`attested ${dialog.checkId}: ${answer}`);
@@ -189,7 +189,7 @@ export function DialogLayer(props: Props) {
 						height={dialogHeight}
 						onCancel={onClose}
 						onSubmit={(reason, expires) => {
-							const waiver: Waiver = {checkId: dialog.checkId, target: dialog.target, reason, expires, by: operator, at: now().toISOString()};
+							const waiver: Waiver = {check: dialog.checkId, target: dialog.target, justification: reason, approver: operator, expires, at: now().toISOString()};
 							onAudit({type: 'waive', waiver});
 							onClose();
 							onFlash(`waived ${dialog.checkId} until ${expires}`);
@@ -204,14 +204,14 @@ export function DialogLayer(props: Props) {
 						title="Remove the waiver?"
 						lines={[
 							`${dialog.checkId} (${dialog.target === allTargets ? 'all targets' : dialog.target})`,
-							waiver ? `waived by ${waiver.by} until ${waiver.expires}: ${waiver.reason}` : '',
+							waiver ? `waived by ${waiver.approver} until ${waiver.expires}: ${waiver.justification}` : '',
 						]}
 						yesLabel="remove it"
 						noLabel="keep it"
 						width={dialogWidth}
 						height={dialogHeight}
 						onAnswer={(isYes) => {
-							if (isYes) onAudit({type: 'remove-waiver', checkId: dialog.checkId, target: dialog.target});
+							if (isYes) onAudit({type: 'remove-waiver', check: waiver?.check ?? dialog.checkId, target: waiver?.target ?? dialog.target});
 							onClose();
 						}}
 					/>
@@ -237,6 +237,7 @@ export function DialogLayer(props: Props) {
 						width={dialogWidth}
 						height={dialogHeight}
 						unexported={state.unexportedChanges}
+						today={today}
 						onClose={onClose}
 						onExport={onExport}
 					/>

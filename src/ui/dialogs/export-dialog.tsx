@@ -1,44 +1,36 @@
-import {Box, useInput} from 'ink';
-import {useState} from 'react';
+import {Box} from 'ink';
+import {useEffect, useReducer} from 'react';
 import type {ExportFormat} from '../deps.js';
-import {actionFor} from '../keymap.js';
 import {wrap} from '../text.js';
 import {DialogFrame, dialogInnerWidth} from '../widgets/dialog-frame.js';
 import {Line} from '../widgets/line.js';
 import {Select} from '../widgets/select/index.js';
 import {Styled} from '../widgets/styled.js';
+import {TextInput} from '../widgets/text-input/index.js';
+import {exportDialogHint, exportDialogReducer, exportFormats, initialExportDialog, useExportDialogInput} from './export-dialog-state.js';
 
 type Props = {
 	readonly width: number;
 	readonly height: number;
 	readonly unexported: number;
-	readonly onExport: (format: ExportFormat) => Promise<string>;
+	/** UTC day, for the suggested file name. */
+	readonly today: string;
+	readonly onExport: (format: ExportFormat, path: string) => Promise<string>;
 	readonly onClose: () => void;
 };
 
-type Phase =
-	| {readonly kind: 'choose'}
-	| {readonly kind: 'writing'; readonly format: ExportFormat}
-	| {readonly kind: 'written'; readonly format: ExportFormat; readonly path: string}
-	| {readonly kind: 'failed'; readonly format: ExportFormat; readonly error: string};
-
-/** Export the report as it stands (decisions included): pick a format, see the path written. */
-export function ExportDialog({width, height, unexported, onExport, onClose}: Props) {
-	const [phase, setPhase] = useState<Phase>({kind: 'choose'});
-	useInput(
-		(input, key) => {
-			const action = actionFor('dialog', input, key);
-			if (action === 'confirm' || action === 'cancel') onClose();
-		},
-		{isActive: phase.kind === 'written' || phase.kind === 'failed'},
-	);
-	const start = (format: ExportFormat) => {
-		setPhase({kind: 'writing', format});
-		onExport(format).then(
-			(path) => setPhase({kind: 'written', format, path}),
-			(error: unknown) => setPhase({kind: 'failed', format, error: error instanceof Error ? error.message : String(error)}),
+/** Export the report as it stands (decisions included): pick a format, then the path, see what was written. */
+export function ExportDialog({width, height, unexported, today, onExport, onClose}: Props) {
+	const [state, dispatch] = useReducer(exportDialogReducer, initialExportDialog);
+	useExportDialogInput(state, dispatch, onClose);
+	const writing = state.phase === 'writing' ? state : undefined;
+	useEffect(() => {
+		if (!writing) return;
+		onExport(writing.format, writing.path).then(
+			(path) => dispatch({type: 'written', path}),
+			(error: unknown) => dispatch({type: 'failed', error: error instanceof Error ? error.message : String(error)}),
 		);
-	};
+	}, [writing]);
 	const inner = dialogInnerWidth(width);
 	return (
 		<DialogFrame title="Export the report" width={width} height={height}>
@@ -48,30 +40,33 @@ export function ExportDialog({width, height, unexported, onExport, onClose}: Pro
 				</Styled>
 			</Line>
 			<Line> </Line>
-			{phase.kind === 'choose' ? (
+			{state.phase === 'format' ? (
 				<Select
-					options={[
-						{label: 'JSON (the report schema, for tools and diffs)', value: 'json' as const, key: 'j'},
-						{label: 'Markdown (a checklist an auditor can read)', value: 'markdown' as const, key: 'm'},
-					]}
-					onSubmit={start}
+					options={exportFormats.map(({format, label, key}) => ({label, value: format, key}))}
+					onSubmit={(format) => dispatch({type: 'pick', format, today})}
 					onCancel={onClose}
 				/>
 			) : null}
-			{phase.kind === 'writing' ? <Line>{`writing ${phase.format}…`}</Line> : null}
-			{phase.kind === 'written' ? (
+			{state.phase === 'path' ? (
+				<Box flexDirection="column">
+					<Line>{`${state.format} report to:`}</Line>
+					<TextInput width={inner} initialValue={state.path} placeholder="file path" onSubmit={(path) => dispatch({type: 'write', path})} onCancel={() => dispatch({type: 'back'})} />
+				</Box>
+			) : null}
+			{state.phase === 'writing' ? <Line>{`writing ${state.format} to ${state.path}…`}</Line> : null}
+			{state.phase === 'written' ? (
 				<Box flexDirection="column">
 					<Line>
-						<Styled tone="pass">{`✓ ${phase.format} report written to`}</Styled>
+						<Styled tone="pass">{`✓ ${state.format} report written to`}</Styled>
 					</Line>
-					{wrap(phase.path, inner).map((line, index) => (
+					{wrap(state.path, inner).map((line, index) => (
 						<Line key={index}>{line}</Line>
 					))}
 				</Box>
 			) : null}
-			{phase.kind === 'failed' ? (
+			{state.phase === 'failed' ? (
 				<Box flexDirection="column">
-					{wrap(`✗ could not write the ${phase.format} report: ${phase.error}`, inner).map((line, index) => (
+					{wrap(`✗ could not write the ${state.format} report: ${state.error}`, inner).map((line, index) => (
 						<Line key={index}>
 							<Styled tone="fail">{line}</Styled>
 						</Line>
@@ -80,7 +75,7 @@ export function ExportDialog({width, height, unexported, onExport, onClose}: Pro
 			) : null}
 			<Box flexGrow={1} />
 			<Line>
-				<Styled tone="muted">{phase.kind === 'choose' ? 'j / m or ⏎ picks · esc cancels' : phase.kind === 'writing' ? '' : '⏎ or esc close'}</Styled>
+				<Styled tone="muted">{exportDialogHint(state)}</Styled>
 			</Line>
 		</DialogFrame>
 	);

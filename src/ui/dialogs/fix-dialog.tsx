@@ -8,7 +8,7 @@ import {targetKey} from '../../model/target.js';
 import type {WalkthroughFixes} from '../deps.js';
 import {isApplicable as isReady} from '../fix-count.js';
 import {actionFor, type Action} from '../keymap.js';
-import {allTargets} from '../state/decisions.js';
+import {allTargets} from '../../engine/decisions.js';
 import {hardWrap, plural, wrap} from '../text.js';
 import type {Tone} from '../theme.js';
 import {DialogFrame, dialogInnerWidth} from '../widgets/dialog-frame.js';

@@ -1,7 +1,7 @@
 import {Box} from 'ink';
 import {useState} from 'react';
 import type {Check} from '../../model/check.js';
-import {allTargets} from '../state/decisions.js';
+import {allTargets} from '../../engine/decisions.js';
 import {isCalendarDate} from '../../model/waiver-rules.js';
 import {DialogFrame, dialogInnerWidth} from '../widgets/dialog-frame.js';
 import {Line} from '../widgets/line.js';

@@ -2,7 +2,7 @@ import type {Catalog} from '../../catalog/load.js';
 import type {Finding} from '../../model/finding.js';
 import type {Status} from '../../model/status.js';
 import type {AuditState} from '../state/audit-state.js';
-import {allTargets, isWaiverActive} from '../state/decisions.js';
+import {allTargets, isWaiverActive} from '../../engine/decisions.js';
 import type {SectionRow} from '../state/derive.js';
 import {formatTime, padEnd, padStart, truncate, wrap} from '../text.js';
 import {statusSymbols, statusTones, type Tone} from '../theme.js';
@@ -49,14 +49,15 @@ export function summaryDocument({catalog, state, findings, sections, score, sess
 	const changes: {readonly at: string; readonly head: string; readonly detail: string; readonly tone?: Tone}[] = [
 		...state.attestations.map((a) => ({
 			at: a.at,
-			head: `? ${a.checkId} (${target(a.target)}): attested ${a.answer} by ${a.by}, ${formatTime(a.at)}`,
+			head: `? ${a.check} (${target(a.target)}): attested ${a.answer} by ${a.by}, ${formatTime(a.at)}`,
 			detail: a.note,
 			tone: 'manual' as const,
 		})),
+		// A waiver read from the decisions file without a time was made before this session.
 		...state.waivers.map((w) => ({
-			at: w.at,
-			head: `${statusSymbols.waived} ${w.checkId} (${target(w.target)}): waived until ${w.expires}${isWaiverActive(w, today) ? '' : ' (EXPIRED)'} by ${w.by}, ${formatTime(w.at)}`,
-			detail: w.reason,
+			at: w.at ?? '',
+			head: `${statusSymbols.waived} ${w.check} (${target(w.target)}): waived until ${w.expires}${isWaiverActive(w, today) ? '' : ' (EXPIRED)'} by ${w.approver}${w.at ? `, ${formatTime(w.at)}` : ''}`,
+			detail: w.justification,
 			tone: isWaiverActive(w, today) ? ('skip' as const) : ('warn' as const),
 		})),
 		...(state.fixes ?? []).map((f) => ({
@@ -76,7 +77,7 @@ export function summaryDocument({catalog, state, findings, sections, score, sess
 	if (!fresh.length) push('  no attestations, waivers or fixes yet (a attests a question, w waives a finding, f fixes one)', 'muted');
 	for (const change of fresh) pushChange(change);
 	if (earlier.length) {
-		push('From the resumed session', 'title');
+		push('Made earlier (a resumed session, or .aks-harden.yaml)', 'title');
 		for (const change of earlier) pushChange(change);
 	}
 	const notes = Object.entries(state.notes);

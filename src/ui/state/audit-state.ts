@@ -2,7 +2,7 @@ import type {EngineEvent} from '../../model/events.js';
 import type {Finding} from '../../model/finding.js';
 import type {NodeInfo, Report} from '../../model/report.js';
 import type {ExportFormat} from '../deps.js';
-import type {Attestation, Waiver} from './decisions.js';
+import {removeDecision, upsertDecision, type Attestation, type Decisions, type Waiver} from '../../engine/decisions.js';
 
 export type NodeState = 'waiting' | 'connecting' | 'probing' | 'done' | 'failed';
 
@@ -58,6 +58,11 @@ export type AuditState = {
 	/** Free notes by check id. */
 	readonly notes: Readonly<Record<string, string>>;
 	readonly exports: readonly ExportRecord[];
+	/**
+	 * Where the decisions live when they are kept in a reviewable file (`.aks-harden.yaml`): then
+	 * that file is their one home and a restored session keeps the file's decisions, not its own.
+	 */
+	readonly decisionsFile?: string;
 	/** Fixes applied in this walkthrough; not saved with the session (the audit log keeps them). */
 	readonly fixes?: readonly FixRecord[];
 	/** The last full run's report: its node list and tool version go into exports. */
@@ -82,14 +87,15 @@ export type AuditAction =
 	| {readonly type: 'toggle-node'; readonly name: string}
 	| {readonly type: 'attest'; readonly attestation: Attestation}
 	| {readonly type: 'waive'; readonly waiver: Waiver}
-	| {readonly type: 'remove-waiver'; readonly checkId: string; readonly target: string}
+	| {readonly type: 'remove-waiver'; readonly check: string; readonly target: string}
 	| {readonly type: 'note'; readonly checkId: string; readonly text: string}
 	| {readonly type: 'exported'; readonly record: ExportRecord}
 	| {readonly type: 'fixed'; readonly record: FixRecord}
 	| {readonly type: 'restore'; readonly state: AuditState};
 
-export function initialAuditState(nodes: readonly NodeInfo[]): AuditState {
-	return {
+/** A fresh walkthrough; with a decisions file, its waivers, attestations and notes are the starting point. */
+export function initialAuditState(nodes: readonly NodeInfo[], file?: {readonly path: string; readonly decisions: Decisions}): AuditState {
+	const fresh: AuditState = {
 		phase: 'idle',
 		plannedChecks: [],
 		finishedChecks: [],
@@ -105,6 +111,17 @@ export function initialAuditState(nodes: readonly NodeInfo[]): AuditState {
 		unexportedChanges: 0,
 		revision: 0,
 	};
+	return file ? withFileDecisions(fresh, file) : fresh;
+}
+
+export function decisionsOf(state: AuditState): Decisions {
+	return {waivers: state.waivers, attestations: state.attestations, notes: state.notes};
+}
+
+/** The decisions file's waivers, attestations and notes replace whatever the state held. */
+export function withFileDecisions(state: AuditState, file: {readonly path: string; readonly decisions: Decisions}): AuditState {
+	const {waivers, attestations, notes} = file.decisions;
+	return {...state, decisionsFile: file.path, waivers: [...waivers], attestations: [...attestations], notes: {...notes}};
 }
 
 const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
@@ -193,9 +210,6 @@ function applyEvents(state: AuditState, run: RunTag, events: readonly EngineEven
 	return next === state ? state : {...next, revision: state.revision + 1};
 }
 
-const sameDecision = (a: {readonly checkId: string; readonly target: string}, b: {readonly checkId: string; readonly target: string}) =>
-	a.checkId === b.checkId && a.target === b.target;
-
 export function auditReducer(state: AuditState, action: AuditAction): AuditState {
 	const saved = (next: Omit<AuditState, 'revision'>): AuditState => ({...next, revision: state.revision + 1});
 	const decided = (next: Omit<AuditState, 'revision' | 'unexportedChanges'>): AuditState =>
@@ -237,12 +251,12 @@ export function auditReducer(state: AuditState, action: AuditAction): AuditState
 		case 'attest':
 			return decided({
 				...state,
-				attestations: [...state.attestations.filter((a) => !sameDecision(a, action.attestation)), action.attestation],
+				attestations: upsertDecision(state.attestations, action.attestation),
 			});
 		case 'waive':
-			return decided({...state, waivers: [...state.waivers.filter((w) => !sameDecision(w, action.waiver)), action.waiver]});
+			return decided({...state, waivers: upsertDecision(state.waivers, action.waiver)});
 		case 'remove-waiver':
-			return decided({...state, waivers: state.waivers.filter((w) => !sameDecision(w, action))});
+			return decided({...state, waivers: removeDecision(state.waivers, action)});
 		case 'note': {
 			const notes = {...state.notes};
 			if (action.text.trim()) notes[action.checkId] = action.text.trim();
@@ -253,8 +267,11 @@ export function auditReducer(state: AuditState, action: AuditAction): AuditState
 			return saved({...state, exports: [...state.exports, action.record], unexportedChanges: 0});
 		case 'fixed':
 			return {...state, fixes: [...(state.fixes ?? []), action.record]};
-		case 'restore':
-			return {...action.state, ...(state.fixes ? {fixes: state.fixes} : {}), revision: state.revision + 1};
+		case 'restore': {
+			// With a decisions file, the file is where decisions live: the session's copies may be stale.
+			const restored = state.decisionsFile ? withFileDecisions(action.state, {path: state.decisionsFile, decisions: decisionsOf(state)}) : action.state;
+			return {...restored, ...(state.fixes ? {fixes: state.fixes} : {}), revision: state.revision + 1};
+		}
 	}
 }
 

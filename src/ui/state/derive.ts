@@ -5,7 +5,8 @@ import {sections, sectionTitles, severityRank, statuses, type Section, type Seve
 import {score} from '../../engine/summary.js';
 import type {DisplayStatus} from '../theme.js';
 import type {AuditState} from './audit-state.js';
-import {applyDecisions} from './decisions.js';
+import {decide} from '../../engine/decisions.js';
+import {decisionsOf} from './audit-state.js';
 
 export type StatusCounts = Readonly<Record<Status, number>>;
 
@@ -71,9 +72,14 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
 /** What the decisions make of every finding: computed once per state change, shared by every screen. */
 export function effectiveFindings(state: AuditState, today: string): Readonly<Record<string, readonly Finding[]>> {
 	const out: Record<string, readonly Finding[]> = {};
-	for (const [checkId, list] of Object.entries(state.findings)) {
-		out[checkId] = sortFindings(list.map((finding) => applyDecisions(finding, state.attestations, state.waivers, today)));
+	const decided = decide(Object.values(state.findings).flat(), decisionsOf(state), today).findings;
+	const byCheck = new Map<string, Finding[]>();
+	for (const finding of decided) {
+		const list = byCheck.get(finding.checkId);
+		if (list) list.push(finding);
+		else byCheck.set(finding.checkId, [finding]);
 	}
+	for (const checkId of Object.keys(state.findings)) out[checkId] = sortFindings(byCheck.get(checkId) ?? []);
 	return out;
 }
 

@@ -1,9 +1,8 @@
 import type {Catalog} from '../../catalog/load.js';
-import type {Finding} from '../../model/finding.js';
 import type {NodeInfo, Report} from '../../model/report.js';
-import {summarize} from '../../engine/summary.js';
+import {buildReport} from '../../engine/report.js';
 import type {ConnectionInfo} from '../deps.js';
-import type {AuditState} from './audit-state.js';
+import {decisionsOf, type AuditState} from './audit-state.js';
 
 type ReportContext = {
 	readonly catalog: Catalog;
@@ -13,25 +12,17 @@ type ReportContext = {
 };
 
 /**
- * The report as the walkthrough stands: the engine's findings with the operator's attestations,
- * waivers and notes applied (each says who and when in its reason and evidence), in catalogue
- * order. Works mid-run too; then `finishedAt` is now.
+ * The report as the walkthrough stands: the engine's findings and the operator's decisions through
+ * the same buildReport the headless audit uses, so both give the same statuses, counts and score.
+ * Works mid-run too; then `finishedAt` is now.
  */
-export function buildReport(state: AuditState, effective: Readonly<Record<string, readonly Finding[]>>, context: ReportContext): Report {
-	const findings: Finding[] = [];
-	for (const {check} of context.catalog.checks) {
-		const note = state.notes[check.id];
-		for (const finding of effective[check.id] ?? []) {
-			findings.push(note ? {...finding, evidence: {...finding.evidence, note}} : finding);
-		}
-	}
+export function walkthroughReport(state: AuditState, context: ReportContext): Report {
 	const nodes: NodeInfo[] = state.nodes.map(({info}) =>
 		state.excludedNodes.includes(info.name) ? {...info, reachable: null, error: 'left out by the operator'} : info,
 	);
 	const nowIso = context.now.toISOString();
-	return {
-		schemaVersion: 1,
-		tool: {name: 'aks-harden', version: state.report?.tool.version ?? context.version ?? 'unknown'},
+	return buildReport({
+		version: state.report?.tool.version ?? context.version ?? 'unknown',
 		startedAt: state.startedAt ?? state.report?.startedAt ?? nowIso,
 		finishedAt: state.phase === 'finished' ? (state.finishedAt ?? nowIso) : nowIso,
 		cluster: {
@@ -40,7 +31,9 @@ export function buildReport(state: AuditState, effective: Readonly<Record<string
 			source: context.connection.isDemo ? 'demo' : (state.report?.cluster.source ?? 'cluster'),
 		},
 		nodes,
-		findings,
-		summary: summarize(findings),
-	};
+		findings: Object.values(state.findings).flat(),
+		checkOrder: context.catalog.checks.map(({check}) => check.id),
+		decisions: decisionsOf(state),
+		today: context.now,
+	});
 }

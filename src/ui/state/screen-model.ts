@@ -5,7 +5,7 @@ import type {Section} from '../../model/status.js';
 import {targetKey} from '../../model/target.js';
 import type {Action} from '../keymap.js';
 import type {AuditState, NodeEntry} from './audit-state.js';
-import {allTargets} from './decisions.js';
+import {allTargets, waivableStatuses} from '../../engine/decisions.js';
 import {checkRow, checkRows, displayStatus, isFailing, sectionRows, type CheckRow, type SectionRow} from './derive.js';
 import type {Route, Subject} from './view-state.js';
 
@@ -75,8 +75,9 @@ export function isAttestable(finding: Finding): boolean {
 	return finding.status === 'manual' || (finding.status === 'waived' && finding.attestation !== undefined);
 }
 
+/** What a waiver can set aside (engine/decisions): a failure or a warning, or one already waived. */
 export function isWaivable(finding: Finding): boolean {
-	return finding.status === 'waived' || isFailing(displayStatus(finding));
+	return finding.status === 'waived' || waivableStatuses.has(finding.status);
 }
 
 /** The check and target(s) an action on the selected row is about: one target, or all of the check's. */

@@ -1,9 +1,9 @@
 import {z} from 'zod';
-import {isBlank, isCalendarDate} from '../../model/waiver-rules.js';
 import type {Finding} from '../../model/finding.js';
 import {NodeInfoSchema, type Report} from '../../model/report.js';
 import {Section, Severity, Status} from '../../model/status.js';
-import {attestAnswers} from './decisions.js';
+import {AttestationSchema, WaiverSchema} from '../../model/settings.js';
+import {reportFormats} from '../../report/formats.js';
 import {initialAuditState, type AuditState, type NodeEntry} from './audit-state.js';
 
 /**
@@ -23,23 +23,17 @@ const FindingSchema = z.looseObject({
 });
 
 
-const AttestationSchema = z.object({
-	checkId: z.string(),
-	target: z.string(),
-	answer: z.enum(attestAnswers),
-	note: z.string(),
-	by: z.string(),
-	at: z.string(),
-});
-
-const WaiverSchema = z.object({
-	checkId: z.string(),
-	target: z.string(),
-	reason: z.string().refine((text) => !isBlank(text), 'must not be blank'),
-	expires: z.string().refine(isCalendarDate, 'must be a calendar date, YYYY-MM-DD'),
-	by: z.string(),
-	at: z.string(),
-});
+/**
+ * Decisions in a session have the one shape of `.aks-harden.yaml`. Sessions saved by earlier
+ * versions named the fields differently (`checkId`, `reason`, `by`): they are read as the same.
+ */
+const older = (value: unknown): unknown => {
+	if (!value || typeof value !== 'object' || !('checkId' in value)) return value;
+	const {checkId, reason, by, ...rest} = value as Record<string, unknown>;
+	return 'answer' in rest ? {check: checkId, by, ...rest} : {check: checkId, justification: reason, approver: by, ...rest};
+};
+const SessionAttestation = z.preprocess(older, AttestationSchema);
+const SessionWaiver = z.preprocess(older, WaiverSchema);
 
 export const SessionSchema = z.object({
 	kind: z.literal('aks-harden-session'),
@@ -55,11 +49,17 @@ export const SessionSchema = z.object({
 	findings: z.array(FindingSchema),
 	nodes: z.array(z.object({info: NodeInfoSchema, state: z.enum(['waiting', 'connecting', 'probing', 'done', 'failed']), message: z.string().optional()})),
 	excludedNodes: z.array(z.string()),
-	attestations: z.array(AttestationSchema),
-	waivers: z.array(WaiverSchema),
+	attestations: z.array(SessionAttestation),
+	waivers: z.array(SessionWaiver),
 	notes: z.record(z.string(), z.string()),
-	exports: z.array(z.object({format: z.enum(['json', 'markdown']), path: z.string(), at: z.string()})),
+	exports: z.array(z.object({format: z.enum(reportFormats), path: z.string(), at: z.string()})),
 	unexportedChanges: z.number().int().nonnegative(),
+	/**
+	 * Checks a guided fix changed in that walkthrough. What their re-run showed is not trusted on
+	 * resume: the change may not have lasted (the demo starts afresh every time; a cluster may be
+	 * reconciled back), so they come back unchecked and are checked again.
+	 */
+	fixedChecks: z.array(z.string()).optional(),
 	/** The last full run's report without its findings (they are above). */
 	report: z.looseObject({tool: z.looseObject({version: z.string()})}).optional(),
 });
@@ -88,28 +88,32 @@ export function toSession(state: AuditState, identity: SessionIdentity, savedAt:
 		notes: {...state.notes},
 		exports: [...state.exports],
 		unexportedChanges: state.unexportedChanges,
+		...(state.fixes?.length ? {fixedChecks: [...new Set(state.fixes.map((fix) => fix.checkId))]} : {}),
 		...(state.report ? {report: {...state.report, findings: []} as unknown as SessionFile['report']} : {}),
 	};
 }
 
 /**
  * Back to walkthrough state. A run that was going when the session was saved was interrupted: it
- * comes back idle, so the operator restarts it and only the unfinished checks run again.
+ * comes back idle, so the operator restarts it and only the unfinished checks run again. Checks a
+ * fix changed come back unchecked too (see fixedChecks), never as the pass their re-run showed.
  */
 export function fromSession(session: SessionFile): AuditState {
+	const fixed = new Set(session.fixedChecks ?? []);
 	const findings: Record<string, Finding[]> = {};
-	for (const finding of session.findings as unknown as Finding[]) (findings[finding.checkId] ??= []).push(finding);
+	for (const finding of session.findings as unknown as Finding[]) if (!fixed.has(finding.checkId)) (findings[finding.checkId] ??= []).push(finding);
 	const nodes: NodeEntry[] = session.nodes.map((node) => ({
 		...node,
 		state: node.state === 'connecting' || node.state === 'probing' ? 'waiting' : node.state,
 	})) as NodeEntry[];
 	return {
 		...initialAuditState([]),
-		phase: session.phase === 'running' ? 'idle' : session.phase,
+		// A finished run with fixed checks has those left to check again.
+		phase: session.phase === 'running' || (session.phase === 'finished' && fixed.size) ? 'idle' : session.phase,
 		...(session.startedAt ? {startedAt: session.startedAt} : {}),
 		...(session.finishedAt ? {finishedAt: session.finishedAt} : {}),
 		plannedChecks: session.plannedChecks,
-		finishedChecks: session.finishedChecks,
+		finishedChecks: session.finishedChecks.filter((id) => !fixed.has(id)),
 		findings,
 		nodes,
 		excludedNodes: session.excludedNodes,

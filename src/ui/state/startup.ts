@@ -1,7 +1,11 @@
 import type {NodeInfo} from '../../model/report.js';
 import type {LoadedSession} from '../deps.js';
 import {formatTime} from '../text.js';
-import {initialAuditState, type AuditState, type NodeEntry} from './audit-state.js';
+import type {Decisions} from '../../engine/decisions.js';
+import {initialAuditState, withFileDecisions, type AuditState, type NodeEntry} from './audit-state.js';
+
+/** The reviewable file decisions are kept in, as read at start. */
+export type DecisionsFile = {readonly path: string; readonly decisions: Decisions};
 import {fromSession, hasWork, isSameCluster, type SessionFile, type SessionIdentity} from './session.js';
 
 export type Startup = {
@@ -23,17 +27,19 @@ export function mergeNodes(saved: readonly NodeEntry[], inventory: readonly Node
 	return [...merged, ...saved.filter((entry) => !known.has(entry.info.name))];
 }
 
-export function restoredState(session: SessionFile, inventory: readonly NodeInfo[]): AuditState {
+/** With a decisions file, its decisions replace the session's copies (the file is their home). */
+export function restoredState(session: SessionFile, inventory: readonly NodeInfo[], file?: DecisionsFile): AuditState {
 	const state = fromSession(session);
-	return {...state, nodes: mergeNodes(state.nodes, inventory)};
+	const restored = {...state, nodes: mergeNodes(state.nodes, inventory)};
+	return file ? withFileDecisions(restored, file) : restored;
 }
 
 /**
  * `--resume` restores the saved session of the same cluster at once; without it a session with
  * work in it is offered. A session of another cluster is left alone (and overwritten later).
  */
-export function planStartup(loaded: LoadedSession, identity: SessionIdentity, isResume: boolean, inventory: readonly NodeInfo[]): Startup {
-	const fresh = initialAuditState(inventory);
+export function planStartup(loaded: LoadedSession, identity: SessionIdentity, isResume: boolean, inventory: readonly NodeInfo[], file?: DecisionsFile): Startup {
+	const fresh = initialAuditState(inventory, file);
 	if (loaded.kind === 'unreadable') {
 		return {initial: fresh, note: `the saved session could not be read (${loaded.reason}); starting afresh`};
 	}
@@ -44,7 +50,7 @@ export function planStartup(loaded: LoadedSession, identity: SessionIdentity, is
 	if (!isSameCluster(session, identity)) {
 		return isResume ? {initial: fresh, note: `the saved session is for ${session.context ?? session.server ?? 'another cluster'}; starting afresh`} : {initial: fresh};
 	}
-	if (isResume) return {initial: restoredState(session, inventory), note: `resumed the session from ${formatTime(session.savedAt)}`};
+	if (isResume) return {initial: restoredState(session, inventory, file), note: `resumed the session from ${formatTime(session.savedAt)}`};
 	if (!hasWork(session)) return {initial: fresh};
 	return {initial: fresh, resumeOffer: session};
 }
