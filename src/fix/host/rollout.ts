@@ -214,14 +214,15 @@ export async function applyRolloutChange(plan: Plan, change: FileChange, options
 	} catch (error) {
 		// replaceFile's callbacks move the phase too, which the compiler's narrowing cannot see.
 		const reached = phase as Phase;
-		const state =
-			reached === 'untouched' || reached === 'backed-up' || reached === 'restored'
-				? `${change.node.name} has the old ${change.path}`
-				: `${change.node.name} has the new ${change.path}${reached === 'restarted' ? ` and ${restart.unit} was restarted` : ` (${restart.unit} not restarted yet)`}${backup ? `; the backup is ${backup}` : ''}`;
-		const message = `${where}: ${messageOf(error)}. ${state}${cordoned ? '; the node is still cordoned' : ''}`;
-		// With the old file the node is as it was; with the new one nobody knows yet, so it stays cordoned.
-		if (cordoned && state.includes('the old')) await uncordon().catch(() => undefined);
-		return done('failed', message);
+		const hasOld = reached === 'untouched' || reached === 'backed-up' || reached === 'restored';
+		const state = hasOld
+			? `${change.node.name} has the old ${change.path}`
+			: `${change.node.name} has the new ${change.path}${reached === 'restarted' ? ` and ${restart.unit} was restarted` : ` (${restart.unit} not restarted yet)`}${backup ? `; the backup is ${backup}` : ''}`;
+		// With the old file the node is as it was; with the new one nobody knows yet, so it stays
+		// cordoned. Uncordoning goes through the API, not the cut SSH connection, and the message
+		// says what is true after it.
+		if (cordoned && hasOld) await uncordon().catch(() => undefined);
+		return done('failed', `${where}: ${messageOf(error)}. ${state}${cordoned ? '; the node is still cordoned' : ''}`);
 	} finally {
 		session.close();
 	}
