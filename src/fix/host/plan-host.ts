@@ -8,6 +8,7 @@ import type {Change, FileChange, ModeChange, NodeRef, Plan, Restart} from '../mo
 import {basePlan, instructionsOf, newId, withChanges, withStatus, type PlanItem} from '../plan-base.js';
 import {isForbiddenKey, type DaemonRestart, type FileModeRules, type FileSet} from '../playbook.js';
 import {gatherNodeFacts} from '../recheck.js';
+import {credentialGuidance} from './registry-credentials.js';
 import {unifiedDiff} from '../text-diff.js';
 import {editFile, globMatches, render, setSshdMatchKeywords, sshdIncludes, sshdKeywordLine, type Setting} from './formats.js';
 import {listMatching, readRemoteFile, RemoteError, type RemoteFile} from './remote.js';
@@ -66,6 +67,10 @@ export async function planHost(items: readonly PlanItem[], context: FixContext):
 				if ('refused' in planned) return withStatus(plan, 'refused', planned.refused);
 				changes.push(...planned.changes);
 				notes.push(...planned.notes);
+			} else if (step.type === 'registry-credentials') {
+				const hosts = ((facts.probes.get('containerd-config')?.facts as {plaintextCredentials?: Array<{host: string}>} | undefined)?.plaintextCredentials ?? []).map((entry) => entry.host);
+				const guidance = hosts.length ? await credentialGuidance(session, node, step.path, hosts) : undefined;
+				if (guidance) notes.push(guidance);
 			} else if (step.type === 'service-state') {
 				const planned = await planServiceState(session, node, step, facts, items, context);
 				changes.push(...planned.changes);
