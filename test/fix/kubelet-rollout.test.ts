@@ -12,6 +12,8 @@
 // After the main rollout, the refusals run on the same cluster: the last Ready node of a pool
 // and a single-node pool, a PodDisruptionBudget that blocks the drain, a file changed since
 // planning, and the SSH connection cut before and after the rename (in-process, to cut it there).
+// Last, the walkthrough (ink-testing-library; only the terminal is simulated) fixes node-1 alone
+// in its pool: the same diff as headless planning, y, then the node name typed as --confirm-node.
 import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {spawn, type ChildProcess} from 'node:child_process';
@@ -28,6 +30,17 @@ import type {FixContext} from '../../src/fix/context.js';
 import {loadPlaybooks} from '../../src/fix/load.js';
 import {readPlanFile} from '../../src/fix/plan-file.js';
 import {loadKubeconfig} from '../../src/transports/kubeconfig.js';
+import type {Connection} from '../../src/commands/connect.js';
+import {selectChecks} from '../../src/commands/select.js';
+import {walkthroughDeps} from '../../src/commands/walkthrough-start.js';
+import {runAudit} from '../../src/engine/run.js';
+import {planFixes} from '../../src/fix/plan.js';
+import type {NodeInfo} from '../../src/model/report.js';
+import {sshNodeSource} from '../../src/transports/node-source.js';
+import type {SshOptions} from '../../src/transports/ssh.js';
+import {walkthroughFixes} from '../../src/ui/fixes.js';
+import {cleanup, keys} from '../support/render.js';
+import {openSection, renderWalkthrough} from '../ui/harness.js';
 import type {KubeObject} from '../../src/model/kube.js';
 import type {PlanFile} from '../../src/fix/plan-file.js';
 import {connectNode, type NodeSession} from '../../src/transports/ssh.js';
@@ -398,6 +411,75 @@ describe('kubelet fix rolled out node by node on a 3-node test cluster', {skip: 
 		} finally {
 			await sessions.get('node-1')!.run(`printf '%s' '${ORIGINAL}' > ${CONFIG}`, {sudo: true, timeoutMs: 10_000});
 			cordon('node-1', false);
+		}
+	});
+
+	test('the walkthrough offers the kubelet fix with the headless diff; a node alone in its pool is restarted only once its name is typed', async () => {
+		editNode('node-1', (node) => {
+			node.metadata.labels['agentpool'] = 'solo';
+		});
+		const lab1 = lab.nodes[0]!;
+		const dir = fs.mkdtempSync(path.join(work, 'ui-'));
+		const state = fs.mkdtempSync(path.join(dir, 'state-'));
+		try {
+			const sshOptions: SshOptions = {knownHostsPath: lab.knownHostsPath, acceptNewHostKeys: false, timeoutMs: 20_000, agentSocket: null, homeDir: dir, sshConfigPath: null, connectSocket: (target) => lab.connectSocket(target)};
+			const info: NodeInfo = {name: 'node-1', address: lab1.address, os: 'linux', role: 'worker', reachable: null, error: null};
+			const catalog = loadCatalog();
+			const checks = selectChecks(catalog, {checks: ['host.kubelet-config']});
+			const settings = auditSettings({waivers: []}, catalog.exceptions);
+			const connection: Connection = {
+				clusterUnavailable: 'no cluster: nodes named on the command line',
+				nodes: {list: [info], source: sshNodeSource({keyPaths: [lab.clientKeyPath], ssh: sshOptions}), concurrency: 1},
+				info: {context: null, server: null, flavour: 'nodes', isDemo: false},
+				close: async () => {},
+			};
+			const context: FixContext = {
+				catalog,
+				playbooks: loadPlaybooks(undefined, catalog),
+				settings,
+				parameters: {readyTimeoutSeconds: '15', drainTimeoutSeconds: '30'},
+				transport: {kube: new KubeHttpApi(loadKubeconfig({kubeconfig: path.join(work, 'kubeconfig')})), openNode: () => open(lab1)},
+				nodes: [info],
+			};
+			const audit = await runAudit({catalog, checks, settings, clusterUnavailable: 'none', nodes: connection.nodes!, version: 'test'});
+			const [headless] = await planFixes(audit.report.findings, context);
+			assert.equal(headless?.status, 'ready', headless?.reason);
+
+			const deps = {...walkthroughDeps(connection, {catalog, checks, settings, values: {}, stateFolder: state}), fixes: walkthroughFixes(context, {log: AuditLog.at(state)})};
+			const ui = await renderWalkthrough({deps, columns: 160, rows: 80, dir});
+			await ui.press(keys.enter);
+			await ui.waitForText('done 1/1', {timeoutMs: 120_000});
+			await openSection(ui, 1, 'Harden host environment');
+			await ui.press(keys.enter);
+			await ui.waitForText('Targets:');
+			await ui.press('f');
+			const review = await ui.waitForText(/Apply this change to 1 target\? y applies/, {timeoutMs: 60_000});
+			assert.match(review, /effect: node-safe restart of kubelet: preflight \(never the last Ready node of its pool without its name typed\)/);
+			for (const change of headless!.changes) {
+				for (const line of change.diff.trimEnd().split('\n')) assert.ok(review.includes(line), `the review shows "${line}"\n${review}`);
+			}
+			assert.equal(await config('node-1'), ORIGINAL, 'nothing changed before the confirmation');
+
+			await ui.press('y');
+			const asked = await ui.waitForText(/Type node-1 and press ⏎ to go ahead/, {timeoutMs: 60_000});
+			assert.match(asked, /node-1 is the last Ready node of agentpool=solo/);
+			assert.equal(await config('node-1'), ORIGINAL, 'refused until the name is typed');
+			assert.notEqual(nodeSpec('node-1').unschedulable, true);
+			await ui.type('node-1');
+			await ui.press(keys.enter);
+			const done = await ui.waitForText(/re-running host\.kubelet-config/, {timeoutMs: 180_000});
+			assert.match(done, /1 applied/, done);
+			assert.match(done, /uncordon: node-1 schedulable again/);
+			assert.match(await config('node-1'), /readOnlyPort: 0/);
+			const entries = fs.readFileSync(path.join(state, 'changes.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Entry);
+			assert.deepEqual(entries.map((entry) => entry.result), ['failed', 'applied'], 'the refusal (logged as failed, with its preflight) and the typed go-ahead are both in the audit log');
+			await ui.press(keys.escape);
+		} finally {
+			cleanup();
+			await sessions.get('node-1')!.run(`printf '%s' '${ORIGINAL}' > ${CONFIG}`, {sudo: true, timeoutMs: 10_000});
+			editNode('node-1', (node) => {
+				node.metadata.labels['agentpool'] = 'pool1';
+			});
 		}
 	});
 });

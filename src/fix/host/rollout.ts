@@ -133,7 +133,7 @@ export async function applyRolloutChange(plan: Plan, change: FileChange, options
 		const typed = options.confirmedNodes?.includes(change.node.name) === true;
 		step('preflight', `pool ${checked.pool}: ${checked.readyPeers.length ? `${checked.readyPeers.length} other Ready node${checked.readyPeers.length === 1 ? '' : 's'} (${checked.readyPeers.join(', ')})` : 'no other Ready node'}; ${checked.evict.length} pod${checked.evict.length === 1 ? '' : 's'} to evict${checked.blockingBudgets.length ? `; ${checked.blockingBudgets.join('; ')}` : ''}`);
 		if (!checked.readyPeers.length && !typed) {
-			return done('refused', `${change.node.name} is the last Ready node of ${checked.pool}: restarting ${restart.unit} there takes the pool's workloads down. Type the node name to go ahead (--confirm-node ${change.node.name})`);
+			return {...done('refused', `${change.node.name} is the last Ready node of ${checked.pool}: restarting ${restart.unit} there takes the pool's workloads down. Type the node name to go ahead (--confirm-node ${change.node.name})`), needsNodeName: change.node.name};
 		}
 		if (checked.unmanaged.length) return done('refused', `${checked.unmanaged.join(', ')} on ${change.node.name} ha${checked.unmanaged.length === 1 ? 's' : 've'} no controller: a drain would delete ${checked.unmanaged.length === 1 ? 'it' : 'them'} for good. Move or delete ${checked.unmanaged.length === 1 ? 'it' : 'them'} first`);
 
