@@ -8,7 +8,25 @@ import assert from 'node:assert/strict';
 import {createHash} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import {loadCatalog} from '../../src/catalog/load.js';
+import type {Connection} from '../../src/commands/connect.js';
+import {selectChecks} from '../../src/commands/select.js';
+import {auditSettings} from '../../src/commands/settings.js';
+import {walkthroughDeps} from '../../src/commands/walkthrough-start.js';
+import {runAudit} from '../../src/engine/run.js';
+import {AuditLog} from '../../src/fix/audit-log.js';
+import type {FixContext} from '../../src/fix/context.js';
+import {loadPlaybooks} from '../../src/fix/load.js';
+import type {NodeRef} from '../../src/fix/model.js';
 import type {PlanFile} from '../../src/fix/plan-file.js';
+import {planFixes} from '../../src/fix/plan.js';
+import {undoChange} from '../../src/fix/undo.js';
+import type {NodeInfo} from '../../src/model/report.js';
+import {sshNodeSource} from '../../src/transports/node-source.js';
+import {connectNode, type SshOptions} from '../../src/transports/ssh.js';
+import {walkthroughFixes} from '../../src/ui/fixes.js';
+import {cleanup, keys} from '../support/render.js';
+import {openSection, renderWalkthrough} from '../ui/harness.js';
 import type {Report} from '../../src/model/report.js';
 import {binPath} from '../support/cli.js';
 import {rootSkip, startLab, type Lab} from '../support/ssh-lab.js';
@@ -102,5 +120,63 @@ describe('containerd metrics and plaintext registry credentials on a real node',
 		for (const entry of stateFiles) outputs.push(fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8'));
 		assert.ok(outputs.length >= 24);
 		for (const [index, text] of outputs.entries()) assert.ok(!text.includes(CANARY), `output ${index} holds the registry password`);
+	});
+
+	test('the walkthrough offers the same fix: the headless chmod diff and the redacted guidance, y applies it; the password is in no frame', async () => {
+		const target = lab.nodes[0]!;
+		const dir = fs.mkdtempSync(path.join(work, 'ui-'));
+		const state = fs.mkdtempSync(path.join(dir, 'state-'));
+		const sshOptions: SshOptions = {knownHostsPath: lab.knownHostsPath, acceptNewHostKeys: false, timeoutMs: 20_000, agentSocket: null, homeDir: dir, sshConfigPath: null, connectSocket: (to) => lab.connectSocket(to)};
+		const open = (ref: NodeRef) => connectNode({name: ref.name, address: ref.address, port: 22, user: 'clouduser', keyPaths: [lab.clientKeyPath]}, sshOptions);
+		const info: NodeInfo = {name: target.name, address: target.address, os: 'linux', role: 'worker', reachable: null, error: null};
+		const catalog = loadCatalog();
+		const checks = selectChecks(catalog, {checks: ['host.containerd-credentials']});
+		const settings = auditSettings({waivers: []}, catalog.exceptions);
+		const connection: Connection = {
+			clusterUnavailable: 'no cluster: nodes named on the command line',
+			nodes: {list: [info], source: sshNodeSource({keyPaths: [lab.clientKeyPath], ssh: sshOptions}), concurrency: 1},
+			info: {context: null, server: null, flavour: 'nodes', isDemo: false},
+			close: async () => {},
+		};
+		const context: FixContext = {catalog, playbooks: loadPlaybooks(undefined, catalog), settings, transport: {openNode: open}, nodes: [info]};
+		const audit = await runAudit({catalog, checks, settings, clusterUnavailable: 'none', nodes: connection.nodes!, version: 'test'});
+		const [headless] = await planFixes(audit.report.findings, context);
+		assert.equal(headless?.status, 'ready', headless?.reason);
+
+		const log = AuditLog.at(state);
+		const deps = {...walkthroughDeps(connection, {catalog, checks, settings, values: {}, stateFolder: state}), fixes: walkthroughFixes(context, {log})};
+		const ui = await renderWalkthrough({deps, columns: 160, rows: 80, dir});
+		try {
+			await ui.press(keys.enter);
+			await ui.waitForText('done 1/1', {timeoutMs: 120_000});
+			await openSection(ui, 1, 'Harden host environment');
+			await ui.press(keys.enter);
+			await ui.waitForText('Targets:');
+			await ui.press('f');
+			const review = await ui.waitForText(/Apply this change to 1 target\? y applies/, {timeoutMs: 60_000});
+			for (const line of headless!.changes[0]!.diff.trimEnd().split('\n')) assert.ok(review.includes(line), `the review shows "${line}"\n${review}`);
+			assert.match(review, /note: Guided, not applied/);
+			assert.match(review, /password = "<redacted>"/);
+			await ui.press('y');
+			const done = await ui.waitForText(/re-running host\.containerd-credentials/, {timeoutMs: 60_000});
+			assert.match(done, /1 applied/, done);
+			const stat = await (async () => {
+				const session = await open(info);
+				try {
+					return (await session.run("stat -c '%a %U:%G' /etc/containerd/config.toml", {sudo: true, timeoutMs: 10_000})).stdout.trim();
+				} finally {
+					session.close();
+				}
+			})();
+			assert.equal(stat, '600 root:root');
+			await ui.press(keys.escape);
+			await ui.waitForText(/root-only, but registry credentials are still written in it/, {timeoutMs: 60_000});
+			assert.ok(!ui.frames.some((frame) => frame.includes(CANARY)), 'no frame ever showed the password');
+			assert.ok(!fs.readFileSync(path.join(state, 'changes.jsonl'), 'utf8').includes(CANARY));
+		} finally {
+			cleanup();
+			const entry = log.read().entries.at(-1);
+			if (entry) await undoChange(entry.id, {context, log});
+		}
 	});
 });
