@@ -26,8 +26,8 @@ export type KubeletFacts = {
 	readonly configPath: string;
 	/** The main file merged with the drop-ins: what the kubelet runs with before its flags. */
 	readonly config: Record<string, unknown> | null;
-	/** `--config-dir` drop-ins (`*.conf`), in the order the kubelet merges them (lexical). */
-	readonly dropIns: readonly string[];
+	/** `--config-dir` drop-ins (`*.conf`) in the order the kubelet merges them (lexical), with the dotted keys each sets. */
+	readonly dropIns: ReadonlyArray<{readonly path: string; readonly keys: readonly string[]}>;
 	readonly flags: Readonly<Record<string, string>>;
 	/** Where the flags came from: the running process, or the systemd unit when kubelet is not running. */
 	readonly flagsSource: 'process' | 'unit' | 'none';
@@ -52,6 +52,13 @@ export function mergeKubeletConfig(base: Obj, over: Obj): Obj {
 		out[key] = bothObjects ? mergeKubeletConfig(current as Obj, value as Obj) : value;
 	}
 	return out;
+}
+
+/** `authentication.anonymous.enabled`-style keys of every leaf (a list is one leaf). */
+function dottedKeys(value: Obj, prefix = ''): string[] {
+	return Object.entries(value).flatMap(([key, item]) =>
+		item !== null && typeof item === 'object' && !Array.isArray(item) ? dottedKeys(item as Obj, `${prefix}${key}.`) : [`${prefix}${key}`],
+	);
 }
 
 function parseYamlMapping(body: string, path: string): {mapping: Obj} | {error: string} {
@@ -215,12 +222,12 @@ export function parseKubeletConfig(output: string): ProbeParse {
 		if ('error' in parsed) return parsed;
 		config = parsed.mapping;
 	}
-	const dropIns: string[] = [];
+	const dropIns: Array<{path: string; keys: string[]}> = [];
 	for (const part of parts.filter((candidate) => candidate.name === 'dropin')) {
 		const path = part.args.join(' ');
 		const parsed = parseYamlMapping(part.body, path);
 		if ('error' in parsed) return parsed;
-		dropIns.push(path);
+		dropIns.push({path, keys: dottedKeys(parsed.mapping)});
 		config = mergeKubeletConfig(config ?? {}, parsed.mapping);
 	}
 	if (config === null && flagsSource === 'none') {

@@ -79,7 +79,7 @@ describe("the kubelet's own files, found from its unit, on a real node", {skip: 
 	}
 	const node = () => ['--nodes', lab.nodes[0]!.address, '--ssh-key', lab.clientKeyPath, '--known-hosts', lab.knownHostsPath, '--ssh-user', 'clouduser'];
 
-	test('file-permissions names the files the unit points at; kubelet-config reads the drop-ins; the plan chmods those files', async () => {
+	test('file-permissions names the files the unit points at; kubelet-config reads the drop-ins; the chmod plan follows those files; a kubelet plan the drop-in would defeat is refused naming it', async () => {
 		const audit = await cli(['audit', ...node(), '--checks', 'host.file-permissions,host.kubelet-config', '--format', 'json']);
 		assert.equal(audit.code, 1, audit.stderr);
 		const findings = (JSON.parse(audit.stdout) as Report).findings;
@@ -104,6 +104,17 @@ describe("the kubelet's own files, found from its unit, on a real node", {skip: 
 		const shown = JSON.stringify(plan.changes);
 		for (const file of ['/etc/kubernetes/node/client-ca.pem', '/etc/kubernetes/node/kubelet.conf.d/20-ca.conf', '/etc/kubernetes/node/kubelet.kubeconfig']) assert.ok(shown.includes(file), `the plan changes ${file}`);
 		assert.ok(!shown.includes('/etc/kubernetes/pki/ca.crt'), 'the unused old CA path is left alone');
+
+		// The kubelet fix would edit --config, which already closes the port: the drop-in reopening
+		// it is why the check fails, so the plan is refused naming it rather than restarting the
+		// kubelet for nothing.
+		const kubeletPlanPath = path.join(work, 'kubelet-plan.json');
+		const kubeletPlanned = await cli(['fix', '--plan', kubeletPlanPath, ...node(), '--checks', 'host.kubelet-config']);
+		assert.equal(kubeletPlanned.code, 0, kubeletPlanned.stdout + kubeletPlanned.stderr);
+		const kubeletPlan = (JSON.parse(fs.readFileSync(kubeletPlanPath, 'utf8')) as PlanFile).plans[0]!;
+		process.stdout.write(`${kubeletPlan.status}: ${kubeletPlan.reason}\n`);
+		assert.equal(kubeletPlan.status, 'refused');
+		assert.equal(kubeletPlan.reason, `${lab.nodes[0]!.address}: refused: /etc/kubernetes/node/kubelet.conf.d/20-ca.conf (a --config-dir drop-in) sets readOnlyPort and wins over /etc/kubernetes/node/kubelet.yaml: edit or remove it there too, or the check keeps failing`);
 
 		const applied = await cli(['fix', '--apply', planPath, ...node()]);
 		process.stdout.write(`${applied.stdout}\n`);

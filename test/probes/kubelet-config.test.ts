@@ -110,7 +110,10 @@ test('--config-dir drop-ins merge over the file in order: objects field by field
 	].join('\n'));
 	assert.ok('facts' in parsed, 'error' in parsed ? parsed.error : '');
 	const facts = parsed.facts as KubeletFacts;
-	assert.deepEqual(facts.dropIns, ['/etc/kubernetes/kubelet.conf.d/10-ca.conf', '/etc/kubernetes/kubelet.conf.d/20-port.conf']);
+	assert.deepEqual(facts.dropIns, [
+		{path: '/etc/kubernetes/kubelet.conf.d/10-ca.conf', keys: ['authentication.x509.clientCAFile', 'tlsCipherSuites']},
+		{path: '/etc/kubernetes/kubelet.conf.d/20-port.conf', keys: ['readOnlyPort']},
+	]);
 	assert.equal(facts.effective.anonymousAuth, false, 'the main file\'s anonymous.enabled survives a drop-in that sets a sibling');
 	assert.equal(facts.effective.clientCAFile, '/etc/kubernetes/certs/client-ca.pem');
 	assert.deepEqual(facts.effective.tlsCipherSuites, ['TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384']);
