@@ -50,6 +50,11 @@ export type ChangeResult = {
 	readonly logId?: string;
 	readonly verified?: readonly Verified[];
 	readonly warnings?: readonly string[];
+	/**
+	 * A rollout refused because this node is the last Ready one of its pool (or alone in it):
+	 * applying again with the node's name among `confirmedNodes` goes ahead.
+	 */
+	readonly needsNodeName?: string;
 };
 
 /** Test hooks between the steps of a host change (to cut the connection between write and rename). */

@@ -180,6 +180,19 @@ export const AuditRulesStep = z
 	})
 	.strict();
 /**
+ * Registry credentials written in containerd's config.toml: nothing is written by this step (no
+ * file containerd reads can hold them apart from config.toml); the plan gets a note with the
+ * auth tables to take out, as a diff whose values are all redacted, and the order to do it in.
+ * A file-mode step beside it makes the file root-only.
+ */
+export const RegistryCredentialsStep = z
+	.object({
+		type: z.literal('registry-credentials'),
+		path: z.string().regex(/^\/[^\0]*$/, 'an absolute path').default('/etc/containerd/config.toml'),
+	})
+	.strict();
+
+/**
  * Restarts kubelet or containerd after the file-set steps, only inside the node-safe rollout:
  * preflight → cordon → drain (Eviction API) → back up → write → validate → restart → wait for
  * Node Ready and the daemon's health → on failure restore, restart and stop → uncordon; one node
@@ -208,6 +221,7 @@ export const StepSchema = z.discriminatedUnion('type', [
 	ServiceStateStep,
 	AuditRulesStep,
 	DaemonRestartStep,
+	RegistryCredentialsStep,
 ]);
 export type Step = z.infer<typeof StepSchema>;
 export type WorkloadPatch = z.infer<typeof WorkloadPatchStep>;
@@ -249,7 +263,7 @@ export const PlaybookSchema = z
 			if (step.type === 'apply-object' && !names.has(step.parameter)) {
 				ctx.addIssue({code: 'custom', path: ['steps', index, 'parameter'], message: `names no parameter "${step.parameter}"`});
 			}
-			const hostStep = step.type === 'file-set' || step.type === 'file-mode' || step.type === 'service-reload' || step.type === 'service-state' || step.type === 'audit-rules' || step.type === 'daemon-restart';
+			const hostStep = step.type === 'file-set' || step.type === 'file-mode' || step.type === 'service-reload' || step.type === 'service-state' || step.type === 'audit-rules' || step.type === 'daemon-restart' || step.type === 'registry-credentials';
 			if (step.type === 'daemon-restart') {
 				if (!playbook.steps.some((other) => other.type === 'file-set')) ctx.addIssue({code: 'custom', path: ['steps', index], message: 'a daemon-restart follows the file-set step whose file it makes the daemon read'});
 				if (playbook.steps.some((other) => other.type === 'service-reload' || other.type === 'file-mode')) ctx.addIssue({code: 'custom', path: ['steps', index], message: 'a daemon-restart playbook has no service-reload or file-mode step: the rollout restarts the daemon once'});

@@ -15,7 +15,7 @@ export function renderPlan(plan: Plan, options: {withDiff?: boolean} = {}): stri
 	if (plan.summary) lines.push(`  what: ${plan.summary}`);
 	if (plan.impact) lines.push(`  impact: ${plan.impact}`);
 	if (plan.reason && plan.status !== 'ready' && !plan.instructions) lines.push(`  ${plan.status === 'nothing-to-do' ? 'note' : 'why'}: ${plan.reason}`);
-	for (const note of plan.notes) lines.push(`  note: ${note}`);
+	for (const note of plan.notes) lines.push(`  note: ${note.replaceAll('\n', '\n    ')}`);
 	for (const missing of plan.missing) lines.push(`  needs: ${missing.name} — ${missing.description}${missing.suggestion ? ` (${missing.suggestion})` : ''}; pass --set ${missing.name}=VALUE`);
 	if (plan.instructions) lines.push('', indent(plan.instructions, '  '));
 	const targets = targetsOf(plan.changes).length;

@@ -1,5 +1,6 @@
 import {parse as parseYaml} from 'yaml';
 import type {Probe, ProbeParse} from './probe.js';
+import {kubeletDropInsScript, kubeletLocateScript} from './kubelet-shell.js';
 import {MISSING, SECTION, sections} from './shell.js';
 
 /** The settings CIS 4.2.x judges, as the kubelet runs with them: flags first, then the file, then defaults. */
@@ -23,7 +24,10 @@ export type KubeletEffective = {
 
 export type KubeletFacts = {
 	readonly configPath: string;
+	/** The main file merged with the drop-ins: what the kubelet runs with before its flags. */
 	readonly config: Record<string, unknown> | null;
+	/** `--config-dir` drop-ins (`*.conf`) in the order the kubelet merges them (lexical), with the dotted keys each sets. */
+	readonly dropIns: ReadonlyArray<{readonly path: string; readonly keys: readonly string[]}>;
 	readonly flags: Readonly<Record<string, string>>;
 	/** Where the flags came from: the running process, or the systemd unit when kubelet is not running. */
 	readonly flagsSource: 'process' | 'unit' | 'none';
@@ -34,6 +38,38 @@ type Obj = Record<string, unknown>;
 
 function obj(value: unknown): Obj {
 	return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Obj) : {};
+}
+
+/**
+ * A drop-in over what came before, as the kubelet merges them: nested objects field by field,
+ * anything else (lists included) replaced whole.
+ */
+export function mergeKubeletConfig(base: Obj, over: Obj): Obj {
+	const out: Obj = {...base};
+	for (const [key, value] of Object.entries(over)) {
+		const current = out[key];
+		const bothObjects = [current, value].every((item) => item !== null && typeof item === 'object' && !Array.isArray(item));
+		out[key] = bothObjects ? mergeKubeletConfig(current as Obj, value as Obj) : value;
+	}
+	return out;
+}
+
+/** `authentication.anonymous.enabled`-style keys of every leaf (a list is one leaf). */
+function dottedKeys(value: Obj, prefix = ''): string[] {
+	return Object.entries(value).flatMap(([key, item]) =>
+		item !== null && typeof item === 'object' && !Array.isArray(item) ? dottedKeys(item as Obj, `${prefix}${key}.`) : [`${prefix}${key}`],
+	);
+}
+
+function parseYamlMapping(body: string, path: string): {mapping: Obj} | {error: string} {
+	try {
+		const parsed: unknown = parseYaml(body);
+		if (parsed !== null && parsed !== undefined && typeof parsed !== 'object') return {error: `cannot parse kubelet config ${path}: not a YAML mapping`};
+		return {mapping: parsed ? obj(parsed) : {}};
+	} catch (error) {
+		const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+		return {error: `cannot parse kubelet config ${path}: ${message}`};
+	}
 }
 
 /** kubelet flags as pflag reads them: --a=b, --a b, and bare boolean --a. */
@@ -182,21 +218,22 @@ export function parseKubeletConfig(output: string): ProbeParse {
 	const body = configPart?.body ?? '';
 	const missingConfig = body.trim().startsWith(MISSING);
 	if (configPart && !missingConfig) {
-		try {
-			const parsed: unknown = parseYaml(body);
-			if (parsed !== null && parsed !== undefined && typeof parsed !== 'object') {
-				return {error: `cannot parse kubelet config ${configPath}: not a YAML mapping`};
-			}
-			config = parsed ? obj(parsed) : {};
-		} catch (error) {
-			const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-			return {error: `cannot parse kubelet config ${configPath}: ${message}`};
-		}
+		const parsed = parseYamlMapping(body, configPath);
+		if ('error' in parsed) return parsed;
+		config = parsed.mapping;
+	}
+	const dropIns: Array<{path: string; keys: string[]}> = [];
+	for (const part of parts.filter((candidate) => candidate.name === 'dropin')) {
+		const path = part.args.join(' ');
+		const parsed = parseYamlMapping(part.body, path);
+		if ('error' in parsed) return parsed;
+		dropIns.push({path, keys: dottedKeys(parsed.mapping)});
+		config = mergeKubeletConfig(config ?? {}, parsed.mapping);
 	}
 	if (config === null && flagsSource === 'none') {
 		return {error: `kubelet not found: no running kubelet, no kubelet unit and no ${configPath}`};
 	}
-	const facts: KubeletFacts = {configPath, config, flags, flagsSource, effective: effectiveKubelet(config, flags)};
+	const facts: KubeletFacts = {configPath, config, dropIns, flags, flagsSource, effective: effectiveKubelet(config, flags)};
 	return {facts};
 }
 
@@ -206,30 +243,12 @@ export const kubeletConfigProbe: Probe = {
 	needsSudo: true,
 	command: 'ps -o args= -C kubelet; sudo cat /var/lib/kubelet/config.yaml; systemctl cat kubelet',
 	script: [
-		"pid=''",
-		// `read` is a builtin: no process per /proc entry on a node running hundreds of them.
-		'for p in /proc/[0-9]*; do',
-		'  if read -r c < "$p/comm" 2>/dev/null && [ "$c" = kubelet ]; then pid=${p#/proc/}; break; fi',
-		'done',
+		kubeletLocateScript,
 		`echo '${SECTION} cmdline'`,
-		// One argument per line: exact even when an argument holds spaces.
-		'args=\'\'',
-		'if [ -n "$pid" ]; then args=$(tr \'\\000\' \'\\n\' < "/proc/$pid/cmdline" 2>/dev/null); printf \'%s\\n\' "$args"; fi',
-		'unit=$(systemctl cat kubelet 2>/dev/null)',
-		// Without systemd as PID 1 `systemctl cat` fails: read the unit and drop-ins directly.
-		"nl='\n'",
-		'if [ -z "$unit" ]; then',
-		'  for f in /etc/systemd/system/kubelet.service /usr/lib/systemd/system/kubelet.service /lib/systemd/system/kubelet.service \\',
-		'    /usr/lib/systemd/system/kubelet.service.d/*.conf /lib/systemd/system/kubelet.service.d/*.conf /etc/systemd/system/kubelet.service.d/*.conf; do',
-		'    [ -f "$f" ] && unit="$unit$nl# $f$nl$(cat "$f")"',
-		'  done',
-		'fi',
-		'cfg=$(printf \'%s\\n\' "$args" | sed -n \'s/^--config=//p\')',
-		'[ -n "$cfg" ] || cfg=$(printf \'%s\\n\' "$args" | sed -n \'/^--config$/{n;p;}\')',
-		'[ -n "$cfg" ] || cfg=$(printf \'%s\\n\' "$unit" | sed -n \'s/.*--config[= ]\\([^ "]*\\).*/\\1/p\' | tail -n 1)',
-		'[ -n "$cfg" ] || cfg=/var/lib/kubelet/config.yaml',
+		'[ -n "$args" ] && printf \'%s\\n\' "$args"',
 		`echo "${SECTION} config $cfg"`,
 		`if [ -r "$cfg" ]; then cat "$cfg"; else echo "${MISSING} $cfg"; fi`,
+		`${kubeletDropInsScript} | while read -r f; do echo "${SECTION} dropin $f"; cat "$f"; echo; done`,
 		`echo '${SECTION} unit'`,
 		'printf \'%s\\n\' "$unit"',
 		'for f in /var/lib/kubelet/kubeadm-flags.env /etc/default/kubelet /etc/sysconfig/kubelet; do',

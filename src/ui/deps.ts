@@ -111,7 +111,7 @@ export type WalkthroughFixes = {
 	/** Distinct targets the ready plans touch: more than one and the operator types the number. */
 	readonly confirmationNeeded: (plans: readonly Plan[]) => number;
 	/** Applies the ready plans; throws ConfirmationError when `confirmedCount` is not the count. */
-	readonly apply: (plans: readonly Plan[], confirmedCount: number, onEvent: (event: FixEvent) => void) => Promise<readonly ChangeResult[]>;
+	readonly apply: (plans: readonly Plan[], confirmedCount: number, onEvent: (event: FixEvent) => void, confirmedNodes?: readonly string[]) => Promise<readonly ChangeResult[]>;
 };
 
 /** Everything the walkthrough needs from the outside; the CLI builds the real ones. */

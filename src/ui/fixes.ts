@@ -18,7 +18,7 @@ export function walkthroughFixes(context: FixContext, options: Options = {}): Wa
 	return {
 		plan: (findings) => planFixes(findings, context),
 		confirmationNeeded: fixTargetCount,
-		async apply(plans, confirmedCount, onEvent) {
+		async apply(plans, confirmedCount, onEvent, confirmedNodes = []) {
 			// The operator confirmed the total; each plan is then applied with its own share of it,
 			// and nothing at all is applied when the total was wrong.
 			const expected = fixTargetCount(plans);
@@ -35,6 +35,7 @@ export function walkthroughFixes(context: FixContext, options: Options = {}): Wa
 						...(options.cluster ? {cluster: options.cluster} : {}),
 						...(options.operator ? {operator: options.operator} : {}),
 						onEvent,
+						confirmedNodes,
 					})),
 				);
 			}

@@ -51,3 +51,29 @@ test('errors: no stat, unreadable output', () => {
 	assert.deepEqual(parseFileModes('__AKH_MISSING__ stat\n'), {error: 'command not found: stat'});
 	assert.deepEqual(parseFileModes('stat: invalid option -- L\n'), {error: 'cannot read stat output: stat: invalid option -- L'});
 });
+
+test("the kubelet's files take the kind their section names, whatever their path", () => {
+	const modes = facts([
+		'644 root root /etc/passwd',
+		'__AKH_SECTION__ kubelet kubelet-config',
+		'600 root root /etc/kubernetes/kubelet/config.yaml',
+		'__AKH_SECTION__ kubelet kubelet-config-dropin',
+		'644 root root /etc/kubernetes/kubelet.conf.d/10-a.conf',
+		'__AKH_SECTION__ kubelet kubelet-kubeconfig',
+		'__AKH_MISSING__ /etc/kubernetes/kubelet-custom.conf',
+		'__AKH_SECTION__ kubelet client-ca',
+		'600 root root /etc/kubernetes/certs/ca.pem',
+		'__AKH_SECTION__ kubelet not-a-kind',
+		'600 root root /etc/kubernetes/pki/ca.crt',
+		'',
+	].join('\n'));
+	assert.deepEqual(modes.files.map((file) => [file.path, file.kind]), [
+		['/etc/passwd', 'passwd'],
+		['/etc/kubernetes/kubelet/config.yaml', 'kubelet-config'],
+		['/etc/kubernetes/kubelet.conf.d/10-a.conf', 'kubelet-config-dropin'],
+		['/etc/kubernetes/certs/ca.pem', 'client-ca'],
+		// An unknown tag does not make up a kind: the path decides, and this one is not judged.
+		['/etc/kubernetes/pki/ca.crt', 'other'],
+	]);
+	assert.deepEqual(modes.missing, ['/etc/kubernetes/kubelet-custom.conf']);
+});

@@ -81,3 +81,43 @@ test('flags and durations as the kubelet reads them', () => {
 	assert.equal(effectiveKubelet({podPidsLimit: 4096}, {}).podPidsLimit, 4096);
 	assert.equal(effectiveKubelet({podPidsLimit: -1}, {}).podPidsLimit, null);
 });
+
+test('--config-dir drop-ins merge over the file in order: objects field by field, lists replaced', () => {
+	const parsed = parseKubeletConfig([
+		'__AKH_SECTION__ cmdline',
+		'/usr/bin/kubelet',
+		'--config=/var/lib/kubelet/config.yaml',
+		'--config-dir=/etc/kubernetes/kubelet.conf.d',
+		'__AKH_SECTION__ config /var/lib/kubelet/config.yaml',
+		'kind: KubeletConfiguration',
+		'authentication:',
+		'  anonymous:',
+		'    enabled: false',
+		'  x509:',
+		'    clientCAFile: /etc/kubernetes/pki/ca.crt',
+		'tlsCipherSuites: [TLS_RSA_WITH_AES_128_CBC_SHA, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]',
+		'readOnlyPort: 0',
+		'__AKH_SECTION__ dropin /etc/kubernetes/kubelet.conf.d/10-ca.conf',
+		'authentication:',
+		'  x509:',
+		'    clientCAFile: /etc/kubernetes/certs/client-ca.pem',
+		'tlsCipherSuites: [TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384]',
+		'',
+		'__AKH_SECTION__ dropin /etc/kubernetes/kubelet.conf.d/20-port.conf',
+		'readOnlyPort: 10255',
+		'',
+		'__AKH_SECTION__ unit',
+	].join('\n'));
+	assert.ok('facts' in parsed, 'error' in parsed ? parsed.error : '');
+	const facts = parsed.facts as KubeletFacts;
+	assert.deepEqual(facts.dropIns, [
+		{path: '/etc/kubernetes/kubelet.conf.d/10-ca.conf', keys: ['authentication.x509.clientCAFile', 'tlsCipherSuites']},
+		{path: '/etc/kubernetes/kubelet.conf.d/20-port.conf', keys: ['readOnlyPort']},
+	]);
+	assert.equal(facts.effective.anonymousAuth, false, 'the main file\'s anonymous.enabled survives a drop-in that sets a sibling');
+	assert.equal(facts.effective.clientCAFile, '/etc/kubernetes/certs/client-ca.pem');
+	assert.deepEqual(facts.effective.tlsCipherSuites, ['TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384']);
+	assert.equal(facts.effective.readOnlyPort, 10255);
+	const broken = parseKubeletConfig('__AKH_SECTION__ config /c.yaml\nkind: KubeletConfiguration\n__AKH_SECTION__ dropin /d/1.conf\n: : bad\n');
+	assert.match('error' in broken ? broken.error : '', /^cannot parse kubelet config \/d\/1\.conf: /, 'a broken drop-in is named');
+});

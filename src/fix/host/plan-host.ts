@@ -8,6 +8,7 @@ import type {Change, FileChange, ModeChange, NodeRef, Plan, Restart} from '../mo
 import {basePlan, instructionsOf, newId, withChanges, withStatus, type PlanItem} from '../plan-base.js';
 import {isForbiddenKey, type DaemonRestart, type FileModeRules, type FileSet} from '../playbook.js';
 import {gatherNodeFacts} from '../recheck.js';
+import {credentialGuidance} from './registry-credentials.js';
 import {unifiedDiff} from '../text-diff.js';
 import {editFile, globMatches, render, setSshdMatchKeywords, sshdIncludes, sshdKeywordLine, type Setting} from './formats.js';
 import {listMatching, readRemoteFile, RemoteError, type RemoteFile} from './remote.js';
@@ -66,6 +67,10 @@ export async function planHost(items: readonly PlanItem[], context: FixContext):
 				if ('refused' in planned) return withStatus(plan, 'refused', planned.refused);
 				changes.push(...planned.changes);
 				notes.push(...planned.notes);
+			} else if (step.type === 'registry-credentials') {
+				const hosts = ((facts.probes.get('containerd-config')?.facts as {plaintextCredentials?: Array<{host: string}>} | undefined)?.plaintextCredentials ?? []).map((entry) => entry.host);
+				const guidance = hosts.length ? await credentialGuidance(session, node, step.path, hosts) : undefined;
+				if (guidance) notes.push(guidance);
 			} else if (step.type === 'service-state') {
 				const planned = await planServiceState(session, node, step, facts, items, context);
 				changes.push(...planned.changes);
@@ -154,10 +159,18 @@ async function planFileSet(
 	if (!settings.length) return {changes: matchEdits};
 	let path = step.path;
 	if (step.format === 'sshd' && step.main) path = await sshdTarget(session, step, settings, warnings);
+	const overrides: string[] = [];
 	if (step.pathFrom === 'kubelet-config') {
 		const found = (facts.probes.get('kubelet-config')?.facts as {configPath?: string} | undefined)?.configPath;
 		if (!found) return {refused: 'the kubelet probe found no --config file to edit'};
 		path = found;
+		// A drop-in merges over --config: a key it sets keeps the drop-in's value whatever the file says.
+		const dropIns = (facts.probes.get('kubelet-config')?.facts as {dropIns?: Array<{path: string; keys: string[]}>} | undefined)?.dropIns ?? [];
+		for (const dropIn of dropIns) {
+			const overridden = settings.filter((setting) => dropIn.keys.some((key) => key === setting.key || key.startsWith(`${setting.key}.`))).map((setting) => setting.key);
+			if (overridden.length) overrides.push(`${dropIn.path} (a --config-dir drop-in) sets ${overridden.join(', ')} and wins over ${found}: edit or remove it there too, or the check keeps failing`);
+		}
+		warnings.push(...overrides);
 	}
 	const current = await readRemoteFile(session, path);
 	const before = current.exists ? current.content : undefined;
@@ -169,6 +182,8 @@ async function planFileSet(
 		return {refused: `${path} cannot be edited: ${error instanceof Error ? error.message : String(error)}`};
 	}
 	const others = matchEdits.filter((change) => change.path !== path);
+	// The file already says it, a drop-in says otherwise: restarting the kubelet would change nothing.
+	if (after === before && overrides.length) return {refused: overrides.join('; ')};
 	if (after === before) return {changes: others};
 	const shown = (value: Setting['value']) => (step.format === 'sshd' || step.format === 'sysctl' ? render(value) : Array.isArray(value) ? `[${value.join(', ')}]` : String(value));
 	const summary = `${current.exists ? 'edit' : 'create'} ${path} on ${node.name}: ${settings.map((setting) => `${setting.key} ${shown(setting.value)}`).join(', ')}`;
@@ -307,13 +322,18 @@ export async function planRollout(items: readonly PlanItem[], context: FixContex
 	const plan = basePlan(items, `${playbook.title} — ${names.length} node${names.length === 1 ? '' : 's'}, one after another`);
 	const changes: Change[] = [];
 	const notes: string[] = [];
+	const statuses = new Set<string>();
 	let impact = plan.impact;
 	for (const name of names) {
 		const nodePlan = await planHost(byNode.get(name)!, context);
 		impact = nodePlan.impact ?? impact;
 		if (nodePlan.status === 'ready') changes.push(...nodePlan.changes);
-		else if (nodePlan.status !== 'nothing-to-do') notes.push(`${name}: ${nodePlan.status}: ${nodePlan.reason ?? ''}`.trim());
+		else if (nodePlan.status !== 'nothing-to-do') {
+			notes.push(`${name}: ${nodePlan.status}: ${nodePlan.reason ?? ''}`.trim());
+			statuses.add(nodePlan.status);
+		}
 	}
-	if (!changes.length && notes.length) return withStatus({...plan, notes}, 'error', notes.join('; '));
+	// Refused on every node (a drop-in wins over the file): a refusal, not an error to retry.
+	if (!changes.length && notes.length) return withStatus({...plan, notes}, statuses.size === 1 && statuses.has('refused') ? 'refused' : 'error', notes.join('; '));
 	return withChanges({...plan, notes, ...(impact ? {impact} : {})}, changes);
 }

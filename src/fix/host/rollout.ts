@@ -133,7 +133,7 @@ export async function applyRolloutChange(plan: Plan, change: FileChange, options
 		const typed = options.confirmedNodes?.includes(change.node.name) === true;
 		step('preflight', `pool ${checked.pool}: ${checked.readyPeers.length ? `${checked.readyPeers.length} other Ready node${checked.readyPeers.length === 1 ? '' : 's'} (${checked.readyPeers.join(', ')})` : 'no other Ready node'}; ${checked.evict.length} pod${checked.evict.length === 1 ? '' : 's'} to evict${checked.blockingBudgets.length ? `; ${checked.blockingBudgets.join('; ')}` : ''}`);
 		if (!checked.readyPeers.length && !typed) {
-			return done('refused', `${change.node.name} is the last Ready node of ${checked.pool}: restarting ${restart.unit} there takes the pool's workloads down. Type the node name to go ahead (--confirm-node ${change.node.name})`);
+			return {...done('refused', `${change.node.name} is the last Ready node of ${checked.pool}: restarting ${restart.unit} there takes the pool's workloads down. Type the node name to go ahead (--confirm-node ${change.node.name})`), needsNodeName: change.node.name};
 		}
 		if (checked.unmanaged.length) return done('refused', `${checked.unmanaged.join(', ')} on ${change.node.name} ha${checked.unmanaged.length === 1 ? 's' : 've'} no controller: a drain would delete ${checked.unmanaged.length === 1 ? 'it' : 'them'} for good. Move or delete ${checked.unmanaged.length === 1 ? 'it' : 'them'} first`);
 
@@ -214,14 +214,15 @@ export async function applyRolloutChange(plan: Plan, change: FileChange, options
 	} catch (error) {
 		// replaceFile's callbacks move the phase too, which the compiler's narrowing cannot see.
 		const reached = phase as Phase;
-		const state =
-			reached === 'untouched' || reached === 'backed-up' || reached === 'restored'
-				? `${change.node.name} has the old ${change.path}`
-				: `${change.node.name} has the new ${change.path}${reached === 'restarted' ? ` and ${restart.unit} was restarted` : ` (${restart.unit} not restarted yet)`}${backup ? `; the backup is ${backup}` : ''}`;
-		const message = `${where}: ${messageOf(error)}. ${state}${cordoned ? '; the node is still cordoned' : ''}`;
-		// With the old file the node is as it was; with the new one nobody knows yet, so it stays cordoned.
-		if (cordoned && state.includes('the old')) await uncordon().catch(() => undefined);
-		return done('failed', message);
+		const hasOld = reached === 'untouched' || reached === 'backed-up' || reached === 'restored';
+		const state = hasOld
+			? `${change.node.name} has the old ${change.path}`
+			: `${change.node.name} has the new ${change.path}${reached === 'restarted' ? ` and ${restart.unit} was restarted` : ` (${restart.unit} not restarted yet)`}${backup ? `; the backup is ${backup}` : ''}`;
+		// With the old file the node is as it was; with the new one nobody knows yet, so it stays
+		// cordoned. Uncordoning goes through the API, not the cut SSH connection, and the message
+		// says what is true after it.
+		if (cordoned && hasOld) await uncordon().catch(() => undefined);
+		return done('failed', `${where}: ${messageOf(error)}. ${state}${cordoned ? '; the node is still cordoned' : ''}`);
 	} finally {
 		session.close();
 	}

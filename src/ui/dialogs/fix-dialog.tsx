@@ -14,6 +14,7 @@ import type {Tone} from '../theme.js';
 import {DialogFrame, dialogInnerWidth} from '../widgets/dialog-frame.js';
 import {Line} from '../widgets/line.js';
 import {Styled} from '../widgets/styled.js';
+import {TextInput} from '../widgets/text-input/index.js';
 
 type Props = {
 	readonly check: Check;
@@ -37,7 +38,9 @@ type Phase =
 	| {readonly kind: 'failed'; readonly message: string}
 	| {readonly kind: 'review'; readonly plans: readonly Plan[]}
 	| {readonly kind: 'applying'; readonly plans: readonly Plan[]; readonly log: readonly DocLine[]}
-	| {readonly kind: 'done'; readonly plans: readonly Plan[]; readonly log: readonly DocLine[]};
+	| {readonly kind: 'done'; readonly plans: readonly Plan[]; readonly log: readonly DocLine[]}
+	/** A rollout refused the last Ready node of its pool: the operator types its name, as `--confirm-node` does headless. */
+	| {readonly kind: 'node-name'; readonly plans: readonly Plan[]; readonly log: readonly DocLine[]; readonly node: string; readonly confirmed: number; readonly results: readonly ChangeResult[]};
 
 /**
  * Fixing the selection: plan (reads only) → the plans with their risk, durability and diff →
@@ -187,6 +190,8 @@ function GuidedFix({check, target, findings, fixes, width, height, onClose, onAp
 			case 'failed':
 			case 'done':
 				return new Set<Action>([...scrolling, 'confirm', 'cancel']);
+			case 'node-name':
+				return new Set<Action>(['confirm', 'cancel']);
 			case 'applying':
 				return new Set<Action>(scrolling);
 			case 'review':
@@ -197,20 +202,25 @@ function GuidedFix({check, target, findings, fixes, width, height, onClose, onAp
 	const availableKey = [...available].join(' ');
 	useEffect(() => onKeys?.(available), [availableKey]);
 
-	const apply = (confirmed: number) => {
-		if (phase.kind !== 'review') return;
+	const apply = (confirmed: number, confirmedNodes: readonly string[] = [], earlier: readonly DocLine[] = []) => {
+		if (phase.kind !== 'review' && phase.kind !== 'node-name') return;
 		const reviewed = phase.plans;
-		const log: DocLine[] = [];
+		const log: DocLine[] = [...earlier];
 		setPhase({kind: 'applying', plans: reviewed, log});
 		setFollowing(true);
 		const onEvent = (event: FixEvent) => {
 			log.push(eventLine(event));
 			if (isMounted.current) setPhase({kind: 'applying', plans: reviewed, log: [...log]});
 		};
-		fixes.apply(reviewed, confirmed, onEvent).then(
+		fixes.apply(reviewed, confirmed, onEvent, confirmedNodes).then(
 			(results) => {
 				// Results the events did not already show (a change not attempted after a failure).
 				for (const result of results) if (!log.some((line) => line.text === resultLine(result).text)) log.push(resultLine(result));
+				const unconfirmed = results.find((result) => result.needsNodeName && !confirmedNodes.includes(result.needsNodeName))?.needsNodeName;
+				if (unconfirmed) {
+					if (isMounted.current) setPhase({kind: 'node-name', plans: reviewed, log: [...log], node: unconfirmed, confirmed, results});
+					return;
+				}
 				log.push({text: ''}, {text: `${outcomeSummary(results)}; re-running ${check.id}…`, tone: 'accent'});
 				if (isMounted.current) setPhase({kind: 'done', plans: reviewed, log: [...log]});
 				onApplied?.(results);
@@ -235,6 +245,7 @@ function GuidedFix({check, target, findings, fixes, width, height, onClose, onAp
 				return [...head, ...phase.plans.flatMap((plan) => [{text: ''}, ...planLines(plan, inner)])];
 			case 'applying':
 			case 'done':
+			case 'node-name':
 				return [
 					...head,
 					...phase.plans.filter(isReady).flatMap((plan) => [{text: ''}, ...wrap(plan.title, inner).map((text) => ({text, tone: 'title' as const})), riskLine(plan)]),
@@ -254,6 +265,8 @@ function GuidedFix({check, target, findings, fixes, width, height, onClose, onAp
 				return [{text: 'applying… each change is dry-run, applied, re-checked and recorded', tone: 'accent'}];
 			case 'done':
 				return [{text: '⏎ or esc closes', tone: 'muted'}];
+			case 'node-name':
+				return wrap(`${phase.node} is the last Ready node of its pool: restarting its daemon takes the pool's workloads down. Type ${phase.node} and press ⏎ to go ahead · esc leaves it as it is`, inner).map((text) => ({text, tone: 'danger' as const}));
 			case 'review': {
 				if (!count) {
 					const needs = phase.plans.some((plan) => plan.status === 'needs-parameters');
@@ -272,11 +285,29 @@ function GuidedFix({check, target, findings, fixes, width, height, onClose, onAp
 		}
 	})();
 
-	const docHeight = Math.max(1, height - 3 - prompt.length);
+	// The node-name field is one more line under the prompt.
+	const docHeight = Math.max(1, height - 3 - prompt.length - (phase.kind === 'node-name' ? 1 : 0));
 	const maxScroll = Math.max(0, doc.length - docHeight);
 	const top = isFollowing ? maxScroll : Math.min(scroll, maxScroll);
 
+	const onNodeName = (value: string) => {
+		if (phase.kind !== 'node-name') return;
+		if (value.trim() === phase.node) {
+			apply(phase.confirmed, [phase.node], phase.log);
+			return;
+		}
+		leaveNode(`✘ ${value.trim() ? `you typed ${value.trim()}, not ${phase.node}` : 'nothing typed'}: ${phase.node} was not touched`);
+	};
+	const leaveNode = (why: string) => {
+		if (phase.kind !== 'node-name') return;
+		const log: DocLine[] = [...phase.log, {text: why, tone: 'fail'}, {text: ''}, {text: `${outcomeSummary(phase.results)}; re-running ${check.id}…`, tone: 'accent'}];
+		setPhase({kind: 'done', plans: phase.plans, log});
+		onApplied?.(phase.results);
+	};
+	const onNodeNameCancel = () => phase.kind === 'node-name' && leaveNode(`${phase.node} was not touched`);
+
 	useInput((input, key) => {
+		if (phase.kind === 'node-name') return;
 		if (/^\d{2,}$/.test(input) && available.has('type-count')) {
 			setTyped((value) => (value + input).slice(0, 6));
 			return;
@@ -343,6 +374,7 @@ function GuidedFix({check, target, findings, fixes, width, height, onClose, onAp
 					<Styled tone={line.tone}>{line.text || ' '}</Styled>
 				</Line>
 			))}
+			{phase.kind === 'node-name' ? <TextInput width={inner} placeholder={`type ${phase.node}`} onSubmit={onNodeName} onCancel={onNodeNameCancel} /> : null}
 		</DialogFrame>
 	);
 }
