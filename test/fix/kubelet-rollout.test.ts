@@ -374,7 +374,7 @@ describe('kubelet fix rolled out node by node on a 3-node test cluster', {skip: 
 		const change = plan.changes[0]!;
 		assert.ok(change.type === 'file');
 		const catalog = loadCatalog();
-		const opened: NodeSession[] = [];
+		const opened: NodeShell[] = [];
 		const lab1 = lab.nodes[0]!;
 		const context: FixContext = {
 			catalog,

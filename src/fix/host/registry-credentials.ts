@@ -6,7 +6,7 @@
 // them is the operator's step. The secret never leaves this module: only redacted text does.
 import {unifiedDiff} from '../text-diff.js';
 import type {NodeRef} from '../model.js';
-import type {NodeSession} from '../../transports/ssh.js';
+import type {NodeShell} from '../../transports/interfaces.js';
 import {readRemoteFile} from './remote.js';
 
 const secretKeys = ['username', 'password', 'auth', 'identitytoken'];
@@ -65,7 +65,7 @@ export function withoutAuthTables(text: string): string {
  * What the operator does by hand, for the plan's notes: the redacted diff of config.toml without
  * its auth tables, and the order to do it in. Undefined when the file has no auth table.
  */
-export async function credentialGuidance(session: NodeSession, node: NodeRef, path: string, hosts: readonly string[]): Promise<string | undefined> {
+export async function credentialGuidance(session: NodeShell, node: NodeRef, path: string, hosts: readonly string[]): Promise<string | undefined> {
 	const file = await readRemoteFile(session, path);
 	if (!file.exists) return undefined;
 	const shown = redactCredentials(file.content);
