@@ -25,12 +25,12 @@ import {auditSettings} from '../../src/commands/settings.js';
 import {startApiServer, type ApiServer} from '../../src/demo/api-server.js';
 import {applyPlan} from '../../src/fix/apply.js';
 import {AuditLog} from '../../src/fix/audit-log.js';
-import {KubeHttpApi} from '../../src/fix/cluster/kube-api.js';
+import {KubernetesWriter} from '../../src/transports/kubernetes-writer.js';
 import type {FixContext} from '../../src/fix/context.js';
 import {loadPlaybooks} from '../../src/fix/load.js';
 import {readPlanFile} from '../../src/fix/plan-file.js';
 import {loadKubeconfig} from '../../src/transports/kubeconfig.js';
-import type {Connection} from '../../src/commands/connect.js';
+import type {Environment} from '../../src/commands/environment.js';
 import {selectChecks} from '../../src/commands/select.js';
 import {walkthroughDeps} from '../../src/commands/walkthrough-start.js';
 import {runAudit} from '../../src/engine/run.js';
@@ -381,7 +381,7 @@ describe('kubelet fix rolled out node by node on a 3-node test cluster', {skip: 
 			playbooks: loadPlaybooks(undefined, catalog),
 			settings: auditSettings({}, catalog.exceptions),
 			transport: {
-				kube: new KubeHttpApi(loadKubeconfig({kubeconfig: path.join(work, 'kubeconfig')})),
+				kube: new KubernetesWriter(loadKubeconfig({kubeconfig: path.join(work, 'kubeconfig')})),
 				openNode: async () => {
 					const session = await open(lab1);
 					opened.push(session);
@@ -427,8 +427,8 @@ describe('kubelet fix rolled out node by node on a 3-node test cluster', {skip: 
 			const catalog = loadCatalog();
 			const checks = selectChecks(catalog, {checks: ['host.kubelet-config']});
 			const settings = auditSettings({waivers: []}, catalog.exceptions);
-			const connection: Connection = {
-				clusterUnavailable: 'no cluster: nodes named on the command line',
+			const connection: Environment = {
+				readerUnavailable: 'no cluster: nodes named on the command line',
 				nodes: {list: [info], source: sshNodeSource({keyPaths: [lab.clientKeyPath], ssh: sshOptions}), concurrency: 1},
 				info: {context: null, server: null, flavour: 'nodes', isDemo: false},
 				close: async () => {},
@@ -438,7 +438,7 @@ describe('kubelet fix rolled out node by node on a 3-node test cluster', {skip: 
 				playbooks: loadPlaybooks(undefined, catalog),
 				settings,
 				parameters: {readyTimeoutSeconds: '15', drainTimeoutSeconds: '30'},
-				transport: {kube: new KubeHttpApi(loadKubeconfig({kubeconfig: path.join(work, 'kubeconfig')})), openNode: () => open(lab1)},
+				transport: {kube: new KubernetesWriter(loadKubeconfig({kubeconfig: path.join(work, 'kubeconfig')})), openNode: () => open(lab1)},
 				nodes: [info],
 			};
 			const audit = await runAudit({catalog, checks, settings, clusterUnavailable: 'none', nodes: connection.nodes!, version: 'test'});

@@ -9,7 +9,7 @@ import {createHash} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {loadCatalog} from '../../src/catalog/load.js';
-import type {Connection} from '../../src/commands/connect.js';
+import type {Environment} from '../../src/commands/environment.js';
 import {selectChecks} from '../../src/commands/select.js';
 import {auditSettings} from '../../src/commands/settings.js';
 import {walkthroughDeps} from '../../src/commands/walkthrough-start.js';
@@ -132,8 +132,8 @@ describe('containerd metrics and plaintext registry credentials on a real node',
 		const catalog = loadCatalog();
 		const checks = selectChecks(catalog, {checks: ['host.containerd-credentials']});
 		const settings = auditSettings({waivers: []}, catalog.exceptions);
-		const connection: Connection = {
-			clusterUnavailable: 'no cluster: nodes named on the command line',
+		const connection: Environment = {
+			readerUnavailable: 'no cluster: nodes named on the command line',
 			nodes: {list: [info], source: sshNodeSource({keyPaths: [lab.clientKeyPath], ssh: sshOptions}), concurrency: 1},
 			info: {context: null, server: null, flavour: 'nodes', isDemo: false},
 			close: async () => {},
