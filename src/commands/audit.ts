@@ -2,7 +2,7 @@ import {loadCatalog} from '../catalog/load.js';
 import {runAudit} from '../engine/run.js';
 import {UsageError} from '../model/errors.js';
 import {severityRank} from '../model/status.js';
-import {renderReport, reportFormatOption, reportFormats} from '../report/render.js';
+import {renderReport, renderReportChunks, reportFormatOption, reportFormats} from '../report/render.js';
 import {reportContext} from '../report/context.js';
 import {applyWaivers} from '../engine/waivers.js';
 import {newFailures} from '../engine/diff.js';
@@ -16,7 +16,7 @@ import {connectionOptions, parse, reportOptions, sectionsOption, listOption, sev
 import {selectChecks, withoutClusterQuestions} from './select.js';
 import {pssVersionOption} from '../model/pss.js';
 import {auditSettings, readSettingsFile} from './settings.js';
-import {checkOutputTarget, writeAtomically} from './write-output.js';
+import {checkOutputTarget, writeChunksAtomically} from './write-output.js';
 import {progressPrinter} from './progress.js';
 
 export const auditHelp = `Usage: aks-harden audit [options]
@@ -77,7 +77,8 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 	const connection = await connect(values, {interactive: false});
 	const progress = progressPrinter(process.stderr);
 	try {
-		const result = await runAudit({
+		// Only the report and the redactor are kept: the listed objects can go before the report is written.
+		const {report: audited, redactor} = await runAudit({
 			catalog,
 			checks,
 			settings: auditSettings(settingsFile, catalog.exceptions, connection.allowedRegistries, pssVersion),
@@ -88,26 +89,27 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 		});
 		// Fail closed: node checks were asked for and not one node answered (unreachable, refused,
 		// host key changed). A report of cluster checks alone would read as a clean bill of health.
-		const tried = result.report.nodes.filter((node) => node.reachable !== null);
+		const tried = audited.nodes.filter((node) => node.reachable !== null);
 		if (tried.length > 0 && tried.every((node) => node.reachable === false)) {
-			progress.failed(result.report);
+			progress.failed(audited);
 			throw new UsageError(
 				`no node could be reached: ${tried.length === 1 ? 'the one node' : `all ${tried.length} nodes`} asked for ${tried.length === 1 ? 'was' : 'were'} unreachable or refused, so no node check was judged`,
 				'see the reasons above (address, --ssh-port, --ssh-user, --known-hosts, --timeout); or pass --no-nodes to audit the cluster alone',
 			);
 		}
-		const waived = applyWaivers(result.report.findings, settingsFile.waivers, new Date());
+		const waived = applyWaivers(audited.findings, settingsFile.waivers, new Date());
 		const report: Report = {
-			...result.report,
+			...audited,
 			findings: waived.findings,
 			summary: summarize(waived.findings),
 			...(settingsFile.waivers.length ? {waivers: {expired: waived.expired, unused: waived.unused}} : {}),
 		};
 		progress.done(report);
 		for (const waiver of waived.expired) process.stderr.write(`aks-harden: waiver expired ${waiver.expires}: ${printable(waiver.check)} ${printable(waiver.target)}\n`);
-		const text = renderReport(report, format, reportContext(catalog.checks), {redactor: result.redactor});
-		if (values.output) writeAtomically(values.output, text);
-		else process.stdout.write(text);
+		// A file is written piece by piece (a 10,000-pod report is never held whole); the terminal
+		// gets the report whole or not at all.
+		if (values.output) writeChunksAtomically(values.output, renderReportChunks(report, format, reportContext(catalog.checks), {redactor}));
+		else process.stdout.write(renderReport(report, format, reportContext(catalog.checks), {redactor}));
 		const atOrAbove = (finding: Report['findings'][number]) => finding.status === 'fail' && severityRank(finding.severity) >= severityRank(failOn);
 		if (baseline && values['fail-on-new']) {
 			const fresh = newFailures(baseline, report, failOn);
