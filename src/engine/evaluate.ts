@@ -144,16 +144,60 @@ export function finish(
 	return {...base, status, message, evidence: evidence as Evidence, ...(status === 'manual' && check.question ? {reason: check.question} : {})};
 }
 
+/** What every check reads of one workload and its containers, the same for all of them. */
+type PreparedWorkload = {
+	readonly targetBase: Target;
+	readonly bindings: Bindings;
+	readonly roots: Roots;
+	readonly containers: readonly {readonly target: Target; readonly bindings: Bindings; readonly roots: Roots}[];
+};
+
+/**
+ * Made once per workload, not once per check: some 40 checks read each of 10,000 pods, and the
+ * effective securityContext, the parsed image and their CEL views were otherwise rebuilt (and
+ * thrown away) by every one of them.
+ */
+const preparedWorkloads = new WeakMap<Workload, PreparedWorkload>();
+
+function prepareWorkload(workload: Workload): PreparedWorkload {
+	const known = preparedWorkloads.get(workload);
+	if (known) return known;
+	const {object, podSpec, podSpecPath, podMetadata} = workload;
+	const targetBase = {kind: object.kind, ...(object.metadata.namespace ? {namespace: object.metadata.namespace} : {}), name: object.metadata.name};
+	const roots: Roots = {object: {value: object, label: ''}, podSpec: {value: podSpec, label: podSpecPath}, podMetadata: {value: podMetadata, label: podSpecPath.replace(/spec$/, 'metadata')}};
+	const containers = workload.containers.map((ref) => {
+		const name = String(ref.container['name'] ?? '');
+		const securityContext = effectiveSecurityContext(podSpec, ref.container);
+		const label = ref.fromPod ? `Pod/${ref.fromPod} ${ref.path}` : ref.path;
+		return {
+			target: {...targetBase, container: name},
+			bindings: {
+				container: toCel(ref.container),
+				containerType: ref.list,
+				securityContext: toCel(securityContext),
+				image: toCel(parseImageRef(String(ref.container['image'] ?? ''))),
+			},
+			roots: {...roots, container: {value: ref.container, label}, securityContext: {value: securityContext, label: `effective securityContext of ${name}`}},
+		};
+	});
+	const prepared = {targetBase, bindings: {object: toCel(object), podSpec: toCel(podSpec), podMetadata: toCel(podMetadata)}, roots, containers};
+	preparedWorkloads.set(workload, prepared);
+	return prepared;
+}
+
+const minors = new Map<number, bigint>();
+const minorValue = (minor: number) => minors.get(minor) ?? minors.set(minor, BigInt(minor)).get(minor)!;
+
 /**
  * The targets of a workload or container check on one workload. PSS checks also get the pod's
  * metadata and the version they are judged at (`pssVersion`, the minor number); a control that
  * does not exist yet at that version is a `skip` with the reason, never a verdict.
  */
 export function* workloadSubjects(check: Check, workload: Workload, common: Bindings, version: {minor: number; source: string}): Generator<Subject> {
-	const {object, podSpec, podSpecPath, podMetadata} = workload;
-	const targetBase = {kind: object.kind, ...(object.metadata.namespace ? {namespace: object.metadata.namespace} : {}), name: object.metadata.name};
-	const bindings: Bindings = {...common, object: toCel(object), podSpec: toCel(podSpec), podMetadata: toCel(podMetadata), pssVersion: BigInt(version.minor)};
-	const roots: Roots = {object: {value: object, label: ''}, podSpec: {value: podSpec, label: podSpecPath}, podMetadata: {value: podMetadata, label: podSpecPath.replace(/spec$/, 'metadata')}};
+	const {object} = workload;
+	const prepared = prepareWorkload(workload);
+	const {targetBase, roots} = prepared;
+	const bindings: Bindings = {...common, ...prepared.bindings, pssVersion: minorValue(version.minor)};
 	const since = check.pss ? Number(check.pss.since.slice(3)) : 0;
 	const preset =
 		check.pss && version.minor < since
@@ -163,27 +207,12 @@ export function* workloadSubjects(check: Check, workload: Workload, common: Bind
 		yield {target: targetBase, object, bindings, roots, ...(preset ? {preset} : {})};
 		return;
 	}
-	for (const ref of workload.containers) {
-		const name = String(ref.container['name'] ?? '');
-		const target = {...targetBase, container: name};
+	for (const container of prepared.containers) {
 		if (preset) {
-			yield {target, object, bindings, roots, preset};
+			yield {target: container.target, object, bindings, roots, preset};
 			continue;
 		}
-		const securityContext = effectiveSecurityContext(podSpec, ref.container);
-		const label = ref.fromPod ? `Pod/${ref.fromPod} ${ref.path}` : ref.path;
-		yield {
-			target,
-			object,
-			bindings: {
-				...bindings,
-				container: toCel(ref.container),
-				containerType: ref.list,
-				securityContext: toCel(securityContext),
-				image: toCel(parseImageRef(String(ref.container['image'] ?? ''))),
-			},
-			roots: {...roots, container: {value: ref.container, label}, securityContext: {value: securityContext, label: `effective securityContext of ${name}`}},
-		};
+		yield {target: container.target, object, bindings: {...bindings, ...container.bindings}, roots: container.roots};
 	}
 }
 
