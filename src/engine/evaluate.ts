@@ -13,7 +13,7 @@ import type {AuditSettings, ClusterFacts, NodeFacts} from './facts.js';
 import {parseImageRef} from './image-ref.js';
 import {effectiveSecurityContext} from './security-context.js';
 import {collectWorkloads, type Workload} from './workloads.js';
-import {namespacePodSecurity, pssVersionResolver, type PssVersions} from './pod-security.js';
+import {namespacePodSecurity, PssVerdicts, pssVersionResolver, type PssVersions} from './pod-security.js';
 import {pssVersionName} from '../model/pss.js';
 import {workloadKinds} from '../model/check.js';
 import {resourceByKind} from '../model/resources.js';
@@ -34,6 +34,8 @@ export type Subject = {
 	readonly roots: Roots;
 	readonly object?: KubeObject;
 	readonly preset?: {status: Status; reason: string};
+	/** A PSS check's subject: the workload and version it judges, so the verdict can be reused. */
+	readonly pss?: {readonly workload: Workload; readonly minor: number};
 };
 
 const workloadPlurals = workloadKinds.map((kind) => resourceByKind.get(kind)!.plural);
@@ -203,8 +205,9 @@ export function* workloadSubjects(check: Check, workload: Workload, common: Bind
 		check.pss && version.minor < since
 			? {status: 'skip' as const, reason: `PSS control ${check.pss.control} exists from ${check.pss.since}; ${version.source} is ${pssVersionName(version.minor)}`}
 			: undefined;
+	const pss = check.pss && !preset ? {workload, minor: version.minor} : undefined;
 	if (check.scope === 'workload') {
-		yield {target: targetBase, object, bindings, roots, ...(preset ? {preset} : {})};
+		yield {target: targetBase, object, bindings, roots, ...(preset ? {preset} : {}), ...(pss ? {pss} : {})};
 		return;
 	}
 	for (const container of prepared.containers) {
@@ -212,7 +215,7 @@ export function* workloadSubjects(check: Check, workload: Workload, common: Bind
 			yield {target: container.target, object, bindings, roots, preset};
 			continue;
 		}
-		yield {target: container.target, object, bindings: {...bindings, ...container.bindings}, roots: container.roots};
+		yield {target: container.target, object, bindings: {...bindings, ...container.bindings}, roots: container.roots, ...(pss ? {pss} : {})};
 	}
 }
 
@@ -225,6 +228,7 @@ function* clusterSubjects(
 	workloads: () => Workload[],
 	versions: PssVersions,
 	podSecurityOf: PodSecurityMemo,
+	verdicts: PssVerdicts,
 ): Generator<Subject> {
 	const {check} = compiled;
 	const cluster = clusterBinding(check, facts);
@@ -272,7 +276,7 @@ function* clusterSubjects(
 					const list = facts.lists.get(need);
 					if (list) namespaced.set(need, toCel(list.items.filter((item) => namespaceOf(item) === name)));
 				}
-				const podSecurity = check.needs.includes('pod-security') ? podSecurityOf(ns, () => namespacePodSecurity(ctx.catalog ?? [], ns, workloadsIn(name), versions, common)) : undefined;
+				const podSecurity = check.needs.includes('pod-security') ? podSecurityOf(ns, () => namespacePodSecurity(ctx.catalog ?? [], ns, workloadsIn(name), versions, common, verdicts)) : undefined;
 				yield {
 					target,
 					bindings: {...common, namespaceObject: toCel(ns), namespaced, ...(podSecurity ? {podSecurity: toCel(podSecurity)} : {})},
@@ -346,23 +350,34 @@ export function evaluateCluster(
 		if (!podSecurity.has(namespace)) podSecurity.set(namespace, compute());
 		return podSecurity.get(namespace) as ReturnType<typeof compute>;
 	};
-	for (const compiled of checks) {
+	// The PSS checks' own verdicts, kept so a namespace's PSA summary need not judge every pod again.
+	const verdicts = new PssVerdicts();
+	// Checks that summarise namespaces run after the PSS checks they reuse; the findings still
+	// come out in catalogue order.
+	const summarises = (compiled: CompiledCheck) => compiled.check.needs.includes('pod-security');
+	const order = [...checks.filter((compiled) => !summarises(compiled)), ...checks.filter(summarises)];
+	const made = new Map<CompiledCheck, Finding[]>();
+	for (const compiled of order) {
 		const {check} = compiled;
 		if (check.scope === 'node') continue;
+		const out: Finding[] = [];
+		made.set(compiled, out);
 		const base = {checkId: check.id, section: check.section, severity: check.severity, remediation: check.remediation, evidence: {}};
 		if (facts.unavailable) {
-			emit({...base, status: 'skip', target: {cluster: true}, message: `skipped: ${facts.unavailable}`, reason: facts.unavailable});
+			out.push({...base, status: 'skip', target: {cluster: true}, message: `skipped: ${facts.unavailable}`, reason: facts.unavailable});
 			continue;
 		}
 		if (check.manual) {
-			emit({...base, status: 'manual', target: {cluster: true}, message: check.question!, reason: 'awaiting the operator\'s attestation'});
+			out.push({...base, status: 'manual', target: {cluster: true}, message: check.question!, reason: 'awaiting the operator\'s attestation'});
 			continue;
 		}
-		for (const subject of clusterSubjects(compiled, facts, ctx, allWorkloads, versions, podSecurityOf)) {
+		for (const subject of clusterSubjects(compiled, facts, ctx, allWorkloads, versions, podSecurityOf, verdicts)) {
 			const finding = finish(compiled, subject, ctx, facts);
-			if (finding) emit(finding);
+			if (subject.pss) verdicts.record(compiled, subject.pss.workload, subject.pss.minor, finding);
+			if (finding) out.push(finding);
 		}
 	}
+	for (const compiled of checks) for (const finding of made.get(compiled) ?? []) emit(finding);
 }
 
 /** Node checks for one node: unreachable nodes and failed probes give `error`, never a verdict. */
