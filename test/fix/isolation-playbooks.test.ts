@@ -4,6 +4,8 @@
 // pod-level Unconfined profile, `CAP_NET_BIND_SERVICE`, a pod-level uid 0) fails here.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
+import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {loadCatalog, loadCases, type CompiledCheck} from '../../src/catalog/load.js';
 import {evaluateCluster} from '../../src/engine/evaluate.js';
@@ -15,6 +17,7 @@ import {loadPlaybooks} from '../../src/fix/load.js';
 import type {Finding} from '../../src/model/finding.js';
 import type {KubeObject} from '../../src/model/kube.js';
 import {targetKey} from '../../src/model/target.js';
+import {UsageError} from '../../src/model/errors.js';
 
 const catalog = loadCatalog();
 const playbooks = loadPlaybooks(undefined, catalog);
@@ -143,4 +146,22 @@ test('uid 0: the fix asks for the user id and replaces only the zeros', () => {
 	const spec = (edit.after as unknown as {spec: {template: {spec: Json & {containers: Json[]}}}}).spec.template.spec;
 	assert.deepEqual(spec['securityContext'], {runAsUser: 10001});
 	assert.deepEqual(spec.containers.map((c) => (c['securityContext'] as Json)['runAsUser']), [1000, 10001]);
+});
+
+test('a replace rule names the value to write and either the wrong values or the right ones', () => {
+	const playbook = (rule: string) => `id: isolation.example\ntitle: t\nfixes: [isolation.seccomp]\nrisk: guided\ndurability: persistent\nsummary: s\nsteps:\n  - type: workload-patch\n    replace:\n      securityContext.seccompProfile.type: ${rule}\n`;
+	const load = (rule: string) => {
+		const root = mkdtempSync(join(tmpdir(), 'akh-replace-'));
+		mkdirSync(join(root, 'playbooks'));
+		writeFileSync(join(root, 'playbooks', 'isolation.example.yaml'), playbook(rule));
+		return loadPlaybooks(root);
+	};
+	assert.ok(load('{with: RuntimeDefault, unless: [RuntimeDefault]}').byId.has('isolation.example'));
+	for (const [rule, expected] of [
+		['{unless: [RuntimeDefault]}', /isolation\.example\.yaml:\d+: .*replace\..*\.with: /],
+		['{with: RuntimeDefault}', /isolation\.example\.yaml:\d+: .*either when .* or unless/],
+		['{with: RuntimeDefault, when: [Unconfined], unless: [Localhost]}', /either when .* or unless/],
+	] as const) {
+		assert.throws(() => load(rule), (error: unknown) => error instanceof UsageError && expected.test(error.message), rule);
+	}
 });
