@@ -2,7 +2,7 @@ import {loadCatalog} from '../catalog/load.js';
 import {runAudit} from '../engine/run.js';
 import {UsageError} from '../model/errors.js';
 import {severityRank} from '../model/status.js';
-import {renderReport, reportFormatOption, reportFormats} from '../report/render.js';
+import {renderReport, renderReportChunks, reportFormatOption, reportFormats} from '../report/render.js';
 import type {Report} from '../model/report.js';
 import {reportContext} from '../report/context.js';
 import {newFailures} from '../engine/diff.js';
@@ -14,7 +14,7 @@ import {connectionOptions, parse, reportOptions, sectionsOption, listOption, sev
 import {selectChecks, withoutClusterQuestions} from './select.js';
 import {pssVersionOption} from '../model/pss.js';
 import {auditSettings, readSettingsFile} from './settings.js';
-import {checkOutputTarget, writeAtomically} from './write-output.js';
+import {checkOutputTarget, writeChunksAtomically} from './write-output.js';
 import {progressPrinter} from './progress.js';
 
 export const auditHelp = `Usage: aks-harden audit [options]
@@ -76,7 +76,8 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 	const environment = await openEnvironment(connectionSettings(values));
 	const progress = progressPrinter(process.stderr);
 	try {
-		const result = await runAudit({
+		// Only the report and the redactor are kept: the listed objects can go before the report is written.
+		const {report: audited, redactor} = await runAudit({
 			catalog,
 			checks,
 			settings: auditSettings(settingsFile, catalog.exceptions, environment.allowedRegistries, pssVersion),
@@ -86,17 +87,18 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 			onEvent: progress.onEvent,
 			decisions: settingsFile,
 		});
-		const unreached = noNodeReached(result.report);
+		const unreached = noNodeReached(audited);
 		if (unreached) {
-			progress.failed(result.report);
+			progress.failed(audited);
 			throw unreached;
 		}
-		const report = result.report;
+		const report = audited;
 		progress.done(report);
 		for (const waiver of report.waivers?.expired ?? []) process.stderr.write(`aks-harden: waiver expired ${waiver.expires}: ${printable(waiver.check)} ${printable(waiver.target)}\n`);
-		const text = renderReport(report, format, reportContext(catalog.checks), {redactor: result.redactor});
-		if (values.output) writeAtomically(values.output, text);
-		else process.stdout.write(text);
+		// A file is written piece by piece (a 10,000-pod report is never held whole); the terminal
+		// gets the report whole or not at all.
+		if (values.output) writeChunksAtomically(values.output, renderReportChunks(report, format, reportContext(catalog.checks), {redactor}));
+		else process.stdout.write(renderReport(report, format, reportContext(catalog.checks), {redactor}));
 		const atOrAbove = (finding: Report['findings'][number]) => finding.status === 'fail' && severityRank(finding.severity) >= severityRank(failOn);
 		if (baseline && values['fail-on-new']) {
 			const fresh = newFailures(baseline, report, failOn);

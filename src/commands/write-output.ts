@@ -1,4 +1,4 @@
-import {lstatSync, type Stats} from 'node:fs';
+import {closeSync, lstatSync, openSync, writeSync, type Stats} from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
 import {UsageError} from '../model/errors.js';
 
@@ -40,6 +40,44 @@ export function writeAtomically(path: string, text: string): void {
 		writeFileAtomic.sync(path, text, {encoding: 'utf8'});
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code ?? String(error);
+		throw new UsageError(`cannot write ${path}: ${code}`, 'check that the folder exists and is writable');
+	}
+}
+
+/** Pieces are gathered to about this size before each write: fewer system calls, little held. */
+const writeBatch = 1 << 20;
+
+/**
+ * `writeAtomically` for text that comes in pieces (a large report): the pieces go straight into
+ * write-file-atomic's temp file as they are made, so the whole text is never held at once. The
+ * temp file, its mode and owner, the rename and the clean-up on error or signal stay the
+ * library's; only the filling is ours, through its `tmpfileCreated` hook.
+ */
+export function writeChunksAtomically(path: string, chunks: Iterable<string>): void {
+	checkOutputTarget(path);
+	try {
+		writeFileAtomic.sync(path, '', {
+			encoding: 'utf8',
+			tmpfileCreated: (tmpfile: string) => {
+				const fd = openSync(tmpfile, 'r+');
+				try {
+					let pending = '';
+					for (const chunk of chunks) {
+						pending += chunk;
+						if (pending.length < writeBatch) continue;
+						writeSync(fd, pending);
+						pending = '';
+					}
+					if (pending) writeSync(fd, pending);
+				} finally {
+					closeSync(fd);
+				}
+			},
+		});
+	} catch (error) {
+		// A failure to make the pieces is not a file problem: it keeps its own message.
+		const code = (error as NodeJS.ErrnoException).code;
+		if (!code) throw error;
 		throw new UsageError(`cannot write ${path}: ${code}`, 'check that the folder exists and is writable');
 	}
 }

@@ -13,7 +13,7 @@ import type {AuditSettings, ClusterFacts, NodeFacts} from './facts.js';
 import {parseImageRef} from './image-ref.js';
 import {effectiveSecurityContext} from './security-context.js';
 import {collectWorkloads, type Workload} from './workloads.js';
-import {namespacePodSecurity, pssVersionResolver, type PssVersions} from './pod-security.js';
+import {namespacePodSecurity, PssVerdicts, pssVersionResolver, type PssVersions} from './pod-security.js';
 import {pssVersionName} from '../model/pss.js';
 import {workloadKinds} from '../model/check.js';
 import {resourceByKind} from '../model/resources.js';
@@ -34,6 +34,8 @@ export type Subject = {
 	readonly roots: Roots;
 	readonly object?: KubeObject;
 	readonly preset?: {status: Status; reason: string};
+	/** A PSS check's subject: the workload and version it judges, so the verdict can be reused. */
+	readonly pss?: {readonly workload: Workload; readonly minor: number};
 };
 
 const workloadPlurals = workloadKinds.map((kind) => resourceByKind.get(kind)!.plural);
@@ -144,39 +146,34 @@ export function finish(
 	return {...base, status, message, evidence: evidence as Evidence, ...(status === 'manual' && check.question ? {reason: check.question} : {})};
 }
 
+/** What every check reads of one workload and its containers, the same for all of them. */
+type PreparedWorkload = {
+	readonly targetBase: Target;
+	readonly bindings: Bindings;
+	readonly roots: Roots;
+	readonly containers: readonly {readonly target: Target; readonly bindings: Bindings; readonly roots: Roots}[];
+};
+
 /**
- * The targets of a workload or container check on one workload. PSS checks also get the pod's
- * metadata and the version they are judged at (`pssVersion`, the minor number); a control that
- * does not exist yet at that version is a `skip` with the reason, never a verdict.
+ * Made once per workload, not once per check: some 40 checks read each of 10,000 pods, and the
+ * effective securityContext, the parsed image and their CEL views were otherwise rebuilt (and
+ * thrown away) by every one of them.
  */
-export function* workloadSubjects(check: Check, workload: Workload, common: Bindings, version: {minor: number; source: string}): Generator<Subject> {
+const preparedWorkloads = new WeakMap<Workload, PreparedWorkload>();
+
+function prepareWorkload(workload: Workload): PreparedWorkload {
+	const known = preparedWorkloads.get(workload);
+	if (known) return known;
 	const {object, podSpec, podSpecPath, podMetadata} = workload;
 	const targetBase = {kind: object.kind, ...(object.metadata.namespace ? {namespace: object.metadata.namespace} : {}), name: object.metadata.name};
-	const bindings: Bindings = {...common, object: toCel(object), podSpec: toCel(podSpec), podMetadata: toCel(podMetadata), pssVersion: BigInt(version.minor)};
 	const roots: Roots = {object: {value: object, label: ''}, podSpec: {value: podSpec, label: podSpecPath}, podMetadata: {value: podMetadata, label: podSpecPath.replace(/spec$/, 'metadata')}};
-	const since = check.pss ? Number(check.pss.since.slice(3)) : 0;
-	const preset =
-		check.pss && version.minor < since
-			? {status: 'skip' as const, reason: `PSS control ${check.pss.control} exists from ${check.pss.since}; ${version.source} is ${pssVersionName(version.minor)}`}
-			: undefined;
-	if (check.scope === 'workload') {
-		yield {target: targetBase, object, bindings, roots, ...(preset ? {preset} : {})};
-		return;
-	}
-	for (const ref of workload.containers) {
+	const containers = workload.containers.map((ref) => {
 		const name = String(ref.container['name'] ?? '');
-		const target = {...targetBase, container: name};
-		if (preset) {
-			yield {target, object, bindings, roots, preset};
-			continue;
-		}
 		const securityContext = effectiveSecurityContext(podSpec, ref.container);
 		const label = ref.fromPod ? `Pod/${ref.fromPod} ${ref.path}` : ref.path;
-		yield {
-			target,
-			object,
+		return {
+			target: {...targetBase, container: name},
 			bindings: {
-				...bindings,
 				container: toCel(ref.container),
 				containerType: ref.list,
 				securityContext: toCel(securityContext),
@@ -184,6 +181,41 @@ export function* workloadSubjects(check: Check, workload: Workload, common: Bind
 			},
 			roots: {...roots, container: {value: ref.container, label}, securityContext: {value: securityContext, label: `effective securityContext of ${name}`}},
 		};
+	});
+	const prepared = {targetBase, bindings: {object: toCel(object), podSpec: toCel(podSpec), podMetadata: toCel(podMetadata)}, roots, containers};
+	preparedWorkloads.set(workload, prepared);
+	return prepared;
+}
+
+const minors = new Map<number, bigint>();
+const minorValue = (minor: number) => minors.get(minor) ?? minors.set(minor, BigInt(minor)).get(minor)!;
+
+/**
+ * The targets of a workload or container check on one workload. PSS checks also get the pod's
+ * metadata and the version they are judged at (`pssVersion`, the minor number); a control that
+ * does not exist yet at that version is a `skip` with the reason, never a verdict.
+ */
+export function* workloadSubjects(check: Check, workload: Workload, common: Bindings, version: {minor: number; source: string}): Generator<Subject> {
+	const {object} = workload;
+	const prepared = prepareWorkload(workload);
+	const {targetBase, roots} = prepared;
+	const bindings: Bindings = {...common, ...prepared.bindings, pssVersion: minorValue(version.minor)};
+	const since = check.pss ? Number(check.pss.since.slice(3)) : 0;
+	const preset =
+		check.pss && version.minor < since
+			? {status: 'skip' as const, reason: `PSS control ${check.pss.control} exists from ${check.pss.since}; ${version.source} is ${pssVersionName(version.minor)}`}
+			: undefined;
+	const pss = check.pss && !preset ? {workload, minor: version.minor} : undefined;
+	if (check.scope === 'workload') {
+		yield {target: targetBase, object, bindings, roots, ...(preset ? {preset} : {}), ...(pss ? {pss} : {})};
+		return;
+	}
+	for (const container of prepared.containers) {
+		if (preset) {
+			yield {target: container.target, object, bindings, roots, preset};
+			continue;
+		}
+		yield {target: container.target, object, bindings: {...bindings, ...container.bindings}, roots: container.roots, ...(pss ? {pss} : {})};
 	}
 }
 
@@ -196,6 +228,7 @@ function* clusterSubjects(
 	workloads: () => Workload[],
 	versions: PssVersions,
 	podSecurityOf: PodSecurityMemo,
+	verdicts: PssVerdicts,
 ): Generator<Subject> {
 	const {check} = compiled;
 	const cluster = clusterBinding(check, facts);
@@ -243,7 +276,7 @@ function* clusterSubjects(
 					const list = facts.lists.get(need);
 					if (list) namespaced.set(need, toCel(list.items.filter((item) => namespaceOf(item) === name)));
 				}
-				const podSecurity = check.needs.includes('pod-security') ? podSecurityOf(ns, () => namespacePodSecurity(ctx.catalog ?? [], ns, workloadsIn(name), versions, common)) : undefined;
+				const podSecurity = check.needs.includes('pod-security') ? podSecurityOf(ns, () => namespacePodSecurity(ctx.catalog ?? [], ns, workloadsIn(name), versions, common, verdicts)) : undefined;
 				yield {
 					target,
 					bindings: {...common, namespaceObject: toCel(ns), namespaced, ...(podSecurity ? {podSecurity: toCel(podSecurity)} : {})},
@@ -317,23 +350,34 @@ export function evaluateCluster(
 		if (!podSecurity.has(namespace)) podSecurity.set(namespace, compute());
 		return podSecurity.get(namespace) as ReturnType<typeof compute>;
 	};
-	for (const compiled of checks) {
+	// The PSS checks' own verdicts, kept so a namespace's PSA summary need not judge every pod again.
+	const verdicts = new PssVerdicts();
+	// Checks that summarise namespaces run after the PSS checks they reuse; the findings still
+	// come out in catalogue order.
+	const summarises = (compiled: CompiledCheck) => compiled.check.needs.includes('pod-security');
+	const order = [...checks.filter((compiled) => !summarises(compiled)), ...checks.filter(summarises)];
+	const made = new Map<CompiledCheck, Finding[]>();
+	for (const compiled of order) {
 		const {check} = compiled;
 		if (check.scope === 'node') continue;
+		const out: Finding[] = [];
+		made.set(compiled, out);
 		const base = {checkId: check.id, section: check.section, severity: check.severity, remediation: check.remediation, evidence: {}};
 		if (facts.unavailable) {
-			emit({...base, status: 'skip', target: {cluster: true}, message: `skipped: ${facts.unavailable}`, reason: facts.unavailable});
+			out.push({...base, status: 'skip', target: {cluster: true}, message: `skipped: ${facts.unavailable}`, reason: facts.unavailable});
 			continue;
 		}
 		if (check.manual) {
-			emit({...base, status: 'manual', target: {cluster: true}, message: check.question!, reason: 'awaiting the operator\'s attestation'});
+			out.push({...base, status: 'manual', target: {cluster: true}, message: check.question!, reason: 'awaiting the operator\'s attestation'});
 			continue;
 		}
-		for (const subject of clusterSubjects(compiled, facts, ctx, allWorkloads, versions, podSecurityOf)) {
+		for (const subject of clusterSubjects(compiled, facts, ctx, allWorkloads, versions, podSecurityOf, verdicts)) {
 			const finding = finish(compiled, subject, ctx, facts);
-			if (finding) emit(finding);
+			if (subject.pss) verdicts.record(compiled, subject.pss.workload, subject.pss.minor, finding);
+			if (finding) out.push(finding);
 		}
 	}
+	for (const compiled of checks) for (const finding of made.get(compiled) ?? []) emit(finding);
 }
 
 /** Node checks for one node: unreachable nodes and failed probes give `error`, never a verdict. */

@@ -2,6 +2,7 @@
 // audit, a namespace's summary, the demo API server's admission and the exported policies all
 // read the same check files, so there is one definition of what baseline and restricted forbid.
 import type {CompiledCheck} from '../catalog/load.js';
+import type {Finding} from '../model/finding.js';
 import type {KubeObject} from '../model/kube.js';
 import {
 	latestPssMinor, namespacePssMinor, newestPssMinor, pssLabelPrefix, pssVersionName, serverMinor, type PssLevel,
@@ -54,14 +55,50 @@ export function pssVersionResolver(facts: ClusterFacts | undefined, settings: Pi
 
 export type PodViolation = {readonly checkId: string; readonly control: string; readonly messages: readonly string[]};
 
+/** What PSA makes of a PSS check's finding: a violation (its message) or nothing. */
+function violation(compiled: CompiledCheck, finding: Finding | undefined, excepted: boolean): string | undefined {
+	if (!finding) return undefined;
+	// A platform exception turns a failure into `accepted`; PSA knows no exceptions.
+	const failed = finding.status === 'fail' || finding.status === 'error' || (excepted && finding.status === 'accepted' && compiled.check.onFail === 'fail');
+	return failed ? finding.message : undefined;
+}
+
+/**
+ * The verdicts the audit's PSS checks already gave, per check, workload and version: a
+ * namespace's PSA summary reads them instead of judging every pod a second time. A verdict is
+ * known only once all of a workload's containers were judged.
+ */
+export class PssVerdicts {
+	readonly #known = new Map<CompiledCheck, WeakMap<Workload, Map<number, string[]>>>();
+
+	record(compiled: CompiledCheck, workload: Workload, minor: number, finding: Finding | undefined): void {
+		let byWorkload = this.#known.get(compiled);
+		if (!byWorkload) this.#known.set(compiled, (byWorkload = new WeakMap()));
+		let byMinor = byWorkload.get(workload);
+		if (!byMinor) byWorkload.set(workload, (byMinor = new Map()));
+		let messages = byMinor.get(minor);
+		if (!messages) byMinor.set(minor, (messages = []));
+		const message = violation(compiled, finding, true);
+		if (message !== undefined) messages.push(message);
+	}
+
+	get(compiled: CompiledCheck, workload: Workload, minor: number): readonly string[] | undefined {
+		return this.#known.get(compiled)?.get(workload)?.get(minor);
+	}
+}
+
 /** The PSS controls a workload's pod breaks at a level and version, in catalogue order. */
-export function podViolations(selection: readonly CompiledCheck[], workload: Workload, version: PssVersion, common: Bindings = {}): PodViolation[] {
+export function podViolations(selection: readonly CompiledCheck[], workload: Workload, version: PssVersion, common: Bindings = {}, verdicts?: PssVerdicts): PodViolation[] {
 	const out: PodViolation[] = [];
 	for (const compiled of selection) {
-		const messages: string[] = [];
-		for (const subject of workloadSubjects(compiled.check, workload, common, version)) {
-			const finding = finish(compiled, subject, undefined, undefined);
-			if (finding?.status === 'fail' || finding?.status === 'error') messages.push(finding.message);
+		let messages = verdicts?.get(compiled, workload, version.minor);
+		if (!messages) {
+			const found: string[] = [];
+			for (const subject of workloadSubjects(compiled.check, workload, common, version)) {
+				const message = violation(compiled, finish(compiled, subject, undefined, undefined), false);
+				if (message !== undefined) found.push(message);
+			}
+			messages = found;
 		}
 		if (messages.length) out.push({checkId: compiled.check.id, control: compiled.check.pss!.control, messages});
 	}
@@ -90,6 +127,7 @@ export function namespacePodSecurity(
 	workloads: readonly Workload[],
 	versions: PssVersions,
 	common: Bindings,
+	verdicts?: PssVerdicts,
 ) {
 	const labels = (namespace.metadata.labels ?? {}) as Record<string, string>;
 	const label = (key: string) => labels[`${pssLabelPrefix}${key}`] ?? '';
@@ -101,10 +139,10 @@ export function namespacePodSecurity(
 	const rejectedAtRestricted: string[] = [];
 	const rejectedAtEnforce: string[] = [];
 	for (const workload of workloads) {
-		const atRestricted = podViolations(restricted, workload, asIf, common);
+		const atRestricted = podViolations(restricted, workload, asIf, common, verdicts);
 		if (atRestricted.length) rejectedAtRestricted.push(describe(workload, atRestricted));
 		if (!enforced) continue;
-		const atEnforce = enforce === 'restricted' && enforceVersion.minor === asIf.minor ? atRestricted : podViolations(enforced, workload, enforceVersion, common);
+		const atEnforce = enforce === 'restricted' && enforceVersion.minor === asIf.minor ? atRestricted : podViolations(enforced, workload, enforceVersion, common, verdicts);
 		if (atEnforce.length) rejectedAtEnforce.push(describe(workload, atEnforce));
 	}
 	return {

@@ -46,8 +46,26 @@ export const WorkloadPatchStep = z
 		/** Set only where the field is absent: a limit the team already chose stays theirs. */
 		fill: z.record(fieldPath, StepValue).default({}),
 		unset: z.array(fieldPath).default([]),
-		/** List fields filtered down to these values (capabilities.add keeps NET_BIND_SERVICE only). */
+		/**
+		 * List fields filtered down to these values (capabilities.add keeps NET_BIND_SERVICE only).
+		 * An item is kept when it names a value regardless of case or a leading CAP_, as container
+		 * runtimes read it, and is written exactly as listed, as Pod Security Admission compares.
+		 */
 		keep: z.record(fieldPath, z.array(z.string())).default({}),
+		/**
+		 * Replace a value only where it is wrong: `when` lists the wrong values (runAsUser 0),
+		 * `unless` the right ones (a Localhost seccomp profile the team tailored stays). An absent
+		 * field is wrong for `unless`, left alone for `when`. `with: null` removes the field.
+		 */
+		replace: z
+			.record(
+				fieldPath,
+				z
+					.object({with: StepValue, when: z.array(z.unknown()).optional(), unless: z.array(z.unknown()).optional()})
+					.strict()
+					.refine((rule) => (rule.when === undefined) !== (rule.unless === undefined), 'give either when (the wrong values) or unless (the right ones)'),
+			)
+			.default({}),
 	})
 	.strict();
 

@@ -102,7 +102,7 @@ export function sectionStats(report: Report): SectionStats[] {
 
 // Parts with nothing to scrub are returned as they are, not copied: a 10,000-pod report would
 // otherwise be held twice in memory while it is encoded.
-function redactDeep(value: unknown, redactor: TextRedactor): unknown {
+export function redactDeep(value: unknown, redactor: TextRedactor): unknown {
 	if (typeof value === 'string') return redactor.apply(value);
 	if (Array.isArray(value)) {
 		let changed = false;

@@ -2,10 +2,10 @@ import type {Report} from '../model/report.js';
 import {UsageError} from '../model/errors.js';
 import {didYouMean} from '../model/suggest.js';
 import type {ReportContext} from './context.js';
-import {redactReport, type TextRedactor} from './common.js';
+import {redactDeep, redactReport, type TextRedactor} from './common.js';
 import {renderCsv} from './csv.js';
 import {renderHtml} from './html.js';
-import {renderJson} from './json.js';
+import {jsonChunks, renderJson} from './json.js';
 import {renderJunit} from './junit.js';
 import {renderMarkdown} from './markdown.js';
 import {renderSarif} from './sarif.js';
@@ -32,6 +32,24 @@ export function renderReport(report: Report, format: ReportFormat, context: Repo
 	const value = redactor ? redactReport(report, redactor) : report;
 	const text = renderFormat(value, format, context);
 	return redactor ? redactor.apply(text) : text;
+}
+
+/**
+ * `renderReport`'s text in pieces, for writing to a file: JSON is encoded finding by finding, so a
+ * large audit is never held as one string; the other formats come as one piece. Each piece is
+ * scrubbed as `renderReport` scrubs the whole (every string before encoding, the text after).
+ */
+export function* renderReportChunks(report: Report, format: ReportFormat, context: ReportContext, options: {readonly redactor?: TextRedactor} = {}): Generator<string> {
+	const redactor = options.redactor;
+	if (format !== 'json') {
+		yield renderReport(report, format, context, options);
+		return;
+	}
+	if (!redactor) {
+		yield* jsonChunks(report);
+		return;
+	}
+	for (const chunk of jsonChunks(report, (value) => redactDeep(value, redactor))) yield redactor.apply(chunk);
 }
 
 function renderFormat(report: Report, format: ReportFormat, context: ReportContext): string {

@@ -106,13 +106,30 @@ function applyStep(target: Json, base: Path, step: WorkloadPatch, request: Workl
 	};
 	write(step.set, false);
 	write(step.fill, true);
+	for (const [field, rule] of Object.entries(step.replace)) {
+		const path = [...base, ...splitPath(field)];
+		const current = getIn(target, path);
+		const same = (value: unknown) => JSON.stringify(value) === JSON.stringify(current);
+		const wrong = rule.when ? current !== undefined && rule.when.some(same) : !(current !== undefined && rule.unless!.some(same));
+		if (!wrong) continue;
+		if (rule.with === null) {
+			deleteIn(target, path);
+			continue;
+		}
+		// The value is resolved only where it is written: a uid is asked for only where 0 is set.
+		const resolved = resolveValue(rule.with, request.playbook, request.values, true);
+		if ('missing' in resolved) missing.push(resolved.missing);
+		else if ('value' in resolved) setIn(target, path, resolved.value);
+	}
 	for (const field of step.unset) deleteIn(target, [...base, ...splitPath(field)]);
 	for (const [field, allowed] of Object.entries(step.keep)) {
 		const path = [...base, ...splitPath(field)];
 		const list = getIn(target, path);
 		if (list === undefined) continue;
 		if (!Array.isArray(list)) return `${field} is not a list`;
-		const kept = list.filter((item) => allowed.some((value) => String(item).toUpperCase() === value.toUpperCase()));
+		// `cap_net_bind_service` means NET_BIND_SERVICE to the runtime, but PSA accepts only that spelling.
+		const name = (value: unknown) => String(value).toUpperCase().replace(/^CAP_/, '');
+		const kept = [...new Set(list.flatMap((item) => allowed.filter((value) => name(value) === name(item))))];
 		if (kept.length) setIn(target, path, kept);
 		else deleteIn(target, path);
 	}
