@@ -7,11 +7,13 @@ import {inventoryFromNames, inventoryFromNodes} from '../engine/inventory.js';
 import {detectFlavour} from '../engine/flavour.js';
 import {existsSync} from 'node:fs';
 import {manifestSource} from '../transports/manifests.js';
-import {reportSkipped} from './terminal.js';
+import {reportSkipped, writeErr} from './terminal.js';
 import {kubeconfigFiles} from '../transports/kubeconfig-files.js';
 import {durationOption, listOption, positiveInt} from './options.js';
 import {inventoryNodes, sshNodeSourceFromOptions, sshSettings} from './ssh-options.js';
-import type {SshOptions} from '../transports/ssh.js';
+import type {NodeSession, SshOptions} from '../transports/ssh.js';
+import type {NodeRef} from '../fix/model.js';
+import {stateDir} from '../paths.js';
 
 export type ConnectionValues = {
 	readonly demo?: boolean;
@@ -33,6 +35,8 @@ export type Connection = {
 	readonly allowedRegistries?: readonly string[];
 	/** How to reach the API server for writes (guided fixes); absent for manifests and node-only runs. */
 	readonly kubeConfig?: KubeConfig;
+	/** A session to a node for host fixes, when the environment has its own way there (the demo's nodes). */
+	readonly openNode?: (node: NodeRef) => Promise<NodeSession>;
 	readonly close: () => Promise<void>;
 };
 
@@ -66,7 +70,9 @@ export async function connect(values: ConnectionValues, options: ConnectOptions)
 	const {KubernetesSource, defaultApiTimeoutMs} = await import('../transports/kubernetes.js');
 	if (values.demo) {
 		const {startDemoEnvironment} = await import('../demo/environment.js');
-		const demo = await startDemoEnvironment();
+		// One demo per state folder: what a fix changed there, the next run finds.
+		const demo = await startDemoEnvironment({stateFolder: stateDir()});
+		if (demo.notice) writeErr(`aks-harden: ${demo.notice}\n`);
 		const cluster = new KubernetesSource(demo.kubeConfig, 'demo');
 		const nodeObjects = (await cluster.list(resourceTypes.get('nodes')!)).items;
 		const list = inventoryFromNodes(nodeObjects);
@@ -77,6 +83,7 @@ export async function connect(values: ConnectionValues, options: ConnectOptions)
 			info: {context: cluster.context, server: cluster.server, flavour: detectFlavour(nodeObjects, pods), isDemo: true},
 			allowedRegistries: demo.allowedRegistries,
 			kubeConfig: demo.kubeConfig,
+			openNode: demo.openNode,
 			close: demo.close,
 		};
 	}

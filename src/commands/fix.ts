@@ -34,6 +34,7 @@ import {selectChecks} from './select.js';
 import {auditSettings, readSettingsFile} from './settings.js';
 import {sshSettings} from './ssh-options.js';
 import {stateDir} from '../paths.js';
+import {demoContext} from '../demo/context.js';
 import {checkOutputTarget, writeAtomically} from './write-output.js';
 import {printable, reportSkipped, writeErr, writeOut} from './terminal.js';
 
@@ -164,21 +165,16 @@ async function auditForFixes(values: Values): Promise<Session> {
 	let kube: KubeHttpApi | undefined;
 	let close = async () => {};
 	let allowed: readonly string[] = [];
-	if (values.demo) {
-		const {startDemoEnvironment} = await import('../demo/environment.js');
-		const demo = await startDemoEnvironment();
-		cluster = new KubernetesSource(demo.kubeConfig, 'demo');
-		kube = new KubeHttpApi(demo.kubeConfig);
-		allowed = demo.allowedRegistries;
-		close = demo.close;
-	} else {
-		const connection = await connect(values, {interactive: false});
-		cluster = connection.cluster;
-		clusterUnavailable = connection.clusterUnavailable;
-		nodes = connection.nodes;
-		close = connection.close;
-		if (cluster) kube = new KubeHttpApi(loadKubeconfig({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {}), ...(values.context ? {context: values.context} : {})}));
-	}
+	let openNode: FixTransport['openNode'];
+	// The demo goes the same way as a cluster: its API server, and its nodes for host fixes.
+	const connection = await connect(values, {interactive: false});
+	cluster = connection.cluster;
+	clusterUnavailable = connection.clusterUnavailable;
+	nodes = connection.nodes;
+	close = connection.close;
+	allowed = connection.allowedRegistries ?? [];
+	openNode = connection.openNode ?? (values.demo ? undefined : nodeOpener(values));
+	if (connection.kubeConfig) kube = new KubeHttpApi(connection.kubeConfig);
 	const settings = auditSettings(settingsFile, catalog.exceptions, allowed);
 	const result = await runAudit({
 		catalog,
@@ -193,7 +189,7 @@ async function auditForFixes(values: Values): Promise<Session> {
 	const transport: FixTransport = {
 		...(kube ? {kube} : {}),
 		...(cluster ? {clusterSource: cluster} : {}),
-		...(values.demo ? {} : {openNode: nodeOpener(values)}),
+		...(openNode ? {openNode} : {}),
 	};
 	const context: FixContext = {catalog, playbooks, settings, transport, parameters: parameterOption(values.set), nodes: result.report.nodes};
 	for (const node of result.report.nodes) if (node.reachable === false) writeErr(`aks-harden: node ${printable(node.name)} unreachable: ${printable(node.error ?? '')}\n`);
@@ -215,7 +211,8 @@ async function planCommand(path: string, values: Values): Promise<number> {
 		writeAtomically(path, `${JSON.stringify(file, null, 2)}\n`);
 		for (const plan of plans) writeOut(`\n${renderPlan(plan)}`);
 		const ready = plans.filter((plan) => plan.status === 'ready');
-		writeOut(`\nPlanned: ${tally(plans)}. Wrote ${path}.\n${ready.length ? `Review it, then: aks-harden fix --apply ${path}\n` : ''}`);
+		const apply = `aks-harden fix${values.demo ? ' --demo' : ''} --apply ${path}`;
+		writeOut(`\nPlanned: ${tally(plans)}. Wrote ${path}.\n${ready.length ? `Review it, then: ${apply}\n` : ''}`);
 		return 0;
 	} finally {
 		await session.close();
@@ -233,7 +230,9 @@ function exitCode(results: readonly ChangeResult[]): number {
 
 async function applyCommand(path: string, values: Values): Promise<number> {
 	const file = readPlanFile(path);
-	if (values.demo) throw new UsageError('a plan cannot be applied to the demo environment', 'the demo lives only as long as one run; try the interactive `aks-harden fix --demo`');
+	const isDemoPlan = file.cluster?.context === demoContext;
+	if (isDemoPlan && !values.demo) throw new UsageError(`${path} was planned on the demo environment`, `apply it there: aks-harden fix --demo --apply ${path}`);
+	if (values.demo && file.cluster && !isDemoPlan) throw new UsageError(`${path} was planned against ${file.cluster.server ?? file.cluster.context}, not the demo`, `drop --demo: aks-harden fix --apply ${path}`);
 	const ready = file.plans.filter((plan) => plan.status === 'ready');
 	const others = file.plans.length - ready.length;
 	if (others) writeOut(`${others} plan${others === 1 ? ' is' : 's are'} not ready (manual, refused, needing parameters or rejected) and ${others === 1 ? 'is' : 'are'} left out\n`);
@@ -243,11 +242,19 @@ async function applyCommand(path: string, values: Values): Promise<number> {
 	}
 	const catalog = loadCatalog();
 	const playbooks = loadPlaybooks(undefined, catalog);
-	const settings = auditSettings(readSettingsFile(values.waivers), catalog.exceptions);
 	let transport: FixTransport = {openNode: nodeOpener(values)};
 	let cluster = file.cluster;
-	// A kubelet or containerd change cordons and drains its node through the API as well.
-	if (ready.some((plan) => plan.changes.some((change) => change.type === 'kube' || (change.type === 'file' && change.restart)))) {
+	let close = async () => {};
+	let allowed: readonly string[] = [];
+	if (values.demo) {
+		// The demo kept in the state folder, as the plan saw it; its server's port is new each run.
+		const connection = await connect({...values, 'no-nodes': true}, {interactive: false});
+		transport = {openNode: connection.openNode!, kube: new KubeHttpApi(connection.kubeConfig!), clusterSource: connection.cluster!};
+		cluster = {context: connection.info.context, server: connection.info.server};
+		allowed = connection.allowedRegistries ?? [];
+		close = connection.close;
+	} else if (ready.some((plan) => plan.changes.some((change) => change.type === 'kube' || (change.type === 'file' && change.restart)))) {
+		// A kubelet or containerd change cordons and drains its node through the API as well.
 		const config = loadKubeconfig({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {}), ...(values.context ? {context: values.context} : {})});
 		const server = config.getCurrentCluster()!.server;
 		if (file.cluster?.server && file.cluster.server !== server) {
@@ -256,7 +263,15 @@ async function applyCommand(path: string, values: Values): Promise<number> {
 		transport = {...transport, kube: new KubeHttpApi(config), clusterSource: new KubernetesSource(config)};
 		cluster = {context: config.getCurrentContext(), server};
 	}
-	const context: FixContext = {catalog, playbooks, settings, transport};
+	const settings = auditSettings(readSettingsFile(values.waivers), catalog.exceptions, allowed);
+	try {
+		return await applyReady(path, ready, values, {catalog, playbooks, settings, transport}, cluster);
+	} finally {
+		await close();
+	}
+}
+
+async function applyReady(path: string, ready: readonly Plan[], values: Values, context: FixContext, cluster: {context: string | null; server: string | null} | null | undefined): Promise<number> {
 	const log = AuditLog.at(stateDir(), values.log);
 	const results: ChangeResult[] = [];
 	for (const plan of ready) {

@@ -3,7 +3,9 @@ import {loadCatalog} from '../catalog/load.js';
 import {UsageError} from '../model/errors.js';
 import {KubernetesSource} from '../transports/kubernetes.js';
 import {loadKubeconfig} from '../transports/kubeconfig.js';
-import {AuditLog} from '../fix/audit-log.js';
+import {AuditLog, type LogEntry} from '../fix/audit-log.js';
+import {demoContext} from '../demo/context.js';
+import {connect} from './connect.js';
 import {KubeHttpApi} from '../fix/cluster/kube-api.js';
 import type {FixContext, FixTransport} from '../fix/context.js';
 import {loadPlaybooks} from '../fix/load.js';
@@ -50,7 +52,17 @@ export async function undoCommand(args: readonly string[]): Promise<number> {
 
 	let transport: FixTransport = {openNode: nodeOpener(values)};
 	let cluster: {context: string | null; server: string | null} | undefined;
-	if (entry.undo?.type === 'kube-patch' || entry.undo?.type === 'kube-delete' || (entry.undo?.type === 'file-restore' && entry.undo.restart)) {
+	let close = async () => {};
+	let allowed: readonly string[] = [];
+	if (entry.cluster?.context === demoContext || values.demo) {
+		// A change made on the demo is undone on the demo kept in the state folder.
+		if (entry.cluster?.context !== demoContext) throw new UsageError(`${entry.id} was not made on the demo environment`, `drop --demo: aks-harden undo ${entry.id}`);
+		const connection = await connect({...values, demo: true, 'no-nodes': true}, {interactive: false});
+		transport = {openNode: connection.openNode!, kube: new KubeHttpApi(connection.kubeConfig!), clusterSource: connection.cluster!};
+		cluster = {context: connection.info.context, server: connection.info.server};
+		allowed = connection.allowedRegistries ?? [];
+		close = connection.close;
+	} else if (entry.undo?.type === 'kube-patch' || entry.undo?.type === 'kube-delete' || (entry.undo?.type === 'file-restore' && entry.undo.restart)) {
 		const config = loadKubeconfig({...(values.kubeconfig ? {kubeconfig: values.kubeconfig} : {}), ...(values.context ? {context: values.context} : {})});
 		const server = config.getCurrentCluster()!.server;
 		if (entry.cluster?.server && entry.cluster.server !== server && !values.force) {
@@ -59,7 +71,17 @@ export async function undoCommand(args: readonly string[]): Promise<number> {
 		transport = {...transport, kube: new KubeHttpApi(config), clusterSource: new KubernetesSource(config)};
 		cluster = {context: config.getCurrentContext(), server};
 	}
+	try {
+		return await confirmAndUndo(entry, values, {transport, log, allowed, ...(cluster ? {cluster} : {})});
+	} finally {
+		await close();
+	}
+}
 
+type UndoTarget = {readonly transport: FixTransport; readonly log: AuditLog; readonly allowed: readonly string[]; readonly cluster?: {context: string | null; server: string | null}};
+
+async function confirmAndUndo(entry: LogEntry, values: ReturnType<typeof parse<typeof undoOptions>>['values'], {transport, log, allowed, cluster}: UndoTarget): Promise<number> {
+	const id = entry.id;
 	if (!values.yes) {
 		if (!process.stdin.isTTY) throw new UsageError('undo asks for confirmation and stdin is not a terminal', 'pass --yes to undo without asking');
 		const prompt = createInterface({input: process.stdin, output: process.stdout});
@@ -71,7 +93,7 @@ export async function undoCommand(args: readonly string[]): Promise<number> {
 		}
 	}
 	const catalog = loadCatalog();
-	const context: FixContext = {catalog, playbooks: loadPlaybooks(undefined, catalog), settings: auditSettings(readSettingsFile(values.waivers), catalog.exceptions), transport};
+	const context: FixContext = {catalog, playbooks: loadPlaybooks(undefined, catalog), settings: auditSettings(readSettingsFile(values.waivers), catalog.exceptions, allowed), transport};
 	const result = await undoChange(id, {context, log, ...(values.force ? {force: true} : {}), ...(cluster ? {cluster} : {}), confirmedNodes: values['confirm-node'] ?? []});
 	process.stdout.write(`${result.outcome === 'undone' ? '✔' : '✘'} ${result.outcome}: ${result.message}\n${result.logId ? `  recorded as ${result.logId}\n` : ''}`);
 	return result.outcome === 'undone' ? 0 : 1;

@@ -184,8 +184,8 @@ function lazyFixes(connection: Connection, options: Pick<DepsOptions, 'catalog' 
 		const transport: FixTransport = {
 			...(connection.kubeConfig ? {kube: new KubeHttpApi(connection.kubeConfig)} : {}),
 			...(connection.cluster ? {clusterSource: connection.cluster} : {}),
-			// The demo's nodes answer from recordings: there is nothing to open a session to.
-			...(connection.info.isDemo ? {} : {openNode: nodeOpener(options.values as Parameters<typeof nodeOpener>[0])}),
+			// The demo's nodes come with their own sessions; a cluster's are reached over SSH.
+			openNode: connection.openNode ?? nodeOpener(options.values as Parameters<typeof nodeOpener>[0]),
 		};
 		const context: FixContext = {
 			catalog: options.catalog,
