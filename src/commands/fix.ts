@@ -34,7 +34,7 @@ import {selectChecks} from './select.js';
 import {auditSettings, readSettingsFile} from './settings.js';
 import {sshSettings} from './ssh-options.js';
 import {stateDir} from '../paths.js';
-import {demoContext} from '../demo/context.js';
+import {demoCluster, isDemoCluster} from '../demo/context.js';
 import {checkOutputTarget, writeAtomically} from './write-output.js';
 import {printable, reportSkipped, writeErr, writeOut} from './terminal.js';
 
@@ -193,7 +193,7 @@ async function auditForFixes(values: Values): Promise<Session> {
 	};
 	const context: FixContext = {catalog, playbooks, settings, transport, parameters: parameterOption(values.set), nodes: result.report.nodes};
 	for (const node of result.report.nodes) if (node.reachable === false) writeErr(`aks-harden: node ${printable(node.name)} unreachable: ${printable(node.error ?? '')}\n`);
-	return {catalog, playbooks, context, findings, cluster: cluster ? {context: cluster.context, server: cluster.server} : null, close};
+	return {catalog, playbooks, context, findings, cluster: values.demo ? demoCluster : cluster ? {context: cluster.context, server: cluster.server} : null, close};
 }
 
 function tally(plans: readonly Plan[]): string {
@@ -230,7 +230,7 @@ function exitCode(results: readonly ChangeResult[]): number {
 
 async function applyCommand(path: string, values: Values): Promise<number> {
 	const file = readPlanFile(path);
-	const isDemoPlan = file.cluster?.context === demoContext;
+	const isDemoPlan = isDemoCluster(file.cluster);
 	if (isDemoPlan && !values.demo) throw new UsageError(`${path} was planned on the demo environment`, `apply it there: aks-harden fix --demo --apply ${path}`);
 	if (values.demo && file.cluster && !isDemoPlan) throw new UsageError(`${path} was planned against ${file.cluster.server ?? file.cluster.context}, not the demo`, `drop --demo: aks-harden fix --apply ${path}`);
 	const ready = file.plans.filter((plan) => plan.status === 'ready');
@@ -250,7 +250,7 @@ async function applyCommand(path: string, values: Values): Promise<number> {
 		// The demo kept in the state folder, as the plan saw it; its server's port is new each run.
 		const connection = await connect({...values, 'no-nodes': true}, {interactive: false});
 		transport = {openNode: connection.openNode!, kube: new KubeHttpApi(connection.kubeConfig!), clusterSource: connection.cluster!};
-		cluster = {context: connection.info.context, server: connection.info.server};
+		cluster = demoCluster;
 		allowed = connection.allowedRegistries ?? [];
 		close = connection.close;
 	} else if (ready.some((plan) => plan.changes.some((change) => change.type === 'kube' || (change.type === 'file' && change.restart)))) {

@@ -4,7 +4,7 @@ import {UsageError} from '../model/errors.js';
 import {KubernetesSource} from '../transports/kubernetes.js';
 import {loadKubeconfig} from '../transports/kubeconfig.js';
 import {AuditLog, type LogEntry} from '../fix/audit-log.js';
-import {demoContext} from '../demo/context.js';
+import {demoCluster, isDemoCluster} from '../demo/context.js';
 import {connect} from './connect.js';
 import {KubeHttpApi} from '../fix/cluster/kube-api.js';
 import type {FixContext, FixTransport} from '../fix/context.js';
@@ -54,12 +54,12 @@ export async function undoCommand(args: readonly string[]): Promise<number> {
 	let cluster: {context: string | null; server: string | null} | undefined;
 	let close = async () => {};
 	let allowed: readonly string[] = [];
-	if (entry.cluster?.context === demoContext || values.demo) {
+	if (isDemoCluster(entry.cluster) || values.demo) {
 		// A change made on the demo is undone on the demo kept in the state folder.
-		if (entry.cluster?.context !== demoContext) throw new UsageError(`${entry.id} was not made on the demo environment`, `drop --demo: aks-harden undo ${entry.id}`);
+		if (!isDemoCluster(entry.cluster)) throw new UsageError(`${entry.id} was not made on the demo environment`, `drop --demo: aks-harden undo ${entry.id}`);
 		const connection = await connect({...values, demo: true, 'no-nodes': true}, {interactive: false});
 		transport = {openNode: connection.openNode!, kube: new KubeHttpApi(connection.kubeConfig!), clusterSource: connection.cluster!};
-		cluster = {context: connection.info.context, server: connection.info.server};
+		cluster = demoCluster;
 		allowed = connection.allowedRegistries ?? [];
 		close = connection.close;
 	} else if (entry.undo?.type === 'kube-patch' || entry.undo?.type === 'kube-delete' || (entry.undo?.type === 'file-restore' && entry.undo.restart)) {

@@ -1,4 +1,5 @@
 import {pssVersionOption} from '../model/pss.js';
+import {demoCluster} from '../demo/context.js';
 import {mkdirSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
 import {loadCatalog} from '../catalog/load.js';
@@ -194,7 +195,9 @@ function lazyFixes(connection: Connection, options: Pick<DepsOptions, 'catalog' 
 			transport,
 			nodes: connection.nodes?.list ?? [],
 		};
-		return walkthroughFixes(context, {log: AuditLog.at(options.stateFolder ?? stateDir()), cluster: {context: connection.info.context, server: connection.info.server}});
+		// The demo is named as such in the log, so `aks-harden undo` later finds the demo again.
+		const cluster = connection.info.isDemo ? demoCluster : {context: connection.info.context, server: connection.info.server};
+		return walkthroughFixes(context, {log: AuditLog.at(options.stateFolder ?? stateDir()), cluster});
 	};
 	const fixes = () => (built ??= build());
 	return {
@@ -202,6 +205,7 @@ function lazyFixes(connection: Connection, options: Pick<DepsOptions, 'catalog' 
 		// Counting is pure: it needs no context, only the plans.
 		confirmationNeeded: (plans) => countTargets(plans),
 		apply: async (plans, confirmedCount, onEvent) => (await fixes()).apply(plans, confirmedCount, onEvent),
+		undo: async (logId) => (await fixes()).undo!(logId),
 	};
 }
 

@@ -11,7 +11,6 @@ import {DemoNodeShell} from './node-shell.js';
 import {readSavedDemo, saveDemo} from './saved-state.js';
 import {demoContext} from './context.js';
 
-export {demoContext};
 
 export type DemoEnvironment = {
 	readonly kubeConfig: KubeConfig;

@@ -17,6 +17,7 @@ import {SummaryScreen} from './screens/summary-screen.js';
 import {localDate} from './state/decisions.js';
 import {allEffective, checkProgress, displayStatus, effectiveFindings, isFailing, nodeProgress, sectionRows} from './state/derive.js';
 import {buildReport} from './state/export-report.js';
+import {lastUndoableFix} from './state/audit-state.js';
 import {isActionAvailable, screenModel, selectedSubject, unsavedWork} from './state/screen-model.js';
 import type {Startup} from './state/startup.js';
 import {currentRoute, initialViewState, viewReducer, type Dialog, type ViewState} from './state/view-state.js';
@@ -181,6 +182,11 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 				if (!checkId) return;
 				audit.rerun(checkId);
 				flash(`re-running ${checkId}…`);
+				return;
+			}
+			case 'undo': {
+				const fix = lastUndoableFix(state);
+				if (fix) openDialog({kind: 'undo', checkId: fix.checkId, target: fix.target, logIds: fix.logIds, fixAt: fix.at});
 				return;
 			}
 			case 'export':

@@ -58,7 +58,7 @@ test('plan, apply, re-check and undo host.sshd-config on the demo, run after run
 
 	const log = readFileSync(join(dir, 'state', 'changes.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as {result: string; cluster?: {context: string}});
 	assert.ok(log.some((entry) => entry.result === 'applied') && log.some((entry) => entry.result === 'undone'));
-	assert.ok(log.every((entry) => entry.cluster?.context === 'aks-harden-demo'));
+	assert.ok(log.every((entry) => entry.cluster?.context === 'aks-harden-demo' && entry.cluster.server === 'demo'));
 });
 
 test('a host selection is kept beside a cluster one on the demo', async () => {
