@@ -18,6 +18,7 @@ import {pssVersionOption} from '../model/pss.js';
 import {auditSettings, readSettingsFile} from './settings.js';
 import {checkOutputTarget, writeAtomically} from './write-output.js';
 import {progressPrinter} from './progress.js';
+import {interrupts} from './interrupt.js';
 
 export const auditHelp = `Usage: aks-harden audit [options]
 
@@ -74,8 +75,10 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 	const checks = values.manifests?.length ? withoutClusterQuestions(selected, listOption(values.checks)) : selected;
 	const pssVersion = pssVersionOption(values['pss-version']);
 	const settingsFile = readSettingsFile(values.waivers);
+	interrupts.written = () => `nothing was written${values.output ? ` (${values.output} is as it was)` : ''}`;
 	const connection = await connect(values, {interactive: false});
-	const progress = progressPrinter(process.stderr);
+	const progress = progressPrinter(process.stderr, {nodes: connection.nodes?.list.length ?? 0});
+	interrupts.beforeMessage = progress.wipe;
 	try {
 		const result = await runAudit({
 			catalog,

@@ -29,6 +29,7 @@ import type {KubeObject} from '../model/kube.js';
 import {memorySource} from '../engine/memory-source.js';
 import {readManifests} from '../transports/manifests.js';
 import {connect} from './connect.js';
+import {interrupts} from './interrupt.js';
 import {connectionOptions, listOption, parse, sectionsOption} from './options.js';
 import {selectChecks} from './select.js';
 import {auditSettings, readSettingsFile} from './settings.js';
@@ -274,7 +275,16 @@ async function applyCommand(path: string, values: Values): Promise<number> {
 async function applyReady(path: string, ready: readonly Plan[], values: Values, context: FixContext, cluster: {context: string | null; server: string | null} | null | undefined): Promise<number> {
 	const log = AuditLog.at(stateDir(), values.log);
 	const results: ChangeResult[] = [];
+	let isStopped = false;
+	interrupts.stopGently = () => {
+		isStopped = true;
+	};
+	interrupts.written = () => {
+		const ids = results.flatMap((result) => (result.logId ? [result.logId] : []));
+		return ids.length ? `${ids.length} change${ids.length === 1 ? '' : 's'} recorded before it (${ids.join(', ')}; undo each with \`aks-harden undo ID\`), nothing else written` : 'no change was applied, nothing was written';
+	};
 	for (const plan of ready) {
+		if (isStopped) break;
 		writeOut(`\n${renderPlan(plan, {withDiff: false})}`);
 		// The plan file is the confirmation: its own target count is what the operator reviewed.
 		const planResults = await applyPlan(plan, {context, confirmedCount: confirmationNeeded(plan), log, ...(cluster ? {cluster} : {}), onEvent: printEvent, confirmedNodes: values['confirm-node'] ?? []});
@@ -285,6 +295,10 @@ async function applyReady(path: string, ready: readonly Plan[], values: Values, 
 	const nothing = results.filter((result) => result.outcome === 'nothing-to-do').length;
 	const other = results.length - applied - nothing;
 	writeOut(`\n${applied ? `${applied} applied` : 'nothing applied'}${nothing ? `, ${nothing} already done (nothing to do)` : ''}${other ? `, ${other} not applied` : ''}. Audit log: ${log.files.join(', ')}\n`);
+	if (isStopped) {
+		process.stderr.write(interrupts.message());
+		return 130;
+	}
 	return exitCode(results);
 }
 

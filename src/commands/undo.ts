@@ -6,6 +6,7 @@ import {loadKubeconfig} from '../transports/kubeconfig.js';
 import {AuditLog, type LogEntry} from '../fix/audit-log.js';
 import {demoCluster, isDemoCluster} from '../demo/context.js';
 import {connect} from './connect.js';
+import {interrupts} from './interrupt.js';
 import {KubeHttpApi} from '../fix/cluster/kube-api.js';
 import type {FixContext, FixTransport} from '../fix/context.js';
 import {loadPlaybooks} from '../fix/load.js';
@@ -94,7 +95,17 @@ async function confirmAndUndo(entry: LogEntry, values: ReturnType<typeof parse<t
 	}
 	const catalog = loadCatalog();
 	const context: FixContext = {catalog, playbooks: loadPlaybooks(undefined, catalog), settings: auditSettings(readSettingsFile(values.waivers), catalog.exceptions, allowed), transport};
+	// An undo under way finishes (a host file is never left half restored); then Ctrl-C is said.
+	let isStopped = false;
+	interrupts.stopGently = () => {
+		isStopped = true;
+	};
 	const result = await undoChange(id, {context, log, ...(values.force ? {force: true} : {}), ...(cluster ? {cluster} : {}), confirmedNodes: values['confirm-node'] ?? []});
 	process.stdout.write(`${result.outcome === 'undone' ? '✔' : '✘'} ${result.outcome}: ${result.message}\n${result.logId ? `  recorded as ${result.logId}\n` : ''}`);
+	if (isStopped) {
+		interrupts.written = () => (result.logId ? `the undo had already run and is recorded as ${result.logId}` : 'nothing was written');
+		process.stderr.write(interrupts.message());
+		return 130;
+	}
 	return result.outcome === 'undone' ? 0 : 1;
 }
