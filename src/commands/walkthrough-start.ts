@@ -1,4 +1,5 @@
 import {pssVersionOption} from '../model/pss.js';
+import {claimSessionFile} from '../state-folder.js';
 import {demoCluster} from '../demo/context.js';
 import {mkdirSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
@@ -107,11 +108,14 @@ async function prepare(args: readonly string[]): Promise<'help' | {deps: Walkthr
 		connection = await connect({...values, demo: true}, {interactive: true, prompts});
 	}
 	const settings = auditSettings(settingsFile, catalog.exceptions, connection.allowedRegistries, pssVersionOption(values['pss-version']));
+	// The demo's server port changes every run; its session is keyed by context alone. A second
+	// walkthrough on the same cluster saves to a file of its own rather than over this one's.
+	const session = claimSessionFile(sessionFileFor(connection.info.context, connection.info.isDemo ? 'demo' : connection.info.server));
+	const notes = [note, session.note].filter(Boolean).join('; ');
 	const deps: WalkthroughDeps = {
 		...walkthroughDeps(connection, {catalog, checks, settings, values}),
-		connection: {...connection.info, ...(note ? {note} : {})},
-		// The demo's server port changes every run; its session is keyed by context alone.
-		sessionFile: sessionFileFor(connection.info.context, connection.info.isDemo ? 'demo' : connection.info.server),
+		connection: {...connection.info, ...(notes ? {note: notes} : {})},
+		sessionFile: session.file,
 		resume: values.resume === true,
 		prefs: (await import('../ui/prefs.js')).createPrefs(),
 		registerPrompts,
