@@ -17,7 +17,11 @@ export const SimFileSchema = z.object({
 });
 export type SimFile = z.infer<typeof SimFileSchema>;
 
-export const SimNodeSchema = z.object({files: z.record(z.string(), SimFileSchema)});
+export const SimNodeSchema = z.object({
+	files: z.record(z.string(), SimFileSchema),
+	/** The audit rules loaded in the kernel (`auditctl -l`), as augenrules last loaded them. */
+	auditRules: z.array(z.string()).optional(),
+});
 export type SimNode = z.infer<typeof SimNodeSchema>;
 
 const ids: Readonly<Record<string, number>> = {root: 0, clouduser: 1000, shadow: 15, ssh_keys: 998};
@@ -73,16 +77,22 @@ const contents: Readonly<Record<string, string>> = {
 	'/etc/ssh/sshd_config.d/50-cloud-init.conf': cloudInitSshdDropIn,
 };
 
-/** Files whose bytes the kubelet and containerd probes recorded (`__AKH_SECTION__ config PATH`…). */
+/** Files whose bytes the probes recorded (`__AKH_SECTION__ config PATH`, `rules PATH`…). */
 function recordedContents(recording: RecordedNode): Record<string, string> {
 	const out: Record<string, string> = {};
-	for (const probe of ['kubelet-config', 'containerd-config']) {
+	for (const probe of ['kubelet-config', 'containerd-config', 'auditd']) {
 		for (const section of sections(recording.probes[probe] ?? '')) {
 			const path = section.args.find((arg) => arg.startsWith('/'));
-			if (path && ['config', 'env', 'file'].includes(section.name)) out[path] = section.body.replace(/\n*$/, '\n');
+			if (path && ['config', 'env', 'file', 'rules'].includes(section.name)) out[path] = section.body.replace(/\n*$/, '\n');
 		}
 	}
 	return out;
+}
+
+/** `auditctl -l` as recorded: "No rules", or one rule a line. */
+function recordedAuditRules(recording: RecordedNode): string[] {
+	const loaded = sections(recording.probes['auditd'] ?? '').find((section) => section.name === 'loaded');
+	return (loaded?.body ?? '').split('\n').map((line) => line.trim()).filter((line) => line && line !== 'No rules');
 }
 
 /** A node's files as its recorded `stat` output lists them (the lines for missing paths dropped). */
@@ -96,7 +106,9 @@ export function initialNode(recording: RecordedNode): SimNode {
 		const path = match[4]!;
 		files[path] = {content: contents[path] ?? recorded[path] ?? '', mode: match[1]!, owner: match[2]!, group: match[3]!};
 	}
-	return {files};
+	// Rule files are not among the stat-ed paths: they come with the auditd probe's recording.
+	for (const [path, content] of Object.entries(recorded)) if (path.startsWith('/etc/audit/rules.d/')) files[path] ??= {content, mode: '640', owner: 'root', group: 'root'};
+	return {files, auditRules: recordedAuditRules(recording)};
 }
 
 export function initialNodes(): Record<string, SimNode> {

@@ -98,6 +98,7 @@ export class DemoNodeShell implements NodeSession {
 			return {stdout: result.output, stderr: '', code: result.code};
 		}
 		if (body.includes('systemctl reload sshd')) return ok();
+		if (body === 'augenrules --load 2>&1') return this.#loadAuditRules();
 		// The node-safe rollout's restart and health check: the demo's kubelet and containerd come
 		// back at once, reading the files the fix wrote (the kubelet probe then shows them).
 		if (body === 'systemctl restart -- "$1" 2>&1' && (a === 'kubelet' || a === 'containerd')) return ok();
@@ -134,7 +135,32 @@ export class DemoNodeShell implements NodeSession {
 		if (name === 'sshd') return `${sshdDump(this.#node)}\n`;
 		if (name === 'file-modes') return this.#fileModes();
 		const recorded = this.#state.recording.probes[name];
+		if (name === 'auditd' && recorded !== undefined) return this.#auditd(recorded);
 		return name === 'kubelet-config' && recorded !== undefined ? this.#withFiles(recorded) : recorded;
+	}
+
+	/** augenrules: every rule of /etc/audit/rules.d/*.rules, in file order, loaded into the kernel. */
+	#loadAuditRules(): RunResult {
+		const rules: string[] = [];
+		for (const path of expandGlob(this.#node, '/etc/audit/rules.d/*.rules')) {
+			for (const line of this.#node.files[path]!.content.split('\n')) {
+				const rule = line.trim();
+				// Control lines (-D, -b, -f, --backlog_wait_time…) set the kernel up; auditctl -l lists rules only.
+				if (/^-(w|a|A)\s/.test(rule)) rules.push(rule);
+			}
+		}
+		this.#node.auditRules = rules;
+		this.#state.onChange();
+		return ok(`No rules\nenabled 1\nfailure 1\n`);
+	}
+
+	/** The auditd probe: the daemon as recorded, the loaded rules and the rule files as they are now. */
+	#auditd(recorded: string): string {
+		const daemon = recorded.slice(0, recorded.indexOf(`${SECTION} loaded`));
+		const paths = recorded.slice(recorded.indexOf(`${SECTION} paths`));
+		const loaded = this.#node.auditRules ?? [];
+		const files = expandGlob(this.#node, '/etc/audit/rules.d/*.rules').map((path) => `${SECTION} rules ${path}\n${this.#node.files[path]!.content}\n`);
+		return `${daemon}${SECTION} loaded 0\n${loaded.length ? loaded.join('\n') : 'No rules'}\n${files.join('')}${paths}`;
 	}
 
 	/** The recorded kubelet output with each file section (`config PATH`, `env PATH`) as the file is now. */
