@@ -20,7 +20,8 @@ export const undoHelp = `Usage: aks-harden undo CHANGE-ID [--yes] [--force] [--l
 
 Revert a change recorded in the audit log (<state folder>/changes.jsonl, or --log FILE): a
 Kubernetes object gets its previous state back (dry-run first), a host file its backup. The
-change's checks are run again afterwards, and the undo is recorded too.
+change's checks are run again afterwards, and the undo is recorded too. A change made on the demo
+is undone on the demo kept in the state folder (no kubeconfig needed).
 
   --yes          do not ask (scripts)
   --force        undo even though the target changed since the fix (its digest differs)
@@ -86,8 +87,18 @@ async function confirmAndUndo(entry: LogEntry, values: ReturnType<typeof parse<t
 	if (!values.yes) {
 		if (!process.stdin.isTTY) throw new UsageError('undo asks for confirmation and stdin is not a terminal', 'pass --yes to undo without asking');
 		const prompt = createInterface({input: process.stdin, output: process.stdout});
-		const answer = await prompt.question('Undo it? [y/N] ');
-		prompt.close();
+		let answer: string;
+		try {
+			answer = await prompt.question('Undo it? [y/N] ');
+		} catch (error) {
+			// Ctrl-C or Ctrl-D at the question: the terminal gives it to readline, not as a signal.
+			if ((error as Error).name !== 'AbortError') throw error;
+			process.stdout.write('\n');
+			process.stderr.write(interrupts.message());
+			return 130;
+		} finally {
+			prompt.close();
+		}
 		if (!/^y(es)?$/i.test(answer.trim())) {
 			process.stdout.write('not undone\n');
 			return 1;
