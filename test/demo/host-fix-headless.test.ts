@@ -4,7 +4,7 @@
 // around the fix code.
 import {after, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {Report} from '../../src/model/report.js';
@@ -67,4 +67,14 @@ test('a host selection is kept beside a cluster one on the demo', async () => {
 	assert.equal(planned.code, 0, planned.stderr);
 	assert.match(planned.stdout, /Harden sshd's settings — node moc-l1hj0nllpvs/);
 	assert.match(planned.stdout, /Run the container unprivileged — Deployment\/shop\/web/);
+});
+
+test('a damaged saved demo is said in one line and the demo starts afresh', async () => {
+	const state = join(dir, 'state-damaged');
+	mkdirSync(join(state, 'demo'), {recursive: true});
+	writeFileSync(join(state, 'demo', 'environment.json'), '{"version": 1, "objects": [');
+	const audit = await runCli(['audit', '--demo', '--checks', 'host.sshd-config', '--format', 'json'], {env: {AKS_HARDEN_STATE_DIR: state}});
+	assert.equal(audit.code, 1, audit.stderr);
+	assert.match(audit.stderr, /^aks-harden: .*environment\.json is damaged \(.*\); the demo starts afresh$/m);
+	assert.ok(hasNoStack(audit.stderr));
 });
