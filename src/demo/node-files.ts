@@ -7,6 +7,7 @@ import {z} from 'zod';
 import {demoNodeRecordings} from '../probes/demo-nodes.js';
 import type {RecordedNode} from '../probes/recorded.js';
 import {MISSING, sections} from '../probes/shell.js';
+import {initialUnits, SimUnitSchema} from './node-units.js';
 
 export const SimFileSchema = z.object({
 	content: z.string(),
@@ -21,6 +22,7 @@ export const SimNodeSchema = z.object({
 	files: z.record(z.string(), SimFileSchema),
 	/** The audit rules loaded in the kernel (`auditctl -l`), as augenrules last loaded them. */
 	auditRules: z.array(z.string()).optional(),
+	units: z.record(z.string(), SimUnitSchema).optional(),
 });
 export type SimNode = z.infer<typeof SimNodeSchema>;
 
@@ -108,7 +110,7 @@ export function initialNode(recording: RecordedNode): SimNode {
 	}
 	// Rule files are not among the stat-ed paths: they come with the auditd probe's recording.
 	for (const [path, content] of Object.entries(recorded)) if (path.startsWith('/etc/audit/rules.d/')) files[path] ??= {content, mode: '640', owner: 'root', group: 'root'};
-	return {files, auditRules: recordedAuditRules(recording)};
+	return {files, auditRules: recordedAuditRules(recording), units: initialUnits(recording)};
 }
 
 export function initialNodes(): Record<string, SimNode> {

@@ -11,6 +11,7 @@ import {MISSING, SECTION} from '../probes/shell.js';
 import type {NodeSession, RunResult} from '../transports/ssh.js';
 import {expandGlob, idOf, type SimFile, type SimNode} from './node-files.js';
 import {sshdDump, sshdTest} from './node-sshd.js';
+import {initialUnits, runUnitScript, servicesOutput} from './node-units.js';
 
 export type DemoNodeState = {
 	readonly recording: RecordedNode;
@@ -114,6 +115,13 @@ export class DemoNodeShell implements NodeSession {
 			this.#write(a, {...file, mode: b.replace(/^0+(?=\d)/, ''), owner, group});
 			return ok();
 		}
+		const units = (this.#node.units ??= initialUnits(this.#state.recording));
+		const before = JSON.stringify(units);
+		const unitResult = runUnitScript(units, body, args);
+		if (unitResult) {
+			if (JSON.stringify(units) !== before) this.#state.onChange();
+			return unitResult;
+		}
 		const first = body.split('\n').find((line) => line.trim()) ?? '';
 		return fail(127, `demo node ${this.#state.recording.name}: this step is not simulated on the demo (${first.slice(0, 60)}); try it on a real node`);
 	}
@@ -136,6 +144,7 @@ export class DemoNodeShell implements NodeSession {
 		if (name === 'file-modes') return this.#fileModes();
 		const recorded = this.#state.recording.probes[name];
 		if (name === 'auditd' && recorded !== undefined) return this.#auditd(recorded);
+		if (name === 'services' && recorded !== undefined) return servicesOutput(recorded, (this.#node.units ??= initialUnits(this.#state.recording)));
 		return name === 'kubelet-config' && recorded !== undefined ? this.#withFiles(recorded) : recorded;
 	}
 

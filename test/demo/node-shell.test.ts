@@ -5,6 +5,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {buildNodeScript, splitNodeOutput} from '../../src/engine/node-script.js';
 import {readRemoteFile, replaceFile, restoreFile, setMode, statFile, validateSshd} from '../../src/fix/host/remote.js';
+import {maskUnits, readUnitInfo, readUnitStates, restoreUnits, statesDigest} from '../../src/fix/host/unit-remote.js';
 import {demoNodeRecordings} from '../../src/probes/demo-nodes.js';
 import {probes} from '../../src/probes/index.js';
 import {initialNode} from '../../src/demo/node-files.js';
@@ -34,7 +35,7 @@ function sorted(parsed: unknown): unknown {
 test('computed sshd, file-mode, kubelet and auditd output reads as the recordings do, on every demo node', async () => {
 	for (const recording of demoNodeRecordings()) {
 		const {shell} = shellFor(recording.name);
-		for (const name of ['sshd', 'file-modes', 'kubelet-config', 'auditd']) {
+		for (const name of ['sshd', 'file-modes', 'kubelet-config', 'auditd', 'services']) {
 			assert.deepEqual(sorted(await probeFacts(shell, name)), sorted(probes.get(name)!.parse(recording.probes[name]!)), `${recording.name} ${name}`);
 		}
 	}
@@ -68,4 +69,18 @@ test('modes and owners change as chmod/chown would, and an unsimulated step fail
 	const other = await shell.run("set -- '/etc/sysctl.d/99-aks-harden.conf'\nsysctl -p \"$1\"");
 	assert.equal(other.code, 127);
 	assert.match(other.stderr, /not simulated on the demo/);
+});
+
+test('units are masked and put back as the services fix and its undo do it', async () => {
+	const {shell} = shellFor('moc-lq2x7c9wd3f');
+	const units = ['cups.service', 'cups.socket', 'cups.path'];
+	const before = await readUnitStates(shell, units);
+	assert.deepEqual(before.map((state) => [state.unit, state.enabled, state.active]), [['cups.service', 'enabled', 'active'], ['cups.socket', 'enabled', 'inactive'], ['cups.path', 'enabled', 'inactive']]);
+	assert.deepEqual((await readUnitInfo(shell, 'cups.service')).triggeredBy, ['cups.socket', 'cups.path']);
+	await maskUnits(shell, units);
+	const services = (await probeFacts(shell, 'services')) as {facts: {enabled: string[]; running: string[]}};
+	assert.ok(!services.facts.enabled.some((unit) => unit.startsWith('cups.')), 'masked units are no longer listed as enabled');
+	assert.ok(!services.facts.running.includes('cups.service'));
+	await restoreUnits(shell, before);
+	assert.equal(statesDigest(await readUnitStates(shell, units)), statesDigest(before), 'every link, enablement and running state is back');
 });
