@@ -43,26 +43,40 @@ export async function startDemoEnvironment(options: DemoOptions = {}): Promise<D
 	kubeConfig.loadFromString(kubeconfigYaml);
 
 	const nodes: Record<string, SimNode> = {...initialNodes(), ...saved?.nodes};
-	let changed = false;
+	// What this run changed: only that is written over what another run may have saved meanwhile.
+	let isClusterChanged = false;
+	const changedNodes = new Set<string>();
 	const save = () => {
-		if (options.stateFolder && changed) saveDemo(options.stateFolder, {objects: server.store.all(), nodes});
-		changed = false;
+		if (options.stateFolder && (isClusterChanged || changedNodes.size)) {
+			saveDemo(options.stateFolder, {
+				...(isClusterChanged ? {objects: server.store.all()} : {}),
+				nodes: Object.fromEntries([...changedNodes].map((name) => [name, nodes[name]!])),
+			});
+		}
+		isClusterChanged = false;
+		changedNodes.clear();
 	};
 	// Saved after each write, not only at the end: a run stopped by Ctrl-C keeps what it applied.
 	let pending: NodeJS.Immediate | undefined;
-	const changedNow = () => {
-		changed = true;
+	const later = () => {
 		pending ??= setImmediate(() => {
 			pending = undefined;
 			save();
 		});
 	};
-	const unsubscribe = server.store.subscribe(changedNow);
+	const unsubscribe = server.store.subscribe(() => {
+		isClusterChanged = true;
+		later();
+	});
 	const recordings = new Map(demoNodeRecordings().map((recording) => [recording.name, recording]));
 	const shellFor = (name: string): NodeSession => {
 		const recording = recordings.get(name);
 		if (!recording) throw new Error(`${name} is not a Linux node of the demo`);
-		return new DemoNodeShell({recording, files: (nodes[name] ??= {files: {}}), onChange: changedNow});
+		const onChange = () => {
+			changedNodes.add(name);
+			later();
+		};
+		return new DemoNodeShell({recording, files: (nodes[name] ??= {files: {}}), onChange});
 	};
 	const linux = sshNodeSource({ssh: {knownHostsPath: '', acceptNewHostKeys: false, timeoutMs: 60_000}, connect: async (target) => shellFor(target.name)});
 	const nodeSource: NodeSource = {

@@ -7,6 +7,8 @@ import {join} from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import {z} from 'zod';
 import type {KubeObject} from '../model/kube.js';
+import {withFileLock} from '../state-folder.js';
+import {demoObjects} from './cluster.js';
 import {SimNodeSchema, type SimNode} from './node-files.js';
 
 const SavedSchema = z.object({
@@ -33,9 +35,19 @@ export function readSavedDemo(stateFolder: string): {saved?: SavedDemo; problem?
 	}
 }
 
-/** One atomic replace: a run stopped half-way leaves the previous state, never half a file. */
-export function saveDemo(stateFolder: string, demo: SavedDemo): void {
+/**
+ * Writes what this run changed over what is saved: the cluster's objects when they changed, the
+ * nodes it touched. Under the file's lock, re-read first, so a run fixing one node never undoes
+ * what another run saved for a different node meanwhile; one atomic replace, so a run stopped
+ * half-way leaves the previous state, never half a file.
+ */
+export function saveDemo(stateFolder: string, changes: {readonly objects?: readonly KubeObject[]; readonly nodes: Readonly<Record<string, SimNode>>}): void {
 	const file = demoStateFile(stateFolder);
 	mkdirSync(join(stateFolder, 'demo'), {recursive: true, mode: 0o700});
-	writeFileAtomic.sync(file, `${JSON.stringify({version: 1, objects: demo.objects, nodes: demo.nodes})}\n`, {mode: 0o600});
+	withFileLock(file, () => {
+		const current = readSavedDemo(stateFolder).saved;
+		const objects = changes.objects ?? current?.objects ?? demoObjects();
+		const nodes = {...current?.nodes, ...changes.nodes};
+		writeFileAtomic.sync(file, `${JSON.stringify({version: 1, objects, nodes})}\n`, {mode: 0o600});
+	});
 }

@@ -78,3 +78,18 @@ test('a damaged saved demo is said in one line and the demo starts afresh', asyn
 	assert.match(audit.stderr, /^aks-harden: .*environment\.json is damaged \(.*\); the demo starts afresh$/m);
 	assert.ok(hasNoStack(audit.stderr));
 });
+
+test('two runs applying demo fixes at once to different nodes both keep their change', async () => {
+	const shared = {AKS_HARDEN_STATE_DIR: join(dir, 'state-shared')};
+	const sshd = join(dir, 'sshd.json');
+	const modes = join(dir, 'modes.json');
+	assert.equal((await runCli(['fix', '--demo', '--plan', sshd, '--checks', 'host.sshd-config'], {env: shared})).code, 0);
+	assert.equal((await runCli(['fix', '--demo', '--plan', modes, '--checks', 'host.file-permissions'], {env: shared})).code, 0);
+	const [a, b] = await Promise.all([runCli(['fix', '--demo', '--apply', sshd], {env: shared}), runCli(['fix', '--demo', '--apply', modes], {env: shared})]);
+	assert.equal(a.code, 0, a.stdout + a.stderr);
+	assert.equal(b.code, 0, b.stdout + b.stderr);
+	const audit = await runCli(['audit', '--demo', '--checks', 'host.sshd-config,host.file-permissions', '--format', 'json'], {env: shared});
+	const report = JSON.parse(audit.stdout) as Report;
+	const failing = report.findings.filter((finding) => finding.status === 'fail').map((finding) => `${finding.checkId} ${JSON.stringify(finding.target)}`);
+	assert.deepEqual(failing, [], 'both fixes are in the saved demo');
+});
