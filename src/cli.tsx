@@ -25,8 +25,16 @@ Run \`aks-harden COMMAND --help\` for a command's options. Exit codes: 0 no fail
 above --fail-on, 1 failing findings, 2 the run could not do its job.
 `;
 
+/** Commands that run without a terminal UI: Ctrl-C there is a signal, said in one line (interrupt.ts). */
+const headless = new Set(['audit', 'report', 'diff', 'fix', 'undo', 'baseline']);
+
 async function dispatch(argv: readonly string[]): Promise<number> {
 	const [command, ...rest] = argv;
+	// `fix` without --plan/--apply asks at a prompt, which reads Ctrl-C itself.
+	if (command && headless.has(command) && (command !== 'fix' || rest.some((arg) => /^--(plan|apply|export-policies|manifests)(=|$)/.test(arg)))) {
+		const {handleInterrupts} = await import('./commands/interrupt.js');
+		handleInterrupts(command === 'fix' ? `fix ${rest.find((arg) => /^--(plan|apply|export-policies|manifests)/.test(arg))!.replace(/=.*$/, '')}` : command);
+	}
 	switch (command) {
 		case 'audit':
 			return (await import('./commands/audit.js')).auditCommand(rest);

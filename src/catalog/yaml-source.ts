@@ -5,12 +5,32 @@ import {UsageError} from '../model/errors.js';
 /** A YAML document kept with its line counter, so any field can be traced back to its line. */
 export type LocatedDocument = {readonly file: string; readonly doc: Document; readonly lines: LineCounter};
 
+/** A value the next line turned into a key (`name: web` then a line indented too far). */
+const continuedByNextLine = new Set(['BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY']);
+
+/**
+ * The line an operator must edit. For a value the following line turned into a multi-line key,
+ * the parser reports where the value starts, one line before the line that is wrong: that
+ * following line is named. An offset on whitespace belongs to what follows it; at the end of the
+ * file, the last line with text is named.
+ */
+export function errorLine(text: string, lines: LineCounter, error: {readonly code: string; readonly pos: readonly [number, number]}): number {
+	let at = error.pos[0];
+	if (continuedByNextLine.has(error.code)) {
+		const end = text.indexOf('\n', at);
+		if (end >= 0) at = end;
+	}
+	while (at < text.length && /\s/.test(text[at]!)) at++;
+	if (at >= text.length) at = Math.max(0, text.trimEnd().length - 1);
+	return lines.linePos(at).line;
+}
+
 export function parseYamlFile(file: string, text: string): LocatedDocument {
 	const lines = new LineCounter();
 	const doc = parseDocument(text, {lineCounter: lines, prettyErrors: false});
 	const error = doc.errors[0];
 	if (error) {
-		const line = error.linePos?.[0]?.line ?? lines.linePos(error.pos[0]).line;
+		const line = errorLine(text, lines, error);
 		throw new UsageError(`${file}:${line}: ${firstLine(error.message)}`, 'fix the YAML syntax at that line');
 	}
 	return {file, doc, lines};
@@ -23,7 +43,7 @@ export function parseYamlDocuments(file: string, text: string): LocatedDocument[
 	for (const doc of docs) {
 		const error = doc.errors[0];
 		if (error) {
-			const line = error.linePos?.[0]?.line ?? lines.linePos(error.pos[0]).line;
+			const line = errorLine(text, lines, error);
 			// The parser gives up on nesting deeper than its stack: a limit, not a syntax error.
 			if (error.code === 'RESOURCE_EXHAUSTION') throw new UsageError(`${file}:${line}: nesting too deep for the YAML parser`, 'no Kubernetes object nests this deep; fix or remove the file');
 			throw new UsageError(`${file}:${line}: ${firstLine(error.message)}`, 'fix the YAML syntax at that line');

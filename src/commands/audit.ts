@@ -16,6 +16,7 @@ import {pssVersionOption} from '../model/pss.js';
 import {auditSettings, readSettingsFile} from './settings.js';
 import {checkOutputTarget, writeChunksAtomically} from './write-output.js';
 import {progressPrinter} from './progress.js';
+import {interrupts} from './interrupt.js';
 
 export const auditHelp = `Usage: aks-harden audit [options]
 
@@ -73,8 +74,10 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 	const checks = values.manifests?.length ? withoutClusterQuestions(selected, listOption(values.checks)) : selected;
 	const pssVersion = pssVersionOption(values['pss-version']);
 	const settingsFile = readSettingsFile(values.waivers);
+	interrupts.written = () => `nothing was written${values.output ? ` (${values.output} is as it was)` : ''}`;
 	const environment = await openEnvironment(connectionSettings(values));
-	const progress = progressPrinter(process.stderr);
+	const progress = progressPrinter(process.stderr, {nodes: environment.nodes?.list.length ?? 0});
+	interrupts.beforeMessage = progress.wipe;
 	try {
 		// Only the report and the redactor are kept: the listed objects can go before the report is written.
 		const {report: audited, redactor} = await runAudit({

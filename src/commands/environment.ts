@@ -15,7 +15,8 @@ import {kubeconfigFiles} from '../transports/kubeconfig-files.js';
 import type {SshOptions} from '../transports/ssh.js';
 import {durationOption, listOption, positiveInt} from './options.js';
 import {inventoryNodes, sshSettings, type SshSettings} from './ssh-options.js';
-import {reportSkipped} from './terminal.js';
+import {reportSkipped, writeErr} from './terminal.js';
+import {stateDir} from '../paths.js';
 
 /** The connection flags as parseArgs gives them (options.ts: connectionOptions). */
 export type ConnectionValues = {
@@ -179,7 +180,9 @@ async function openDemo(settings: ConnectionSettings, useNodes: boolean): Promis
 		import('../transports/kubernetes.js'),
 		import('../transports/kubernetes-writer.js'),
 	]);
-	const demo = await startDemoEnvironment();
+	// One demo per state folder: what a fix changed there, the next run finds.
+	const demo = await startDemoEnvironment({stateFolder: stateDir()});
+	if (demo.notice) writeErr(`aks-harden: ${demo.notice}\n`);
 	const reader = new KubernetesSource(demo.kubeConfig, 'demo');
 	const nodeObjects = (await reader.list(resourceTypes.get('nodes')!)).items;
 	const pods = (await reader.list(resourceTypes.get('pods')!)).items;
@@ -188,7 +191,8 @@ async function openDemo(settings: ConnectionSettings, useNodes: boolean): Promis
 		reader,
 		writer: new KubernetesWriter(demo.kubeConfig),
 		...(useNodes ? {nodes: {list: settings.nodeNames ? inventoryFromNames([...settings.nodeNames], list) : list, source: demo.nodeSource, concurrency: settings.concurrency}} : {}),
-		// The demo's nodes answer from recordings: there is no shell to open on them (yet).
+		// The demo's Linux nodes are simulated: host fixes open a shell on them as on a real node.
+		openNode: demo.openNode,
 		info: {context: reader.context, server: reader.server, flavour: detectFlavour(nodeObjects, pods), isDemo: true},
 		allowedRegistries: demo.allowedRegistries,
 		close: demo.close,

@@ -23,10 +23,12 @@ import type {KubeObject} from '../model/kube.js';
 import {memorySource} from '../engine/memory-source.js';
 import {readManifests} from '../transports/manifests.js';
 import {connectionSettings, noNodeReached, openEnvironment, type Environment} from './environment.js';
+import {interrupts} from './interrupt.js';
 import {connectionOptions, listOption, parse, sectionsOption} from './options.js';
 import {selectChecks} from './select.js';
 import {auditSettings, readSettingsFile} from './settings.js';
 import {stateDir} from '../paths.js';
+import {demoCluster, isDemoCluster} from '../demo/context.js';
 import {checkOutputTarget, writeAtomically} from './write-output.js';
 import {printable, reportSkipped, writeErr, writeOut} from './terminal.js';
 
@@ -151,8 +153,8 @@ async function auditForFixes(values: Values): Promise<Session> {
 	);
 	const settingsFile = readSettingsFile(values.waivers);
 	const environment = await openEnvironment(connectionSettings(values));
-	// Host fixes need a shell on the node; where the environment has none (the demo's recorded
-	// nodes), the audit for fixes leaves the nodes out rather than plan what cannot be applied.
+	// Host fixes need a shell on the node; where the environment has none, the audit for fixes
+	// leaves the nodes out rather than plan what cannot be applied. The demo's nodes have one.
 	const nodes = environment.openNode ? environment.nodes : undefined;
 	const settings = auditSettings(settingsFile, catalog.exceptions, environment.allowedRegistries ?? []);
 	let result;
@@ -177,7 +179,8 @@ async function auditForFixes(values: Values): Promise<Session> {
 	// A waived finding is an accepted risk: it is not fixed behind the approver's back.
 	const findings = decide(result.report.findings, settingsFile, new Date()).findings;
 	const context: FixContext = {catalog, playbooks, settings, transport: fixTransport(environment), parameters: parameterOption(values.set), nodes: result.report.nodes};
-	const cluster = environment.reader && environment.info.server ? {context: environment.info.context, server: environment.info.server} : null;
+	// A demo plan names the demo, not its server's port of the moment, so apply and undo find it again.
+	const cluster = values.demo ? demoCluster : environment.reader && environment.info.server ? {context: environment.info.context, server: environment.info.server} : null;
 	return {catalog, playbooks, context, findings, cluster, close: environment.close};
 }
 
@@ -196,7 +199,8 @@ async function planCommand(path: string, values: Values): Promise<number> {
 		writeAtomically(path, `${JSON.stringify(file, null, 2)}\n`);
 		for (const plan of plans) writeOut(`\n${renderPlan(plan)}`);
 		const ready = plans.filter((plan) => plan.status === 'ready');
-		writeOut(`\nPlanned: ${tally(plans)}. Wrote ${path}.\n${ready.length ? `Review it, then: aks-harden fix --apply ${path}\n` : ''}`);
+		const apply = `aks-harden fix${values.demo ? ' --demo' : ''} --apply ${path}`;
+		writeOut(`\nPlanned: ${tally(plans)}. Wrote ${path}.\n${ready.length ? `Review it, then: ${apply}\n` : ''}`);
 		return 0;
 	} finally {
 		await session.close();
@@ -214,7 +218,9 @@ function exitCode(results: readonly ChangeResult[]): number {
 
 async function applyCommand(path: string, values: Values): Promise<number> {
 	const file = readPlanFile(path);
-	if (values.demo) throw new UsageError('a plan cannot be applied to the demo environment', 'the demo lives only as long as one run; try the interactive `aks-harden fix --demo`');
+	const isDemoPlan = isDemoCluster(file.cluster);
+	if (isDemoPlan && !values.demo) throw new UsageError(`${path} was planned on the demo environment`, `apply it there: aks-harden fix --demo --apply ${path}`);
+	if (values.demo && file.cluster && !isDemoPlan) throw new UsageError(`${path} was planned against ${file.cluster.server ?? file.cluster.context}, not the demo`, `drop --demo: aks-harden fix --apply ${path}`);
 	const ready = file.plans.filter((plan) => plan.status === 'ready');
 	const others = file.plans.length - ready.length;
 	if (others) writeOut(`${others} plan${others === 1 ? ' is' : 's are'} not ready (manual, refused, needing parameters or rejected) and ${others === 1 ? 'is' : 'are'} left out\n`);
@@ -224,15 +230,16 @@ async function applyCommand(path: string, values: Values): Promise<number> {
 	}
 	const catalog = loadCatalog();
 	const playbooks = loadPlaybooks(undefined, catalog);
-	const settings = auditSettings(readSettingsFile(values.waivers), catalog.exceptions);
-	// A kubelet or containerd change cordons and drains its node through the API as well.
-	const needsCluster = ready.some((plan) => plan.changes.some((change) => change.type === 'kube' || (change.type === 'file' && change.restart)));
+	// A kubelet or containerd change cordons and drains its node through the API as well; the demo
+	// (kept in the state folder, as the plan saw it) always brings its own cluster.
+	const needsCluster = values.demo === true || ready.some((plan) => plan.changes.some((change) => change.type === 'kube' || (change.type === 'file' && change.restart)));
 	const environment = await openEnvironment(connectionSettings(values), {use: {cluster: needsCluster, nodes: false}});
 	try {
-		if (needsCluster && file.cluster?.server && file.cluster.server !== environment.info.server) {
+		if (!values.demo && needsCluster && file.cluster?.server && file.cluster.server !== environment.info.server) {
 			throw new UsageError(`${path} was planned against ${file.cluster.server}, but the kubeconfig points at ${environment.info.server}`, 'pass the --kubeconfig/--context the plan was made with');
 		}
-		const cluster = needsCluster ? {context: environment.info.context, server: environment.info.server} : file.cluster;
+		const cluster = values.demo ? demoCluster : needsCluster ? {context: environment.info.context, server: environment.info.server} : file.cluster;
+		const settings = auditSettings(readSettingsFile(values.waivers), catalog.exceptions, environment.allowedRegistries ?? []);
 		return await applyReady(ready, {catalog, playbooks, settings, transport: fixTransport(environment)}, cluster ?? undefined, values);
 	} finally {
 		await environment.close();
@@ -242,7 +249,16 @@ async function applyCommand(path: string, values: Values): Promise<number> {
 async function applyReady(ready: readonly Plan[], context: FixContext, cluster: {context: string | null; server: string | null} | undefined, values: Values): Promise<number> {
 	const log = AuditLog.at(stateDir(), values.log);
 	const results: ChangeResult[] = [];
+	let isStopped = false;
+	interrupts.stopGently = () => {
+		isStopped = true;
+	};
+	interrupts.written = () => {
+		const ids = results.flatMap((result) => (result.logId ? [result.logId] : []));
+		return ids.length ? `${ids.length} change${ids.length === 1 ? '' : 's'} recorded before it (${ids.join(', ')}; undo each with \`aks-harden undo ID\`), nothing else written` : 'no change was applied, nothing was written';
+	};
 	for (const plan of ready) {
+		if (isStopped) break;
 		writeOut(`\n${renderPlan(plan, {withDiff: false})}`);
 		// The plan file is the confirmation: its own target count is what the operator reviewed.
 		const planResults = await applyPlan(plan, {context, confirmedCount: confirmationNeeded(plan), log, ...(cluster ? {cluster} : {}), onEvent: printEvent, confirmedNodes: values['confirm-node'] ?? []});
@@ -253,6 +269,10 @@ async function applyReady(ready: readonly Plan[], context: FixContext, cluster: 
 	const nothing = results.filter((result) => result.outcome === 'nothing-to-do').length;
 	const other = results.length - applied - nothing;
 	writeOut(`\n${applied ? `${applied} applied` : 'nothing applied'}${nothing ? `, ${nothing} already done (nothing to do)` : ''}${other ? `, ${other} not applied` : ''}. Audit log: ${log.files.join(', ')}\n`);
+	if (isStopped) {
+		process.stderr.write(interrupts.message());
+		return 130;
+	}
 	return exitCode(results);
 }
 

@@ -35,7 +35,8 @@ export const reportOptions = {
 
 /** Where a command's options are explained (the walkthrough is `aks-harden` itself). */
 export function helpFor(command: string): string {
-	return command === 'walkthrough' ? '`aks-harden --help`' : `\`aks-harden ${command} --help\``;
+	// `aks-harden --help` is the overview; the walkthrough's own options show with any of its flags.
+	return command === 'walkthrough' ? '`aks-harden --demo --help` (the walkthrough\'s options)' : `\`aks-harden ${command} --help\``;
 }
 
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T, command: string) {

@@ -1,4 +1,6 @@
 import {pssVersionOption} from '../model/pss.js';
+import {claimSessionFile} from '../state-folder.js';
+import {demoCluster} from '../demo/context.js';
 import {mkdirSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
 import {loadCatalog} from '../catalog/load.js';
@@ -111,11 +113,14 @@ async function prepare(args: readonly string[]): Promise<'help' | {deps: Walkthr
 
 	const connection = await openEnvironment(connectionFlags, {prompts, demoWithoutKubeconfig: true});
 	const settings = auditSettings(settingsFile, catalog.exceptions, connection.allowedRegistries, pssVersionOption(values['pss-version']));
+	// The demo's server port changes every run; its session is keyed by context alone. A second
+	// walkthrough on the same cluster saves to a file of its own rather than over this one's.
+	const session = claimSessionFile(sessionFileFor(connection.info.context, connection.info.isDemo ? 'demo' : connection.info.server));
+	const notes = [connection.info.note, session.note].filter(Boolean).join('; ');
 	const deps: WalkthroughDeps = {
 		...walkthroughDeps(connection, {catalog, checks, settings}),
-		connection: connection.info,
-		// The demo's server port changes every run; its session is keyed by context alone.
-		sessions: fileSessionStore(sessionFileFor(connection.info.context, connection.info.isDemo ? 'demo' : connection.info.server)),
+		connection: {...connection.info, ...(notes ? {note: notes} : {})},
+		sessions: fileSessionStore(session.file),
 		resume: values.resume === true,
 		prefs: (await import('./prefs.js')).createPrefs(),
 		registerPrompts,
@@ -197,7 +202,9 @@ function lazyFixes(connection: Environment, options: Pick<DepsOptions, 'catalog'
 			transport,
 			nodes: connection.nodes?.list ?? [],
 		};
-		return walkthroughFixes(context, {log: AuditLog.at(options.stateFolder ?? stateDir()), cluster: {context: connection.info.context, server: connection.info.server}});
+		// The demo is named as such in the log, so `aks-harden undo` later finds the demo again.
+		const cluster = connection.info.isDemo ? demoCluster : {context: connection.info.context, server: connection.info.server};
+		return walkthroughFixes(context, {log: AuditLog.at(options.stateFolder ?? stateDir()), cluster});
 	};
 	const fixes = () => (built ??= build());
 	return {
@@ -205,6 +212,7 @@ function lazyFixes(connection: Environment, options: Pick<DepsOptions, 'catalog'
 		// Counting is pure: it needs no context, only the plans.
 		confirmationNeeded: (plans) => countTargets(plans),
 		apply: async (plans, confirmedCount, onEvent) => (await fixes()).apply(plans, confirmedCount, onEvent),
+		undo: async (logId) => (await fixes()).undo!(logId),
 	};
 }
 

@@ -8,6 +8,9 @@ import {UsageError} from '../model/errors.js';
 export async function walkthroughCommand(args: readonly string[]): Promise<number> {
 	if (args.includes('--help') || args.includes('-h')) return (await import('./walkthrough-start.js')).startWalkthrough(args);
 	if (!process.stdout.isTTY || !process.stdin.isTTY) {
+		// A mistyped flag is the first thing to say, terminal or not.
+		const [{parse}, {walkthroughOptions}] = await Promise.all([import('./options.js'), import('./walkthrough-start.js')]);
+		parse(args, walkthroughOptions, 'walkthrough');
 		throw new UsageError('the walkthrough needs a terminal (stdout is not a TTY)', 'for scripts and CI run `aks-harden audit` (add --demo to try it)');
 	}
 	const {renderStarting} = await import('../ui/render-starting.js');

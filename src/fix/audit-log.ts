@@ -1,6 +1,7 @@
-import {appendFileSync, existsSync, mkdirSync, readFileSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {userInfo} from 'node:os';
-import {dirname, join} from 'node:path';
+import {join} from 'node:path';
+import {appendLine} from '../state-folder.js';
 import {z} from 'zod';
 import {FindingRefSchema, NodeRefSchema, ObjectRefSchema, PatchTypeSchema, RestartSchema, UnitStateSchema} from './model.js';
 
@@ -65,8 +66,12 @@ export const LogEntrySchema = z.object({
 	undo: UndoSchema.optional(),
 	/** On an `undone` entry: the change it reverted. */
 	undoes: z.string().optional(),
+	/** The run that wrote the entry (process id and start time): runs sharing a state folder stay apart. */
+	run: z.string().optional(),
 });
 export type LogEntry = z.infer<typeof LogEntrySchema>;
+
+const runId = `${process.pid}@${new Date().toISOString()}`;
 
 export function operatorName(): string {
 	try {
@@ -86,13 +91,13 @@ export class AuditLog {
 		return new AuditLog([join(stateFolder, 'changes.jsonl'), ...(extra ? [extra] : [])]);
 	}
 
-	/** Appends to every log file; a line is written whole by one append, so readers never see half an entry. */
+	/**
+	 * Appends to every log file. A line is written whole under the file's lock, so readers never
+	 * see half an entry and two runs sharing the state folder never interleave their lines.
+	 */
 	append(entry: LogEntry): void {
-		const line = `${JSON.stringify(LogEntrySchema.parse(entry))}\n`;
-		for (const file of this.files) {
-			mkdirSync(dirname(file), {recursive: true});
-			appendFileSync(file, line, {mode: 0o600});
-		}
+		const line = `${JSON.stringify(LogEntrySchema.parse({...entry, run: entry.run ?? runId}))}\n`;
+		for (const file of this.files) appendLine(file, line);
 	}
 
 	/** Entries of the first log file; a damaged line is skipped, not fatal, and reported. */

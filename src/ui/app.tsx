@@ -18,6 +18,7 @@ import {SummaryScreen} from './screens/summary-screen.js';
 import {isoDay} from '../engine/decisions.js';
 import {allEffective, checkProgress, displayStatus, effectiveFindings, isFailing, nodeProgress, sectionRows} from './state/derive.js';
 import {walkthroughReport} from './state/export-report.js';
+import {lastUndoableFix} from './state/audit-state.js';
 import {isActionAvailable, screenModel, selectedSubject, unsavedWork} from './state/screen-model.js';
 import type {Startup} from './state/startup.js';
 import {currentRoute, initialViewState, viewReducer, type Dialog, type ViewState} from './state/view-state.js';
@@ -184,6 +185,11 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 				if (!checkId) return;
 				audit.rerun(checkId);
 				flash(`re-running ${checkId}…`);
+				return;
+			}
+			case 'undo': {
+				const fix = lastUndoableFix(state);
+				if (fix) openDialog({kind: 'undo', checkId: fix.checkId, target: fix.target, logIds: fix.logIds, fixAt: fix.at});
 				return;
 			}
 			case 'export':

@@ -112,6 +112,8 @@ export type WalkthroughFixes = {
 	readonly confirmationNeeded: (plans: readonly Plan[]) => number;
 	/** Applies the ready plans; throws ConfirmationError when `confirmedCount` is not the count. */
 	readonly apply: (plans: readonly Plan[], confirmedCount: number, onEvent: (event: FixEvent) => void, confirmedNodes?: readonly string[]) => Promise<readonly ChangeResult[]>;
+	/** Reverts one recorded change (an audit log id), as `aks-harden undo ID` does. */
+	readonly undo?: (logId: string) => Promise<{readonly outcome: string; readonly message: string}>;
 };
 
 /** Everything the walkthrough needs from the outside; the CLI builds the real ones. */

@@ -4,6 +4,7 @@ import type {FixContext} from '../fix/context.js';
 import type {ChangeResult} from '../fix/events.js';
 import type {Plan} from '../fix/model.js';
 import {planFixes} from '../fix/plan.js';
+import {undoChange} from '../fix/undo.js';
 import {confirmedChanges, fixTargetCount, isApplicable} from './fix-count.js';
 import type {WalkthroughFixes} from './deps.js';
 
@@ -40,6 +41,11 @@ export function walkthroughFixes(context: FixContext, options: Options = {}): Wa
 				);
 			}
 			return results;
+		},
+		async undo(logId) {
+			if (!options.log) return {outcome: 'failed', message: 'no audit log to undo from'};
+			const result = await undoChange(logId, {context, log: options.log, ...(options.cluster ? {cluster: options.cluster} : {})});
+			return {outcome: result.outcome, message: result.message};
 		},
 	};
 }

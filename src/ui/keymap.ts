@@ -22,6 +22,7 @@ export type Action =
 	| 'search'
 	| 'toggle-filter'
 	| 'fix'
+	| 'undo'
 	| 'attest'
 	| 'waive'
 	| 'note'
@@ -80,6 +81,7 @@ export const keymap: readonly Binding[] = [
 	{keys: ['w'], display: 'w', label: 'waive', action: 'waive', contexts: ['section', 'check']},
 	{keys: ['n'], display: 'n', label: 'note', action: 'note', contexts: ['section', 'check'], isFooterHidden: true},
 	{keys: ['r'], display: 'r', label: 'rerun', action: 'rerun', contexts: ['section', 'check']},
+	{keys: ['u'], display: 'u', label: 'undo last fix', action: 'undo', contexts: ['summary'], isDangerous: true},
 	{keys: ['s'], display: 's', label: 'summary', action: 'summary', contexts: ['connect', 'sections', 'section', 'check']},
 	{keys: ['e'], display: 'e', label: 'export', action: 'export', contexts: everyScreen},
 	{keys: ['?'], display: '?', label: 'help', action: 'help', contexts: everyScreen},

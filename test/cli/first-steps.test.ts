@@ -2,8 +2,9 @@
 // problem, a next step, exit 2 and no stack trace.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {execFileSync, spawnSync} from 'node:child_process';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {execFileSync, spawn, spawnSync} from 'node:child_process';
+import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {createServer, type AddressInfo, type Server, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {binPath, hasNoStack, runCli} from '../support/cli.js';
@@ -108,4 +109,59 @@ test('manifests mode: live-cluster checks are skip with the reason; cluster ques
 	assert.match(etcd!.message, /needs a live cluster/);
 	const asked = await audit('--checks', 'images.ci-scanning');
 	assert.deepEqual(asked.findings.map((f) => [f.checkId, f.status]), [['images.ci-scanning', 'manual']]);
+});
+
+test('a YAML error names the offending line, not the one before it', async (t) => {
+	const dir = mkdtempSync(join(tmpdir(), 'akh-yamlline-'));
+	t.after(() => rmSync(dir, {recursive: true, force: true}));
+	// Line 5 is indented too far; the parser stops at the end of line 4.
+	const manifest = join(dir, 'pod.yaml');
+	writeFileSync(manifest, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n   labels: {app: web}\nspec: {}\n');
+	expectOneLine(await runCli(['audit', '--manifests', manifest, '--format', 'json']), new RegExp(`${manifest.replace(/[/.]/g, '\\$&')}:5: `), /next: fix the YAML syntax at that line/);
+	const settings = join(dir, 'aks-harden.yaml');
+	writeFileSync(settings, 'waivers:\n  - check: isolation.privileged\n    target: Deployment/shop/web\n     reason: vendor image\n');
+	expectOneLine(await runCli(['audit', '--demo', '--waivers', settings, '--format', 'json']), new RegExp(`${settings.replace(/[/.]/g, '\\$&')}:4: `));
+	const tabs = join(dir, 'tabs.yaml');
+	writeFileSync(tabs, 'waivers:\n\t- check: isolation.privileged\n');
+	expectOneLine(await runCli(['audit', '--demo', '--waivers', tabs, '--format', 'json']), new RegExp(`${tabs.replace(/[/.]/g, '\\$&')}:2: Tabs`));
+});
+
+test('an unknown walkthrough flag: did you mean, and a help that exists', async () => {
+	const result = await runCli(['--demo', '--resum']);
+	expectOneLine(result, /^aks-harden: walkthrough: unknown option --resum; did you mean --resume\?$/m, /next: see `aks-harden --demo --help`/);
+	const help = await runCli(['--demo', '--help']);
+	assert.equal(help.code, 0, 'the help it points to is there');
+});
+
+test('Ctrl-C during a headless audit: one line, nothing written, exit 130', async (t) => {
+	const dir = mkdtempSync(join(tmpdir(), 'akh-ctrlc-'));
+	// An API server that accepts the connection and never answers: the audit waits on it.
+	const sockets: Socket[] = [];
+	const server: Server = createServer((socket) => sockets.push(socket));
+	const connected = new Promise<void>((resolve) => server.once('connection', () => resolve()));
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	t.after(() => {
+		for (const socket of sockets) socket.destroy();
+		server.close();
+		rmSync(dir, {recursive: true, force: true});
+	});
+	const port = (server.address() as AddressInfo).port;
+	const kubeconfig = join(dir, 'kubeconfig');
+	writeFileSync(
+		kubeconfig,
+		`apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`,
+	);
+	const output = join(dir, 'report.json');
+	const child = spawn(process.execPath, [binPath, 'audit', '--kubeconfig', kubeconfig, '--no-nodes', '--output', output], {env: {...process.env, NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe']});
+	let stdout = '';
+	let stderr = '';
+	child.stdout.on('data', (chunk) => (stdout += chunk));
+	child.stderr.on('data', (chunk) => (stderr += chunk));
+	const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+	await connected;
+	child.kill('SIGINT');
+	assert.equal(await exited, 130);
+	assert.equal(stderr, `aks-harden: audit interrupted: nothing was written (${output} is as it was)\n`);
+	assert.equal(stdout, '');
+	assert.equal(existsSync(output), false);
 });

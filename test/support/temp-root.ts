@@ -16,6 +16,8 @@ if (owner) {
 	// The binary keeps Node's compile cache under TMPDIR; one started in a tmux pane can still be
 	// writing it after the run ends, which would leave the folder behind.
 	process.env.NODE_DISABLE_COMPILE_CACHE = '1';
+	// The demo keeps what fixes change in the state folder: no test may read (or change) the user's.
+	process.env.AKS_HARDEN_STATE_DIR ??= join(root, 'state');
 	process.on('exit', () => remove(root));
 	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 		process.once(signal, () => {

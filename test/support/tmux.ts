@@ -3,7 +3,7 @@
 // server (-L with a unique socket name, -f /dev/null), so a user's tmux is never touched.
 import {execFile} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {promisify} from 'node:util';
@@ -126,8 +126,51 @@ export class TmuxSession {
 	}
 
 	/** Stop the whole private tmux server (and the program, if it still runs). */
+	/**
+	 * Ends the pane's programs and waits until they have exited: a program still closing after its
+	 * terminal went away (saving, releasing a lock) would otherwise meet the next test's program.
+	 */
 	async kill(): Promise<void> {
+		const pane = Number((await this.tmux('display-message', '-p', '-t', this.target, '#{pane_pid}').catch(() => '')).trim());
+		const programs = Number.isInteger(pane) && pane > 0 ? [pane, ...descendants(pane)] : [];
 		await this.tmux('kill-server').catch(() => undefined);
+		const deadline = Date.now() + 10_000;
+		while (programs.some(isRunning) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 		rmSync(this.scratch, {recursive: true, force: true});
+	}
+}
+
+/** Every process below `pid`, from /proc (children of children included). */
+function descendants(pid: number): number[] {
+	const parents = new Map<number, number>();
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			// Field 4 of /proc/PID/stat is the parent; the name (field 2) may hold spaces, so read after its ')'.
+			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+			parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+		} catch {
+			// The process ended while the list was read.
+		}
+	}
+	const found: number[] = [];
+	const queue = [pid];
+	while (queue.length) {
+		const parent = queue.shift()!;
+		for (const [child, of] of parents) if (of === parent) {
+			found.push(child);
+			queue.push(child);
+		}
+	}
+	return found;
+}
+
+/** Alive and not yet a zombie waiting to be reaped. */
+function isRunning(pid: number): boolean {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+	} catch {
+		return false;
 	}
 }

@@ -153,6 +153,32 @@ export function DialogLayer(props: Props) {
 					/>
 				);
 			}
+			case 'undo':
+				return (
+					<ConfirmDialog
+						title="Undo the fix?"
+						tone="danger"
+						lines={[`${dialog.checkId} (${dialog.target === allTargets ? 'all targets' : dialog.target})`, `reverts ${dialog.logIds.join(', ')} from the audit log, then re-runs the check`]}
+						yesLabel="undo it"
+						noLabel="keep it"
+						width={dialogWidth}
+						height={dialogHeight}
+						onAnswer={(isYes) => {
+							onClose();
+							if (!isYes || !fixes?.undo) return;
+							onFlash(`undoing ${dialog.checkId}…`);
+							void (async () => {
+								// Newest first: a later change may sit on top of an earlier one.
+								const results = [];
+								for (const id of [...dialog.logIds].reverse()) results.push(await fixes.undo!(id).catch((error: unknown) => ({outcome: 'failed', message: String(error)})));
+								const failed = results.find((result) => result.outcome !== 'undone');
+								if (!failed) onAudit({type: 'fix-undone', at: now().toISOString(), fixAt: dialog.fixAt});
+								onFixed(dialog.checkId);
+								onFlash(failed ? `undo ${failed.outcome}: ${failed.message}` : `undone: ${results.map((result) => result.message).join('; ')}`);
+							})();
+						}}
+					/>
+				);
 			case 'attest': {
 				const check = subjectCheck(dialog.checkId);
 				const attestable = subjectFindings(dialog.checkId, dialog.target).filter(isAttestable);

@@ -1,7 +1,7 @@
 import type {Catalog} from '../../catalog/load.js';
 import type {Finding} from '../../model/finding.js';
 import type {Status} from '../../model/status.js';
-import type {AuditState} from '../state/audit-state.js';
+import {lastUndoableFix, type AuditState} from '../state/audit-state.js';
 import {allTargets, isWaiverActive} from '../../engine/decisions.js';
 import type {SectionRow} from '../state/derive.js';
 import {formatTime, padEnd, padStart, truncate, wrap} from '../text.js';
@@ -62,9 +62,9 @@ export function summaryDocument({catalog, state, findings, sections, score, sess
 		})),
 		...(state.fixes ?? []).map((f) => ({
 			at: f.at,
-			head: `✔ ${f.checkId} (${target(f.target)}): fixed, ${f.outcome}, ${formatTime(f.at)}`,
-			detail: f.logIds.map((id) => `undo: aks-harden undo ${id}`).join('; '),
-			tone: 'pass' as const,
+			head: `${f.undoneAt ? '↶' : '✔'} ${f.checkId} (${target(f.target)}): fixed, ${f.outcome}, ${formatTime(f.at)}${f.undoneAt ? `; undone ${formatTime(f.undoneAt)}` : ''}`,
+			detail: f.undoneAt ? '' : `${f === lastUndoableFix(state) ? 'u undoes it here; ' : ''}${f.logIds.map((id) => `undo: aks-harden undo ${id}`).join('; ')}`,
+			tone: f.undoneAt ? ('muted' as const) : ('pass' as const),
 		})),
 	].sort((a, b) => a.at.localeCompare(b.at));
 	const pushChange = (change: (typeof changes)[number]) => {

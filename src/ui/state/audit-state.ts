@@ -32,7 +32,14 @@ export type FixRecord = {
 	/** Audit log ids, for `aks-harden undo ID`. */
 	readonly logIds: readonly string[];
 	readonly at: string;
+	/** When the summary's undo reverted it. */
+	readonly undoneAt?: string;
 };
+
+/** The latest fix of the session that can still be undone (the summary's `u`). */
+export function lastUndoableFix(state: Pick<AuditState, 'fixes'>): FixRecord | undefined {
+	return [...(state.fixes ?? [])].reverse().find((fix) => !fix.undoneAt && fix.logIds.length > 0);
+}
 
 /**
  * Everything the audit has told us plus everything the operator decided. The session file is
@@ -91,6 +98,7 @@ export type AuditAction =
 	| {readonly type: 'note'; readonly checkId: string; readonly text: string}
 	| {readonly type: 'exported'; readonly record: ExportRecord}
 	| {readonly type: 'fixed'; readonly record: FixRecord}
+	| {readonly type: 'fix-undone'; readonly at: string; readonly fixAt: string}
 	| {readonly type: 'restore'; readonly state: AuditState};
 
 /** A fresh walkthrough; with a decisions file, its waivers, attestations and notes are the starting point. */
@@ -267,6 +275,8 @@ export function auditReducer(state: AuditState, action: AuditAction): AuditState
 			return saved({...state, exports: [...state.exports, action.record], unexportedChanges: 0});
 		case 'fixed':
 			return {...state, fixes: [...(state.fixes ?? []), action.record]};
+		case 'fix-undone':
+			return {...state, fixes: (state.fixes ?? []).map((fix) => (fix.at === action.fixAt ? {...fix, undoneAt: action.at} : fix))};
 		case 'restore': {
 			// With a decisions file, the file is where decisions live: the session's copies may be stale.
 			const restored = state.decisionsFile ? withFileDecisions(action.state, {path: state.decisionsFile, decisions: decisionsOf(state)}) : action.state;

@@ -4,7 +4,7 @@ import type {Finding} from '../../model/finding.js';
 import type {Section} from '../../model/status.js';
 import {targetKey} from '../../model/target.js';
 import type {Action} from '../keymap.js';
-import type {AuditState, NodeEntry} from './audit-state.js';
+import {lastUndoableFix, type AuditState, type NodeEntry} from './audit-state.js';
 import {allTargets, waivableStatuses} from '../../engine/decisions.js';
 import {checkRow, checkRows, displayStatus, isFailing, sectionRows, type CheckRow, type SectionRow} from './derive.js';
 import type {Route, Subject} from './view-state.js';
@@ -116,6 +116,8 @@ export function isActionAvailable(action: Action, model: ScreenModel, state: Aud
 			return row !== undefined;
 		case 'rerun':
 			return row !== undefined && row.isFinished && !state.rerunning.includes(row.check.id);
+		case 'undo':
+			return model.screen === 'summary' && lastUndoableFix(state) !== undefined;
 		case 'scroll-up':
 		case 'scroll-down':
 			return model.screen === 'check' && model.selected !== undefined;

@@ -23,6 +23,7 @@ export type Dialog =
 	| ({readonly kind: 'waive'} & Subject)
 	| ({readonly kind: 'unwaive'} & Subject)
 	| {readonly kind: 'note'; readonly checkId: string}
+	| {readonly kind: 'undo'; readonly checkId: string; readonly target: string; readonly logIds: readonly string[]; readonly fixAt: string}
 	| {readonly kind: 'export'};
 
 export type ViewState = {
