@@ -8,7 +8,7 @@ import {cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} f
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {diffChars} from 'diff';
+import {diffChars, diffLines} from 'diff';
 import {parseAllDocuments} from 'yaml';
 import type {Report} from '../../src/model/report.js';
 import {hasNoStack, runCli} from '../support/cli.js';
@@ -65,13 +65,26 @@ describe('fix --manifests --write over the style corpus', () => {
 	test('outside the edited nodes every byte is as written, comments included', () => {
 		for (const [name, text] of originals) {
 			const now = readFileSync(join(dir, name), 'utf8');
-			// Character by character: only `true` values and empty `{}` go, only the fix's own words come.
-			for (const part of diffChars(text, now)) {
-				if (!part.added && !part.removed) continue;
+			// Line by line, then character by character within a changed line: only `true` values and
+			// empty `{}` go, only the fix's own words come. (A character diff of the whole file could
+			// pair an inserted `securityContext:` with a `status:` below it and report nonsense.)
+			const check = (part: {value: string; added?: boolean; removed?: boolean}) => {
+				if (!part.added && !part.removed) return;
 				const words = part.value.split(/[^A-Za-z]+/).filter(Boolean);
 				const allowed = part.added ? added : ['true'];
 				for (const word of words) assert.ok(allowed.some((whole) => whole.includes(word)), `${name}: ${part.added ? 'added' : 'removed'} ${JSON.stringify(part.value)}`);
 				if (part.removed) assert.match(part.value, /^[true{}\s]*$/, `${name}: removed ${JSON.stringify(part.value)}`);
+			};
+			const lines = diffLines(text, now);
+			for (let i = 0; i < lines.length; i++) {
+				const part = lines[i]!;
+				const next = lines[i + 1];
+				if (part.removed && next?.added) {
+					for (const change of diffChars(part.value, next.value)) check(change);
+					i++;
+				} else {
+					check(part);
+				}
 			}
 			for (const comment of text.match(/#[^\r\n]*/g) ?? []) assert.ok(now.includes(comment), `${name} keeps ${comment}`);
 		}
@@ -91,7 +104,9 @@ describe('fix --manifests --write over the style corpus', () => {
 
 	test('odd indentation: the new keys follow the file\'s own step', () => {
 		const now = readFileSync(join(dir, 'odd-indent.yaml'), 'utf8');
-		assert.match(now, /^ {16}securityContext:\n {19}allowPrivilegeEscalation: false\n {19}seccompProfile:\n {22}type: RuntimeDefault\n$/m);
+		assert.match(now, /^ {16}securityContext:\n {19}allowPrivilegeEscalation: false\n {19}seccompProfile:\n {22}type: RuntimeDefault\n/m);
+		// The pod-level profile (what PSA reads first) at the pod spec's own step.
+		assert.match(now, /^ {9}securityContext:\n {12}seccompProfile:\n {15}type: RuntimeDefault\n$/m);
 		assert.deepEqual(Object.keys(containers(docs('odd-indent.yaml')[0]!)[0]!.env[0]), ['name', 'value']);
 	});
 
