@@ -6,20 +6,22 @@ import {DialogLayer} from './dialogs/dialog-layer.js';
 import {useAudit} from './hooks/use-audit.js';
 import {usePrompts} from './hooks/use-prompts.js';
 import {useSessionSaver} from './hooks/use-session-saver.js';
+import {useScreenKeys} from './hooks/use-screen-keys.js';
 import {useSyncReducer} from './hooks/use-sync-reducer.js';
-import {actionFor, type Action} from './keymap.js';
-import {CheckScreen, checkLayout, checkScrollMax} from './screens/check-screen.js';
+import type {Action} from './keymap.js';
+import {CheckScreen} from './screens/check-screen.js';
 import {ConnectScreen} from './screens/connect-screen.js';
 import {SectionScreen} from './screens/section-screen.js';
 import {SectionsScreen} from './screens/sections-screen.js';
 import {summaryDocument} from './screens/summary-document.js';
 import {SummaryScreen} from './screens/summary-screen.js';
 import {localDate} from './state/decisions.js';
-import {allEffective, checkProgress, displayStatus, effectiveFindings, isFailing, nodeProgress, sectionRows} from './state/derive.js';
+import {allEffective, checkProgress, effectiveFindings, nodeProgress, sectionRows} from './state/derive.js';
 import {buildReport} from './state/export-report.js';
-import {isActionAvailable, screenModel, selectedSubject, unsavedWork} from './state/screen-model.js';
+import {isActionAvailable, screenModel} from './state/screen-model.js';
+import {screenCommand} from './state/screen-command.js';
 import type {Startup} from './state/startup.js';
-import {currentRoute, initialViewState, viewReducer, type Dialog, type ViewState} from './state/view-state.js';
+import {currentRoute, initialViewState, viewReducer, type ViewState} from './state/view-state.js';
 import {Footer} from './widgets/footer.js';
 import {Header} from './widgets/header.js';
 import {Line} from './widgets/line.js';
@@ -107,7 +109,6 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 		[saver, onExit, exit],
 	);
 
-	const openDialog = (dialog: Dialog) => dispatchView({type: 'open-dialog', dialog});
 	const closeDialog = () => dispatchView({type: 'close-dialog'});
 
 	const act = (action: Action) => {
@@ -115,91 +116,24 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 		const route = currentRoute(viewRef.current);
 		const state = audit.latest.current;
 		const model = screenModel(route, catalog, state, effectiveOf(state), summaryScrollable);
-		if (!isActionAvailable(action, model, state)) return;
-		const subject = selectedSubject(model);
-		const page = Math.max(1, bodyHeight - 4);
-		switch (action) {
-			case 'move-up':
-			case 'move-down':
-				dispatchView({type: 'move', delta: action === 'move-up' ? -1 : 1, count: model.count});
-				return;
-			case 'page-up':
-			case 'page-down':
-				dispatchView({type: 'move', delta: action === 'page-up' ? -page : page, count: model.count});
-				return;
-			case 'scroll-up':
-			case 'scroll-down': {
-				if (model.screen !== 'check' || route.screen !== 'check') return;
-				const {docHeight} = checkLayout(bodyHeight, model.findings.length);
-				const max = checkScrollMax({width, height: bodyHeight, row: model.row, findings: model.findings, cursor: route.cursor, note: state.notes[model.row.check.id]});
-				const step = Math.max(1, docHeight - 1);
-				dispatchView({type: 'scroll', delta: action === 'scroll-up' ? -step : step, max});
-				return;
+		for (const command of screenCommand({action, route, model, state, body: {width, height: bodyHeight}})) {
+			switch (command.kind) {
+				case 'view':
+					dispatchView(command.action);
+					break;
+				case 'start-audit':
+					audit.start();
+					break;
+				case 'toggle-node':
+					audit.dispatch({type: 'toggle-node', name: command.name});
+					break;
+				case 'rerun':
+					audit.rerun(command.checkId);
+					break;
+				case 'quit':
+					void quit(0);
+					break;
 			}
-			case 'start':
-				if (state.phase === 'idle' || state.phase === 'failed') audit.start();
-				dispatchView({type: 'push', route: {screen: 'sections', cursor: 0}});
-				return;
-			case 'open':
-				if (model.screen === 'sections' && model.selected) {
-					dispatchView({type: 'push', route: {screen: 'section', section: model.selected.section, cursor: 0, filter: 'all', query: ''}});
-				} else if (model.screen === 'section' && model.selected) {
-					dispatchView({type: 'push', route: {screen: 'check', checkId: model.selected.check.id, cursor: 0, scroll: 0, filter: 'all'}});
-				}
-				return;
-			case 'back':
-				dispatchView({type: 'back'});
-				return;
-			case 'toggle-node':
-				if (model.screen === 'connect' && model.selected) audit.dispatch({type: 'toggle-node', name: model.selected.info.name});
-				return;
-			case 'search':
-				if (route.screen === 'section') openDialog({kind: 'search', initial: route.query});
-				return;
-			case 'toggle-filter':
-				dispatchView({type: 'toggle-filter'});
-				return;
-			case 'fix':
-				if (subject) openDialog({kind: 'fix', checkId: subject.checkId, target: subject.target});
-				return;
-			case 'attest':
-				if (subject) openDialog({kind: 'attest', checkId: subject.checkId, target: subject.target});
-				return;
-			case 'waive': {
-				if (!subject) return;
-				const hasFailing = subject.findings.some((finding) => isFailing(displayStatus(finding)));
-				const existing = state.waivers.find((waiver) => waiver.checkId === subject.checkId && waiver.target === subject.target);
-				openDialog(existing && !hasFailing ? {kind: 'unwaive', ...subject} : {kind: 'waive', checkId: subject.checkId, target: subject.target});
-				return;
-			}
-			case 'note':
-				if (model.screen === 'check') openDialog({kind: 'note', checkId: model.row.check.id});
-				else if (model.screen === 'section' && model.selected) openDialog({kind: 'note', checkId: model.selected.check.id});
-				return;
-			case 'rerun': {
-				const checkId = model.screen === 'check' ? model.row.check.id : model.screen === 'section' ? model.selected?.check.id : undefined;
-				if (!checkId) return;
-				audit.rerun(checkId);
-				flash(`re-running ${checkId}…`);
-				return;
-			}
-			case 'export':
-				openDialog({kind: 'export'});
-				return;
-			case 'summary':
-				if (route.screen !== 'summary') dispatchView({type: 'push', route: {screen: 'summary', cursor: 0}});
-				return;
-			case 'help':
-				openDialog({kind: 'help'});
-				return;
-			case 'quit': {
-				const reasons = unsavedWork(state);
-				if (reasons.length) openDialog({kind: 'quit', reasons});
-				else void quit(0);
-				return;
-			}
-			default:
-				return;
 		}
 	};
 
@@ -208,19 +142,12 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 		if (key.ctrl && input === 'c' && !isQuitting) void quit(130);
 	});
 
-	useInput(
-		(input, key) => {
-			if (view.flash) flash(undefined);
-			// Keys typed faster than a frame (or pasted) can arrive as one string: take them one by
-			// one, each against the screen the previous one left.
-			const burst = !key.ctrl && !key.meta && input.length > 1 && /^[\x20-\x7e]+$/.test(input);
-			for (const one of burst ? [...input] : [input]) {
-				const action = actionFor(currentRoute(viewRef.current).screen, one, burst ? {...key, shift: one !== one.toLowerCase()} : key);
-				if (action) act(action);
-			}
-		},
-		{isActive: !view.dialog && !prompts.current && !isQuitting},
-	);
+	useScreenKeys({
+		isActive: !view.dialog && !prompts.current && !isQuitting,
+		screen: () => currentRoute(viewRef.current).screen,
+		onKey: () => viewRef.current.flash && flash(undefined),
+		onAction: act,
+	});
 
 	const renderScreen = () => {
 		switch (model.screen) {
