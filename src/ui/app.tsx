@@ -87,7 +87,7 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 	const effective = effectiveOf(state);
 	const findings = useMemo(() => allEffective(effective), [effective]);
 	const sections = useMemo(() => sectionRows(catalog, state, effective), [catalog, state, effective]);
-	const overall = score(findings);
+	const overall = useMemo(() => score(findings), [findings]);
 	const route = currentRoute(view);
 	const width = Math.max(20, columns);
 	const bodyHeight = Math.max(4, rows - 2 - (view.flash ? 1 : 0));
@@ -96,7 +96,19 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 		[route.screen, catalog, state, findings, sections, overall, sessionStartedAt, today, width],
 	);
 	const summaryScrollable = Math.max(1, summaryLines.length - (bodyHeight - 1) + 1);
-	const model = screenModel(route, catalog, state, effective, summaryScrollable);
+	// The screen model is needed by every key and every frame; between two audit batches it is the
+	// same, so a key and the frame it causes share one computation.
+	const modelCache = useRef<{readonly key: readonly unknown[]; readonly value: ReturnType<typeof screenModel>} | undefined>(undefined);
+	const modelOf = (route: ReturnType<typeof currentRoute>, current: typeof state) => {
+		const effective = effectiveOf(current);
+		const key = [route, current, effective, summaryScrollable];
+		const cached = modelCache.current;
+		if (cached && cached.key.every((part, index) => part === key[index])) return cached.value;
+		const value = screenModel(route, catalog, current, effective, summaryScrollable);
+		modelCache.current = {key, value};
+		return value;
+	};
+	const model = modelOf(route, state);
 	const available = (action: Action) => isActionAvailable(action, model, state);
 
 	const quit = useCallback(
@@ -115,7 +127,7 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 		// Read the state as the previous key left it, not as last drawn (see useSyncReducer).
 		const route = currentRoute(viewRef.current);
 		const state = audit.latest.current;
-		const model = screenModel(route, catalog, state, effectiveOf(state), summaryScrollable);
+		const model = modelOf(route, state);
 		for (const command of screenCommand({action, route, model, state, body: {width, height: bodyHeight}})) {
 			switch (command.kind) {
 				case 'view':
