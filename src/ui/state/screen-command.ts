@@ -1,5 +1,5 @@
 import type {Action} from '../keymap.js';
-import {checkLayout, checkScrollMax} from '../screens/check-screen.js';
+import {checkLayout, checkScrollMax} from '../screens/check-document.js';
 import type {AuditState} from './audit-state.js';
 import {displayStatus, isFailing} from './derive.js';
 import {isActionAvailable, selectedSubject, unsavedWork, type ScreenModel} from './screen-model.js';
