@@ -7,3 +7,4 @@ const want = (name: string) => only.length === 0 || only.includes(name);
 if (want('cluster')) await benchClusterAudit();
 if (want('nodes')) await (await import('./nodes.js')).benchNodes();
 if (want('first-frame')) await (await import('./first-frame.js')).benchFirstFrame();
+if (want('keys')) await (await import('./key-latency.js')).benchKeyLatency();

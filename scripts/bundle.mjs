@@ -28,6 +28,9 @@ await build({
 	// Native addons and the Kubernetes client (loaded only when a cluster is used) stay as packages;
 	// write-file-atomic names its temp files from __filename, which a bundled ESM chunk lacks.
 	external: ['ssh2', 'cpu-features', '@kubernetes/client-node', 'write-file-atomic'],
+	// React's development build checks every render and roughly doubles the time a key press takes
+	// to reach the screen; the shipped tool is the production build (tests run the sources).
+	define: {'process.env.NODE_ENV': '"production"'},
 	// Ink imports its devtools bridge only when DEV=true; the bridge is not shipped.
 	alias: {'react-devtools-core': './scripts/no-devtools.mjs'},
 	// Bundled CommonJS packages still call require() for Node's built-ins.

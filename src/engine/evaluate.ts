@@ -334,6 +334,14 @@ export function evaluateCluster(
 	ctx: EvaluationContext,
 	emit: (finding: Finding) => void,
 ): void {
+	for (const finding of clusterFindings(checks, facts, ctx)) if (finding) emit(finding);
+}
+
+/**
+ * The same findings one at a time, so a caller sharing its thread with a terminal UI can let
+ * key presses through between two targets (a large cluster takes seconds to evaluate).
+ */
+export function* clusterFindings(checks: readonly CompiledCheck[], facts: ClusterFacts, ctx: EvaluationContext): Generator<Finding | undefined, void, undefined> {
 	let workloads: Workload[] | undefined;
 	const allWorkloads = () => {
 		if (!workloads) {
@@ -375,13 +383,20 @@ export function evaluateCluster(
 			const finding = finish(compiled, subject, ctx, facts);
 			if (subject.pss) verdicts.record(compiled, subject.pss.workload, subject.pss.minor, finding);
 			if (finding) out.push(finding);
+			// A pause point between two targets: the caller may give the thread to a key press here.
+			yield undefined;
 		}
 	}
-	for (const compiled of checks) for (const finding of made.get(compiled) ?? []) emit(finding);
+	for (const compiled of checks) yield* made.get(compiled) ?? [];
 }
 
 /** Node checks for one node: unreachable nodes and failed probes give `error`, never a verdict. */
 export function evaluateNode(checks: readonly CompiledCheck[], facts: NodeFacts, emit: (finding: Finding) => void): void {
+	for (const finding of nodeFindings(checks, facts)) emit(finding);
+}
+
+/** The same findings one at a time (see clusterFindings). */
+export function* nodeFindings(checks: readonly CompiledCheck[], facts: NodeFacts): Generator<Finding, void, undefined> {
 	const {node} = facts;
 	for (const compiled of checks) {
 		const {check} = compiled;
@@ -390,17 +405,17 @@ export function evaluateNode(checks: readonly CompiledCheck[], facts: NodeFacts,
 		const base = {checkId: check.id, section: check.section, severity: check.severity, remediation: check.remediation, target, evidence: {}};
 		const platforms = check.platforms ?? [];
 		if (node.os !== 'linux' && node.os !== 'windows') {
-			emit({...base, status: 'skip', message: 'node OS unknown', reason: 'the node did not report its operating system'});
+			yield {...base, status: 'skip', message: 'node OS unknown', reason: 'the node did not report its operating system'};
 			continue;
 		}
 		if (!platforms.includes(node.os)) {
 			const reason = node.os === 'windows' ? 'Windows node: Windows host probes are not available yet' : `check applies to ${platforms.join(', ')} nodes`;
-			emit({...base, status: 'skip', message: reason, reason});
+			yield {...base, status: 'skip', message: reason, reason};
 			continue;
 		}
 		if (node.reachable === false) {
 			const reason = node.error ?? 'node unreachable';
-			emit({...base, status: 'error', message: `cannot check: ${reason}`, reason});
+			yield {...base, status: 'error', message: `cannot check: ${reason}`, reason};
 			continue;
 		}
 		const bindings: Bindings = {node: toCel({name: node.name, address: node.address, os: node.os, role: node.role})};
@@ -422,10 +437,10 @@ export function evaluateNode(checks: readonly CompiledCheck[], facts: NodeFacts,
 		}
 		if (failures.length) {
 			const reason = failures.join('; ');
-			emit({...base, status: 'error', message: `cannot check: ${reason}`, reason, evidence: {commands}});
+			yield {...base, status: 'error', message: `cannot check: ${reason}`, reason, evidence: {commands}};
 			continue;
 		}
 		const finding = finish(compiled, {target, bindings, roots}, undefined, undefined);
-		if (finding) emit({...finding, evidence: {commands, ...finding.evidence}});
+		if (finding) yield {...finding, evidence: {commands, ...finding.evidence}};
 	}
 }

@@ -2,7 +2,7 @@ import type {Catalog, CompiledCheck} from '../catalog/load.js';
 import type {EngineListener} from '../model/events.js';
 import type {Finding} from '../model/finding.js';
 import type {NodeInfo, Report} from '../model/report.js';
-import {evaluateCluster, evaluateNode} from './evaluate.js';
+import {clusterFindings, evaluateCluster, nodeFindings} from './evaluate.js';
 import type {AuditSettings, ClusterFacts} from './facts.js';
 import {gatherCluster} from './gather.js';
 import {collectSensitive, Redactor} from './redact.js';
@@ -44,6 +44,25 @@ function scrubSecrets(facts: ClusterFacts, redactor: Redactor): ClusterFacts {
 	return {...facts, lists};
 }
 
+/** Longest stretch of evaluation before other work on this thread (a key press, a frame) gets a turn. */
+const sliceMs = 8;
+
+/**
+ * Evaluation is pure CPU work: on a shared thread it would hold every key press until the whole
+ * cluster is judged (about a second on the demo, far longer on a large cluster), so it steps
+ * aside between two targets once a slice is used up.
+ */
+async function evaluateYielding(findings: Iterable<Finding | undefined>, record: (finding: Finding) => void): Promise<void> {
+	let sliceStart = performance.now();
+	// `undefined` is a pause point without a finding (findings made out of order come later).
+	for (const finding of findings) {
+		if (finding) record(finding);
+		if (performance.now() - sliceStart < sliceMs) continue;
+		await new Promise((resolve) => setImmediate(resolve));
+		sliceStart = performance.now();
+	}
+}
+
 /**
  * connect → gather once → evaluate without I/O → findings. Cluster and node work overlap; every
  * finding is announced as it is made so the walkthrough can draw while nodes are still probing.
@@ -72,7 +91,7 @@ export async function runAudit(input: AuditInput): Promise<AuditResult> {
 			evaluateCluster(clusterChecks, {lists: new Map(), extra: new Map(), unavailable}, ctx, record);
 		} else {
 			facts = scrubSecrets(await gatherCluster(clusterChecks, input.cluster, emit), redactor);
-			evaluateCluster(clusterChecks, facts, ctx, record);
+			await evaluateYielding(clusterFindings(clusterChecks, facts, ctx), record);
 		}
 		for (const {check} of clusterChecks) emit({type: 'check-finished', checkId: check.id, scope: 'cluster'});
 	})();
@@ -89,7 +108,7 @@ export async function runAudit(input: AuditInput): Promise<AuditResult> {
 				const nodeFacts = await input.nodes!.source.gather(node, probes, signal);
 				nodeInfos.set(node.name, nodeFacts.node);
 				emit({type: 'node-state', node: nodeFacts.node, state: nodeFacts.node.reachable === false ? 'failed' : 'done', ...(nodeFacts.node.error ? {message: nodeFacts.node.error} : {})});
-				evaluateNode(nodeChecks, nodeFacts, record);
+				await evaluateYielding(nodeFindings(nodeChecks, nodeFacts), record);
 			}
 		};
 		await Promise.all(Array.from({length: Math.max(1, Math.min(input.nodes.concurrency, queue.length))}, worker));

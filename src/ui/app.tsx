@@ -7,9 +7,10 @@ import {useAudit} from './hooks/use-audit.js';
 import {usePrompts} from './hooks/use-prompts.js';
 import {useSessionSaver} from './hooks/use-session-saver.js';
 import {useDecisionsSaver} from './hooks/use-decisions-saver.js';
+import {useScreenKeys} from './hooks/use-screen-keys.js';
 import {useSyncReducer} from './hooks/use-sync-reducer.js';
-import {actionFor, type Action} from './keymap.js';
-import {CheckScreen, checkLayout, checkScrollMax} from './screens/check-screen.js';
+import type {Action} from './keymap.js';
+import {CheckScreen} from './screens/check-screen.js';
 import {ConnectScreen} from './screens/connect-screen.js';
 import {SectionScreen} from './screens/section-screen.js';
 import {SectionsScreen} from './screens/sections-screen.js';
@@ -20,8 +21,9 @@ import {allEffective, checkProgress, displayStatus, effectiveFindings, isFailing
 import {walkthroughReport} from './state/export-report.js';
 import {lastUndoableFix} from './state/audit-state.js';
 import {isActionAvailable, screenModel, selectedSubject, unsavedWork} from './state/screen-model.js';
+import {screenCommand} from './state/screen-command.js';
 import type {Startup} from './state/startup.js';
-import {currentRoute, initialViewState, viewReducer, type Dialog, type ViewState} from './state/view-state.js';
+import {currentRoute, initialViewState, viewReducer, type ViewState} from './state/view-state.js';
 import {Footer} from './widgets/footer.js';
 import {Header} from './widgets/header.js';
 import {Line} from './widgets/line.js';
@@ -89,7 +91,7 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 	const effective = effectiveOf(state);
 	const findings = useMemo(() => allEffective(effective), [effective]);
 	const sections = useMemo(() => sectionRows(catalog, state, effective), [catalog, state, effective]);
-	const overall = score(findings);
+	const overall = useMemo(() => score(findings), [findings]);
 	const route = currentRoute(view);
 	const width = Math.max(20, columns);
 	const bodyHeight = Math.max(4, rows - 2 - (view.flash ? 1 : 0));
@@ -98,7 +100,19 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 		[route.screen, catalog, state, findings, sections, overall, sessionStartedAt, today, width],
 	);
 	const summaryScrollable = Math.max(1, summaryLines.length - (bodyHeight - 1) + 1);
-	const model = screenModel(route, catalog, state, effective, summaryScrollable);
+	// The screen model is needed by every key and every frame; between two audit batches it is the
+	// same, so a key and the frame it causes share one computation.
+	const modelCache = useRef<{readonly key: readonly unknown[]; readonly value: ReturnType<typeof screenModel>} | undefined>(undefined);
+	const modelOf = (route: ReturnType<typeof currentRoute>, current: typeof state) => {
+		const effective = effectiveOf(current);
+		const key = [route, current, effective, summaryScrollable];
+		const cached = modelCache.current;
+		if (cached && cached.key.every((part, index) => part === key[index])) return cached.value;
+		const value = screenModel(route, catalog, current, effective, summaryScrollable);
+		modelCache.current = {key, value};
+		return value;
+	};
+	const model = modelOf(route, state);
 	const available = (action: Action) => isActionAvailable(action, model, state);
 
 	const quit = useCallback(
@@ -111,104 +125,31 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 		[saver, onExit, exit],
 	);
 
-	const openDialog = (dialog: Dialog) => dispatchView({type: 'open-dialog', dialog});
 	const closeDialog = () => dispatchView({type: 'close-dialog'});
 
 	const act = (action: Action) => {
 		// Read the state as the previous key left it, not as last drawn (see useSyncReducer).
 		const route = currentRoute(viewRef.current);
 		const state = audit.latest.current;
-		const model = screenModel(route, catalog, state, effectiveOf(state), summaryScrollable);
-		if (!isActionAvailable(action, model, state)) return;
-		const subject = selectedSubject(model);
-		const page = Math.max(1, bodyHeight - 4);
-		switch (action) {
-			case 'move-up':
-			case 'move-down':
-				dispatchView({type: 'move', delta: action === 'move-up' ? -1 : 1, count: model.count});
-				return;
-			case 'page-up':
-			case 'page-down':
-				dispatchView({type: 'move', delta: action === 'page-up' ? -page : page, count: model.count});
-				return;
-			case 'scroll-up':
-			case 'scroll-down': {
-				if (model.screen !== 'check' || route.screen !== 'check') return;
-				const {docHeight} = checkLayout(bodyHeight, model.findings.length);
-				const max = checkScrollMax({width, height: bodyHeight, row: model.row, findings: model.findings, cursor: route.cursor, note: state.notes[model.row.check.id]});
-				const step = Math.max(1, docHeight - 1);
-				dispatchView({type: 'scroll', delta: action === 'scroll-up' ? -step : step, max});
-				return;
+		const model = modelOf(route, state);
+		for (const command of screenCommand({action, route, model, state, body: {width, height: bodyHeight}})) {
+			switch (command.kind) {
+				case 'view':
+					dispatchView(command.action);
+					break;
+				case 'start-audit':
+					audit.start();
+					break;
+				case 'toggle-node':
+					audit.dispatch({type: 'toggle-node', name: command.name});
+					break;
+				case 'rerun':
+					audit.rerun(command.checkId);
+					break;
+				case 'quit':
+					void quit(0);
+					break;
 			}
-			case 'start':
-				if (state.phase === 'idle' || state.phase === 'failed') audit.start();
-				dispatchView({type: 'push', route: {screen: 'sections', cursor: 0}});
-				return;
-			case 'open':
-				if (model.screen === 'sections' && model.selected) {
-					dispatchView({type: 'push', route: {screen: 'section', section: model.selected.section, cursor: 0, filter: 'all', query: ''}});
-				} else if (model.screen === 'section' && model.selected) {
-					dispatchView({type: 'push', route: {screen: 'check', checkId: model.selected.check.id, cursor: 0, scroll: 0, filter: 'all'}});
-				}
-				return;
-			case 'back':
-				dispatchView({type: 'back'});
-				return;
-			case 'toggle-node':
-				if (model.screen === 'connect' && model.selected) audit.dispatch({type: 'toggle-node', name: model.selected.info.name});
-				return;
-			case 'search':
-				if (route.screen === 'section') openDialog({kind: 'search', initial: route.query});
-				return;
-			case 'toggle-filter':
-				dispatchView({type: 'toggle-filter'});
-				return;
-			case 'fix':
-				if (subject) openDialog({kind: 'fix', checkId: subject.checkId, target: subject.target});
-				return;
-			case 'attest':
-				if (subject) openDialog({kind: 'attest', checkId: subject.checkId, target: subject.target});
-				return;
-			case 'waive': {
-				if (!subject) return;
-				const hasFailing = subject.findings.some((finding) => isFailing(displayStatus(finding)));
-				const existing = subject.findings.some((finding) => finding.status === 'waived') || state.waivers.some((waiver) => waiver.check === subject.checkId && waiver.target === subject.target);
-				openDialog(existing && !hasFailing ? {kind: 'unwaive', ...subject} : {kind: 'waive', checkId: subject.checkId, target: subject.target});
-				return;
-			}
-			case 'note':
-				if (model.screen === 'check') openDialog({kind: 'note', checkId: model.row.check.id});
-				else if (model.screen === 'section' && model.selected) openDialog({kind: 'note', checkId: model.selected.check.id});
-				return;
-			case 'rerun': {
-				const checkId = model.screen === 'check' ? model.row.check.id : model.screen === 'section' ? model.selected?.check.id : undefined;
-				if (!checkId) return;
-				audit.rerun(checkId);
-				flash(`re-running ${checkId}…`);
-				return;
-			}
-			case 'undo': {
-				const fix = lastUndoableFix(state);
-				if (fix) openDialog({kind: 'undo', checkId: fix.checkId, target: fix.target, logIds: fix.logIds, fixAt: fix.at});
-				return;
-			}
-			case 'export':
-				openDialog({kind: 'export'});
-				return;
-			case 'summary':
-				if (route.screen !== 'summary') dispatchView({type: 'push', route: {screen: 'summary', cursor: 0}});
-				return;
-			case 'help':
-				openDialog({kind: 'help'});
-				return;
-			case 'quit': {
-				const reasons = unsavedWork(state);
-				if (reasons.length) openDialog({kind: 'quit', reasons});
-				else void quit(0);
-				return;
-			}
-			default:
-				return;
 		}
 	};
 
@@ -217,19 +158,12 @@ export function App({deps, startup, operator, onExit}: AppProps) {
 		if (key.ctrl && input === 'c' && !isQuitting) void quit(130);
 	});
 
-	useInput(
-		(input, key) => {
-			if (view.flash) flash(undefined);
-			// Keys typed faster than a frame (or pasted) can arrive as one string: take them one by
-			// one, each against the screen the previous one left.
-			const burst = !key.ctrl && !key.meta && input.length > 1 && /^[\x20-\x7e]+$/.test(input);
-			for (const one of burst ? [...input] : [input]) {
-				const action = actionFor(currentRoute(viewRef.current).screen, one, burst ? {...key, shift: one !== one.toLowerCase()} : key);
-				if (action) act(action);
-			}
-		},
-		{isActive: !view.dialog && !prompts.current && !isQuitting},
-	);
+	useScreenKeys({
+		isActive: !view.dialog && !prompts.current && !isQuitting,
+		screen: () => currentRoute(viewRef.current).screen,
+		onKey: () => viewRef.current.flash && flash(undefined),
+		onAction: act,
+	});
 
 	const renderScreen = () => {
 		switch (model.screen) {

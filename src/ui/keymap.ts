@@ -54,6 +54,12 @@ export type Binding = {
 	readonly isDangerous?: boolean;
 	/** Help lists it; the footer leaves it out to save room. */
 	readonly isFooterHidden?: boolean;
+	/**
+	 * Which keys the footer keeps when not all fit (lowest first): what acts on the selected row,
+	 * then moving about, then narrowing the list, then the rest. Help lists them all.
+	 * @default 2
+	 */
+	readonly footerRank?: 1 | 2 | 3 | 4;
 };
 
 const everyScreen = screens;
@@ -67,23 +73,23 @@ export const keymap: readonly Binding[] = [
 	{keys: ['up', 'k'], display: '↑/k', label: 'up', action: 'move-up', contexts: lists, isFooterHidden: true},
 	{keys: ['down', 'j'], display: '↓/j', label: 'down', action: 'move-down', contexts: lists, isFooterHidden: true},
 	{keys: ['pageup', 'K'], display: 'K/PgUp', label: 'scroll details up', action: 'scroll-up', contexts: ['check'], isFooterHidden: true},
-	{keys: ['pagedown', 'J'], display: 'J/PgDn', label: 'scroll', action: 'scroll-down', contexts: ['check']},
+	{keys: ['pagedown', 'J'], display: 'J', label: 'scroll', action: 'scroll-down', contexts: ['check']},
 	{keys: ['pageup'], display: 'PgUp', label: 'page up', action: 'page-up', contexts: ['connect', 'sections', 'section', 'summary'], isFooterHidden: true},
 	{keys: ['pagedown'], display: 'PgDn', label: 'page down', action: 'page-down', contexts: ['connect', 'sections', 'section', 'summary'], isFooterHidden: true},
-	{keys: ['space'], display: 'space', label: 'leave node out', action: 'toggle-node', contexts: ['connect']},
-	{keys: ['return'], display: '⏎', label: 'continue', action: 'start', contexts: ['connect']},
+	{keys: ['space'], display: 'space', label: 'leave node out', action: 'toggle-node', contexts: ['connect'], footerRank: 1},
+	{keys: ['return'], display: '⏎', label: 'continue', action: 'start', contexts: ['connect'], footerRank: 1},
 	{keys: ['return'], display: '⏎', label: 'open', action: 'open', contexts: ['sections', 'section']},
-	{keys: ['escape', 'backspace'], display: 'esc', label: 'back', action: 'back', contexts: ['sections', 'section', 'check', 'summary']},
-	{keys: ['/'], display: '/', label: 'search', action: 'search', contexts: ['section']},
-	{keys: ['t', 'tab'], display: 't', label: 'filter', action: 'toggle-filter', contexts: ['section', 'check']},
-	{keys: ['f'], display: 'f', label: 'fix', action: 'fix', contexts: ['section', 'check']},
-	{keys: ['a'], display: 'a', label: 'attest', action: 'attest', contexts: ['section', 'check']},
-	{keys: ['w'], display: 'w', label: 'waive', action: 'waive', contexts: ['section', 'check']},
-	{keys: ['n'], display: 'n', label: 'note', action: 'note', contexts: ['section', 'check'], isFooterHidden: true},
-	{keys: ['r'], display: 'r', label: 'rerun', action: 'rerun', contexts: ['section', 'check']},
-	{keys: ['u'], display: 'u', label: 'undo last fix', action: 'undo', contexts: ['summary'], isDangerous: true},
-	{keys: ['s'], display: 's', label: 'summary', action: 'summary', contexts: ['connect', 'sections', 'section', 'check']},
-	{keys: ['e'], display: 'e', label: 'export', action: 'export', contexts: everyScreen},
+	{keys: ['escape', 'backspace'], display: 'esc', label: 'back', action: 'back', contexts: ['sections', 'section', 'check', 'summary'], footerRank: 1},
+	{keys: ['/'], display: '/', label: 'search', action: 'search', contexts: ['section'], footerRank: 3},
+	{keys: ['t', 'tab'], display: 't', label: 'filter', action: 'toggle-filter', contexts: ['section', 'check'], footerRank: 3},
+	{keys: ['f'], display: 'f', label: 'fix', action: 'fix', contexts: ['section', 'check'], footerRank: 1},
+	{keys: ['a'], display: 'a', label: 'attest', action: 'attest', contexts: ['section', 'check'], footerRank: 1},
+	{keys: ['w'], display: 'w', label: 'waive', action: 'waive', contexts: ['section', 'check'], footerRank: 1},
+	{keys: ['n'], display: 'n', label: 'note', action: 'note', contexts: ['section', 'check'], footerRank: 1},
+	{keys: ['r'], display: 'r', label: 'rerun', action: 'rerun', contexts: ['section', 'check'], footerRank: 1},
+	{keys: ['u'], display: 'u', label: 'undo last fix', action: 'undo', contexts: ['summary'], isDangerous: true, footerRank: 2},
+	{keys: ['s'], display: 's', label: 'summary', action: 'summary', contexts: ['connect', 'sections', 'section', 'check'], footerRank: 4},
+	{keys: ['e'], display: 'e', label: 'export', action: 'export', contexts: everyScreen, footerRank: 4},
 	{keys: ['?'], display: '?', label: 'help', action: 'help', contexts: everyScreen},
 	{keys: ['q'], display: 'q', label: 'quit', action: 'quit', contexts: everyScreen},
 	{keys: ['down', 'j'], display: 'j/k', label: 'scroll', action: 'move-down', contexts: ['fix']},
@@ -141,6 +147,23 @@ export function footerBindings(context: KeyContext, isAvailable: (action: Action
 		if (isAvailable(binding.action)) out.push(binding);
 	}
 	return out;
+}
+
+/**
+ * Bindings for the footer of a context at a width: the best-ranked that fit, shown in table
+ * order; `isCut` says some were left out (the footer then points to `?`).
+ */
+export function footerFit(bindings: readonly Binding[], room: number, size: (binding: Binding) => number): {readonly shown: Binding[]; readonly isCut: boolean} {
+	if (bindings.reduce((sum, binding) => sum + size(binding), 0) <= room) return {shown: [...bindings], isCut: false};
+	// Not all fit: keep room for the "  …" that says so, and fill it best rank first.
+	const kept = new Set<Binding>();
+	let left = room - 3;
+	for (const binding of [...bindings].sort((a, b) => (a.footerRank ?? 2) - (b.footerRank ?? 2))) {
+		if (size(binding) > left) continue;
+		kept.add(binding);
+		left -= size(binding);
+	}
+	return {shown: bindings.filter((binding) => kept.has(binding)), isCut: true};
 }
 
 const keyGlyphs: Readonly<Record<string, string>> = {

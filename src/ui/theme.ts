@@ -23,6 +23,20 @@ export const statusSymbols: Readonly<Record<DisplayStatus, string>> = {
 	running: '…',
 };
 
+/** What each symbol means, for the legend on the sections screen and in `?` help. */
+export const statusMeanings: Readonly<Record<DisplayStatus, {readonly word: string; readonly meaning: string}>> = {
+	fail: {word: 'fail', meaning: 'a target breaks the rule'},
+	error: {word: 'error', meaning: 'could not be checked (read the reason)'},
+	warn: {word: 'warn', meaning: 'worth a look, not a failure'},
+	manual: {word: 'attest', meaning: 'a question only you can answer (a)'},
+	pass: {word: 'pass', meaning: 'every target meets the rule'},
+	skip: {word: 'skip', meaning: 'does not apply here'},
+	waived: {word: 'waived', meaning: 'a failure you accepted until a date'},
+	accepted: {word: 'accepted', meaning: 'platform-managed, not judged'},
+	pending: {word: 'queued', meaning: 'not checked yet'},
+	running: {word: 'running', meaning: 'being checked now'},
+};
+
 export const statusTones: Readonly<Record<DisplayStatus, Tone>> = {
 	pass: 'pass',
 	fail: 'fail',

@@ -192,3 +192,22 @@ test('n keeps a note on the check, shown in its details', async () => {
 	await ui.waitForText('ask the vendor about 2.0');
 	assert.match(ui.text(), /Your note/);
 });
+
+test('a paste that ends in Enter (one chunk from the terminal) is saved, in the note and in both waive fields', async () => {
+	const ui = await openPrivileged();
+	await ui.press('n');
+	await ui.waitForText('Note: Containers do not run in privileged mode');
+	await ui.press('pasted note\r');
+	await ui.waitForNoText('Note:');
+	await ui.press('w');
+	await ui.waitForText('Waive:');
+	await ui.press('vendor image, fixed in 2.0\r');
+	await ui.waitForText('› expires');
+	await ui.press('\u0015'); // Ctrl+U empties the date field
+	await ui.press('2099-01-31\r');
+	await ui.waitForText('waived isolation.privileged');
+	await ui.press(keys.pageDown);
+	await ui.press(keys.pageDown);
+	await ui.press(keys.pageDown);
+	await ui.waitForText('pasted note');
+});

@@ -20,6 +20,12 @@ test('shows the context, API server, flavour, the note, and every node with addr
 	assert.match(screen, /moc-lx-cp1\s+10\.0\.0\.4\s+linux\s+control-plane\s+waiting/);
 	assert.match(screen, /moc-win-w2\s+10\.0\.0\.6\s+windows\s+worker\s+waiting/);
 	assert.match(screen, /space leave node out/, 'the footer offers leaving nodes out');
+	const lines = screen.split('\n');
+	const header = lines.find((line) => line.startsWith('Nodes (3)'))!;
+	const row = lines.find((line) => line.includes('moc-lx-cp1'))!;
+	for (const [title, value] of [['address', '10.0.0.4'], ['OS', 'linux'], ['role', 'control-plane']] as const) {
+		assert.equal(header.indexOf(` ${title}`) + 1, row.indexOf(` ${value}`) + 1, `the ${title} title stands over its column`);
+	}
 });
 
 test('space leaves the selected node out; the audit is started without it', async () => {

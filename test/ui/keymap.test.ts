@@ -2,7 +2,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import type {Key} from 'ink';
-import {actionFor, bindingFor, footerBindings, keyName, keymap, keysText, screens, type KeyContext} from '../../src/ui/keymap.js';
+import {actionFor, bindingFor, footerBindings, footerFit, keyName, keymap, keysText, screens, type Binding, type KeyContext} from '../../src/ui/keymap.js';
 
 const noKey: Key = {
 	upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
@@ -60,7 +60,7 @@ test('key names: arrows, paging, editing keys, control keys and characters', () 
 
 test('the footer lists each action once, in table order, and leaves out what is unavailable', () => {
 	const all = footerBindings('check').map((binding) => binding.action);
-	assert.deepEqual(all, ['scroll-down', 'back', 'toggle-filter', 'fix', 'attest', 'waive', 'rerun', 'summary', 'export', 'help', 'quit']);
+	assert.deepEqual(all, ['scroll-down', 'back', 'toggle-filter', 'fix', 'attest', 'waive', 'note', 'rerun', 'summary', 'export', 'help', 'quit']);
 	const some = footerBindings('check', (action) => action !== 'attest').map((binding) => binding.action);
 	assert.ok(!some.includes('attest'));
 });
@@ -70,4 +70,28 @@ test('the help lists every key of a binding, the footer its short form', () => {
 	assert.equal(keysText(back), 'esc/⌫');
 	assert.equal(back.display, 'esc');
 	assert.equal(keysText(keymap.find((binding) => binding.action === 'toggle-filter')!), 't/tab');
+});
+
+test('a narrow footer keeps what acts on the selected row and going back, in table order, and says it cut', () => {
+	const size = (binding: Binding) => [...binding.display].length + 1 + [...binding.label].length + 2;
+	const bindings = footerBindings('section').filter((binding) => binding.action !== 'help' && binding.action !== 'quit');
+	const all = bindings.reduce((sum, binding) => sum + size(binding), 0);
+	assert.deepEqual(footerFit(bindings, all, size), {shown: bindings, isCut: false}, 'everything fits: nothing is cut');
+	const {shown, isCut} = footerFit(bindings, 60, size);
+	assert.ok(isCut);
+	assert.deepEqual(
+		shown.map((binding) => binding.action),
+		['back', 'fix', 'attest', 'waive', 'note', 'rerun'],
+	);
+	assert.ok(shown.reduce((sum, binding) => sum + size(binding), 0) <= 60 - 3, 'room is left for the …');
+});
+
+test('every key of every screen is in the footer or under "Keys on this screen" in help', async () => {
+	const {helpLines} = await import('../../src/ui/widgets/help/index.js');
+	for (const screen of screens) {
+		const lines = helpLines(screen);
+		const end = lines.findIndex((line, index) => index > 0 && line.kind === 'heading');
+		const here = lines.slice(1, end).flatMap((line) => (line.kind === 'key' ? [line.label] : []));
+		for (const binding of keymap.filter((b) => b.contexts.includes(screen))) assert.ok(here.some((label) => label === binding.label || label === `${binding.label} (changes things)`), `${screen}: ${binding.label}`);
+	}
 });

@@ -51,8 +51,8 @@ test('the check screen scrolls its details within bounds; a new target starts at
 
 test('dialogs open and close; opening one clears the flash line', () => {
 	let view = viewReducer(initialViewState(), {type: 'flash', text: 'report written'});
-	view = viewReducer(view, {type: 'open-dialog', dialog: {kind: 'help'}});
-	assert.deepEqual(view.dialog, {kind: 'help'});
+	view = viewReducer(view, {type: 'open-dialog', dialog: {kind: 'help', context: 'connect'}});
+	assert.deepEqual(view.dialog, {kind: 'help', context: 'connect'});
 	assert.equal(view.flash, undefined);
 	view = viewReducer(view, {type: 'close-dialog'});
 	assert.equal(view.dialog, undefined);

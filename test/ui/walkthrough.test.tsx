@@ -4,6 +4,7 @@ import React from 'react';
 import {afterEach, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {keymap, keysText} from '../../src/ui/keymap.js';
+import {helpLines} from '../../src/ui/widgets/help/index.js';
 import {cleanup, hasAnsi, keys} from '../support/render.js';
 import {openSection, renderWalkthrough, startAndFinish} from './harness.js';
 
@@ -15,12 +16,17 @@ function assertFits(screen: string, columns: number, rows: number) {
 	for (const line of lines) assert.ok([...line].length <= columns, `a line wider than ${columns}: ${JSON.stringify(line)}`);
 }
 
-test('? lists every key of the keymap, scrolls, and closes with Esc', async () => {
-	const ui = await renderWalkthrough({rows: 40});
+test('? lists the keys of the screen first, what every status symbol means, then every other key; Esc closes it', async () => {
+	const ui = await renderWalkthrough({rows: 60});
 	await ui.press('?');
-	await ui.waitForText('Keys');
+	await ui.waitForText('Keys on this screen (Connect)');
+	const text = ui.text();
 	for (const binding of keymap) {
-		assert.match(ui.text(), new RegExp(`${keysText(binding).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\s+${binding.label}`), binding.label);
+		assert.match(text, new RegExp(`${keysText(binding).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\s+${binding.label}`), binding.label);
+	}
+	assert.ok(text.indexOf('leave node out') < text.indexOf('Status symbols'), 'the connect keys come first');
+	for (const [symbol, word] of [['✗', 'fail'], ['‼', 'error'], ['!', 'warn'], ['?', 'attest'], ['✓', 'pass'], ['⊘', 'waived']]) {
+		assert.match(text, new RegExp(`│ ${symbol.replace('?', '\\?').replace('!', '\\!')}\\s+${word}\\s+\\S`), `the legend explains ${symbol}`);
 	}
 	await ui.press(keys.escape);
 	await ui.waitForText('Nodes (3)');
@@ -30,8 +36,9 @@ test('at 24 rows the help scrolls to its last key', async () => {
 	const ui = await renderWalkthrough();
 	await ui.press('?');
 	await ui.waitForText(/scroll \(1–\d+ of \d+\)/);
-	for (let i = 0; i < keymap.length; i++) await ui.press('j');
-	await ui.waitForText(`of ${keymap.length})`);
+	const count = helpLines('connect').length;
+	for (let i = 0; i < count; i++) await ui.press('j');
+	await ui.waitForText(`of ${count})`);
 	assert.match(ui.text(), /next choice/);
 	await ui.press('q');
 	await ui.waitForText('Nodes (3)');

@@ -84,13 +84,18 @@ test('TextInput: a long value scrolls so the cursor stays in view', async () => 
 	assert.ok(ui.text().split('\n').every((line) => [...line].length <= 10));
 });
 
-test('Footer: help and quit always show; other keys are dropped from the end when there is no room', async () => {
+test('Footer: help and quit always show; when the rest do not fit, the keys for the selected row stay and … says help has more', async () => {
 	const wide = render(<Footer context="check" width={140} />, {columns: 140});
 	await wide.waitForText('q quit');
-	assert.match(wide.text(), /J\/PgDn scroll {2}esc back {2}t filter {2}f fix {2}a attest {2}w waive {2}r rerun {2}s summary {2}e export/);
+	assert.match(wide.text(), /J scroll {2}esc back {2}t filter {2}f fix {2}a attest {2}w waive {2}n note {2}r rerun {2}s summary {2}e export/);
 	wide.unmount();
+	const eighty = render(<Footer context="check" width={80} />, {columns: 80});
+	await eighty.waitForText('? help  q quit');
+	assert.match(eighty.text(), /^esc back {2}f fix {2}a attest {2}w waive {2}n note {2}r rerun {2}… +\? help {2}q quit$/);
+	assert.ok([...eighty.text()].length <= 80);
+	eighty.unmount();
 	const narrow = render(<Footer context="check" width={40} />, {columns: 40});
 	await narrow.waitForText('? help  q quit');
-	assert.match(narrow.text(), /J\/PgDn scroll.*…/);
+	assert.match(narrow.text(), /esc back {2}f fix.*…/);
 	assert.ok([...narrow.text()].length <= 40);
 });

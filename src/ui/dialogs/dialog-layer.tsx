@@ -14,7 +14,7 @@ import type {SessionFile} from '../state/session.js';
 import {restoredState} from '../state/startup.js';
 import type {Dialog} from '../state/view-state.js';
 import {formatTime} from '../text.js';
-import {HelpOverlay} from '../widgets/help-overlay.js';
+import {HelpOverlay} from '../widgets/help/index.js';
 import {AttestDialog} from './attest-dialog.js';
 import {ConfirmDialog} from './confirm-dialog.js';
 import {ExportDialog} from './export-dialog.js';
@@ -84,7 +84,7 @@ export function DialogLayer(props: Props) {
 		if (!dialog || dialog.kind === 'search') return undefined;
 		switch (dialog.kind) {
 			case 'help':
-				return <HelpOverlay width={dialogWidth} height={dialogHeight} onClose={onClose} />;
+				return <HelpOverlay context={dialog.context} width={dialogWidth} height={dialogHeight} onClose={onClose} />;
 			case 'resume': {
 				const session = resumeOffer!;
 				return (

@@ -1,7 +1,9 @@
 import {Box, useInput} from 'ink';
 import {useEffect, useMemo, useRef, useState} from 'react';
+import {useSyncReducer} from '../hooks/use-sync-reducer.js';
 import type {ChangeResult, FixEvent} from '../../fix/events.js';
 import type {Change, Plan} from '../../fix/model.js';
+import {fixKey, fixKeys, guidedFixReducer, initialGuidedFix, topRow, type DocLine} from './fix-state.js';
 import type {Check} from '../../model/check.js';
 import type {Finding} from '../../model/finding.js';
 import {targetKey} from '../../model/target.js';
@@ -31,16 +33,6 @@ type Props = {
 	readonly onKeys?: (actions: ReadonlySet<Action>) => void;
 };
 
-type DocLine = {readonly text: string; readonly tone?: Tone | undefined};
-
-type Phase =
-	| {readonly kind: 'planning'}
-	| {readonly kind: 'failed'; readonly message: string}
-	| {readonly kind: 'review'; readonly plans: readonly Plan[]}
-	| {readonly kind: 'applying'; readonly plans: readonly Plan[]; readonly log: readonly DocLine[]}
-	| {readonly kind: 'done'; readonly plans: readonly Plan[]; readonly log: readonly DocLine[]}
-	/** A rollout refused the last Ready node of its pool: the operator types its name, as `--confirm-node` does headless. */
-	| {readonly kind: 'node-name'; readonly plans: readonly Plan[]; readonly log: readonly DocLine[]; readonly node: string; readonly confirmed: number; readonly results: readonly ChangeResult[]};
 
 /**
  * Fixing the selection: plan (reads only) → the plans with their risk, durability and diff →
@@ -158,20 +150,16 @@ export function outcomeSummary(results: readonly ChangeResult[]): string {
 }
 
 function GuidedFix({check, target, findings, fixes, width, height, onClose, onApplied, onKeys}: Props & {readonly fixes: WalkthroughFixes}) {
-	const [phase, setPhase] = useState<Phase>({kind: 'planning'});
-	const [typed, setTyped] = useState('');
-	const [refusal, setRefusal] = useState<string | undefined>(undefined);
-	const [scroll, setScroll] = useState(0);
-	// While applying, the view follows the newest step until the operator scrolls.
-	const [isFollowing, setFollowing] = useState(false);
+	const [state, dispatch, latest] = useSyncReducer(guidedFixReducer, initialGuidedFix);
+	const {phase, typed, refusal} = state;
 	const isMounted = useRef(true);
 	const inner = dialogInnerWidth(width);
 
 	useEffect(() => {
 		isMounted.current = true;
 		fixes.plan(findings).then(
-			(plans) => isMounted.current && setPhase({kind: 'review', plans}),
-			(error: unknown) => isMounted.current && setPhase({kind: 'failed', message: error instanceof Error ? error.message : String(error)}),
+			(plans) => isMounted.current && dispatch({type: 'planned', plans}),
+			(error: unknown) => isMounted.current && dispatch({type: 'plan-failed', message: error instanceof Error ? error.message : String(error)}),
 		);
 		return () => {
 			isMounted.current = false;
@@ -181,55 +169,55 @@ function GuidedFix({check, target, findings, fixes, width, height, onClose, onAp
 	const plans = phase.kind === 'planning' || phase.kind === 'failed' ? [] : phase.plans;
 	const count = useMemo(() => fixes.confirmationNeeded(plans), [plans]);
 	const isMulti = count > 1;
-
-	const available = useMemo(() => {
-		const scrolling: Action[] = ['move-up', 'move-down', 'page-up', 'page-down'];
-		switch (phase.kind) {
-			case 'planning':
-				return new Set<Action>(['cancel']);
-			case 'failed':
-			case 'done':
-				return new Set<Action>([...scrolling, 'confirm', 'cancel']);
-			case 'node-name':
-				return new Set<Action>(['confirm', 'cancel']);
-			case 'applying':
-				return new Set<Action>(scrolling);
-			case 'review':
-				if (!count) return new Set<Action>([...scrolling, 'cancel']);
-				return new Set<Action>([...scrolling, 'cancel', ...(isMulti ? (['type-count', 'erase', 'confirm'] as const) : (['apply'] as const))]);
-		}
-	}, [phase.kind, count, isMulti]);
+	const available = useMemo(() => fixKeys(phase, count), [phase.kind, count]);
 	const availableKey = [...available].join(' ');
 	useEffect(() => onKeys?.(available), [availableKey]);
 
 	const apply = (confirmed: number, confirmedNodes: readonly string[] = [], earlier: readonly DocLine[] = []) => {
-		if (phase.kind !== 'review' && phase.kind !== 'node-name') return;
-		const reviewed = phase.plans;
+		const current = latest.current.phase;
+		if (current.kind !== 'review' && current.kind !== 'node-name') return;
 		const log: DocLine[] = [...earlier];
-		setPhase({kind: 'applying', plans: reviewed, log});
-		setFollowing(true);
+		dispatch({type: 'applying', log: [...log]});
 		const onEvent = (event: FixEvent) => {
 			log.push(eventLine(event));
-			if (isMounted.current) setPhase({kind: 'applying', plans: reviewed, log: [...log]});
+			if (isMounted.current) dispatch({type: 'applying', log: [...log]});
 		};
-		fixes.apply(reviewed, confirmed, onEvent, confirmedNodes).then(
+		fixes.apply(current.plans, confirmed, onEvent, confirmedNodes).then(
 			(results) => {
 				// Results the events did not already show (a change not attempted after a failure).
 				for (const result of results) if (!log.some((line) => line.text === resultLine(result).text)) log.push(resultLine(result));
 				const unconfirmed = results.find((result) => result.needsNodeName && !confirmedNodes.includes(result.needsNodeName))?.needsNodeName;
 				if (unconfirmed) {
-					if (isMounted.current) setPhase({kind: 'node-name', plans: reviewed, log: [...log], node: unconfirmed, confirmed, results});
+					if (isMounted.current) dispatch({type: 'ask-node', log: [...log], node: unconfirmed, confirmed, results});
 					return;
 				}
 				log.push({text: ''}, {text: `${outcomeSummary(results)}; re-running ${check.id}…`, tone: 'accent'});
-				if (isMounted.current) setPhase({kind: 'done', plans: reviewed, log: [...log]});
+				if (isMounted.current) dispatch({type: 'finished', log: [...log]});
 				onApplied?.(results);
 			},
 			(error: unknown) => {
 				log.push({text: `✘ ${error instanceof Error ? error.message : String(error)}`, tone: 'fail'});
-				if (isMounted.current) setPhase({kind: 'done', plans: reviewed, log: [...log]});
+				if (isMounted.current) dispatch({type: 'finished', log: [...log]});
 			},
 		);
+	};
+
+	/** The typed node name: the very name goes ahead; anything else leaves the node untouched. */
+	const leaveNode = (why: string) => {
+		const current = latest.current.phase;
+		if (current.kind !== 'node-name') return;
+		dispatch({type: 'finished', log: [...current.log, {text: why, tone: 'fail'}, {text: ''}, {text: `${outcomeSummary(current.results)}; re-running ${check.id}…`, tone: 'accent'}]});
+		onApplied?.(current.results);
+	};
+	const onNodeName = (value: string) => {
+		const current = latest.current.phase;
+		if (current.kind !== 'node-name') return;
+		if (value.trim() === current.node) apply(current.confirmed, [current.node], current.log);
+		else leaveNode(`✘ ${value.trim() ? `you typed ${value.trim()}, not ${current.node}` : 'nothing typed'}: ${current.node} was not touched`);
+	};
+	const onNodeNameCancel = () => {
+		const current = latest.current.phase;
+		if (current.kind === 'node-name') leaveNode(`${current.node} was not touched`);
 	};
 
 	// The document above the fixed prompt lines.
@@ -288,75 +276,13 @@ function GuidedFix({check, target, findings, fixes, width, height, onClose, onAp
 	// The node-name field is one more line under the prompt.
 	const docHeight = Math.max(1, height - 3 - prompt.length - (phase.kind === 'node-name' ? 1 : 0));
 	const maxScroll = Math.max(0, doc.length - docHeight);
-	const top = isFollowing ? maxScroll : Math.min(scroll, maxScroll);
-
-	const onNodeName = (value: string) => {
-		if (phase.kind !== 'node-name') return;
-		if (value.trim() === phase.node) {
-			apply(phase.confirmed, [phase.node], phase.log);
-			return;
-		}
-		leaveNode(`✘ ${value.trim() ? `you typed ${value.trim()}, not ${phase.node}` : 'nothing typed'}: ${phase.node} was not touched`);
-	};
-	const leaveNode = (why: string) => {
-		if (phase.kind !== 'node-name') return;
-		const log: DocLine[] = [...phase.log, {text: why, tone: 'fail'}, {text: ''}, {text: `${outcomeSummary(phase.results)}; re-running ${check.id}…`, tone: 'accent'}];
-		setPhase({kind: 'done', plans: phase.plans, log});
-		onApplied?.(phase.results);
-	};
-	const onNodeNameCancel = () => phase.kind === 'node-name' && leaveNode(`${phase.node} was not touched`);
+	const top = topRow(state, maxScroll);
 
 	useInput((input, key) => {
-		if (phase.kind === 'node-name') return;
-		if (/^\d{2,}$/.test(input) && available.has('type-count')) {
-			setTyped((value) => (value + input).slice(0, 6));
-			return;
-		}
-		const action = actionFor('fix', input, key);
-		if (!action || !available.has(action)) {
-			if (phase.kind === 'review' && isMulti && input === 'y') setRefusal(`this touches ${count} targets: type ${count} and press ⏎`);
-			return;
-		}
-		const page = Math.max(1, docHeight - 1);
-		switch (action) {
-			case 'move-up':
-			case 'move-down':
-			case 'page-up':
-			case 'page-down': {
-				const delta = action === 'move-up' ? -1 : action === 'move-down' ? 1 : action === 'page-up' ? -page : page;
-				setFollowing(false);
-				setScroll(Math.max(0, Math.min(maxScroll, top + delta)));
-				return;
-			}
-			case 'cancel':
-				onClose();
-				return;
-			case 'apply':
-				apply(1);
-				return;
-			case 'type-count':
-				setTyped((value) => (value + input).slice(0, 6));
-				return;
-			case 'erase':
-				setTyped((value) => value.slice(0, -1));
-				return;
-			case 'confirm':
-				if (phase.kind !== 'review') {
-					onClose();
-					return;
-				}
-				// A wrong number applies nothing: the count is what the operator says they reviewed.
-				if (Number(typed) !== count || !typed) {
-					setRefusal(`${typed ? `you typed ${typed}, but` : 'nothing typed:'} this touches ${count} targets: nothing was applied`);
-					setTyped('');
-					return;
-				}
-				setRefusal(undefined);
-				apply(Number(typed));
-				return;
-			default:
-				return;
-		}
+		const result = fixKey(latest.current, {action: actionFor('fix', input, key), input, count, page: Math.max(1, docHeight - 1), maxScroll});
+		for (const action of result.actions) dispatch(action);
+		if (result.effect?.kind === 'close') onClose();
+		else if (result.effect?.kind === 'apply') apply(result.effect.confirmed);
 	});
 
 	const position = maxScroll ? ` (${top + 1}–${Math.min(doc.length, top + docHeight)} of ${doc.length}, j/k PgUp/PgDn)` : '';

@@ -1,5 +1,5 @@
 import {Box} from 'ink';
-import {useState} from 'react';
+import {useSyncReducer} from '../hooks/use-sync-reducer.js';
 import type {Check} from '../../model/check.js';
 import {allTargets} from '../../engine/decisions.js';
 import {isCalendarDate} from '../../model/waiver-rules.js';
@@ -7,6 +7,7 @@ import {DialogFrame, dialogInnerWidth} from '../widgets/dialog-frame.js';
 import {Line} from '../widgets/line.js';
 import {Styled} from '../widgets/styled.js';
 import {TextInput} from '../widgets/text-input/index.js';
+import {initialWaiveForm, waiveFormReducer, type WaiveFormAction} from './waive-state.js';
 
 type Props = {
 	readonly check: Check;
@@ -20,38 +21,17 @@ type Props = {
 	readonly onCancel: () => void;
 };
 
-/** A real calendar date after today, written YYYY-MM-DD; else why not. */
-export function expiryProblem(value: string, today: string): string | undefined {
-	if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return 'write the date as YYYY-MM-DD';
-	if (!isCalendarDate(value)) return 'that is not a calendar date';
-	if (value <= today) return 'the expiry must be after today';
-	return undefined;
-}
-
-type Field = 'reason' | 'expires';
-
 /** Waive a finding: a reason (required) and an expiry date; Tab or Enter moves on, Enter on the date saves. */
 export function WaiveDialog({check, target, by, today, defaultExpiry, width, height, onSubmit, onCancel}: Props) {
-	const [field, setField] = useState<Field>('reason');
-	const [reason, setReason] = useState('');
-	const [expires, setExpires] = useState(defaultExpiry);
-	const [problem, setProblem] = useState<string | undefined>(undefined);
+	const [form, dispatchForm, latest] = useSyncReducer(waiveFormReducer, () => initialWaiveForm(defaultExpiry));
+	const {field, problem} = form;
 	const inner = dialogInnerWidth(width);
-	const submit = () => {
-		if (!reason.trim()) {
-			setProblem('say why this is acceptable');
-			setField('reason');
-			return;
-		}
-		const issue = expiryProblem(expires.trim(), today);
-		if (issue) {
-			setProblem(issue);
-			setField('expires');
-			return;
-		}
-		onSubmit(reason.trim(), expires.trim());
+	const dispatch = (action: WaiveFormAction) => {
+		dispatchForm(action);
+		const {saved} = latest.current;
+		if (saved && action.type === 'submit') onSubmit(saved.reason, saved.expires);
 	};
-	const toggle = () => setField((value) => (value === 'reason' ? 'expires' : 'reason'));
+	const toggle = () => dispatch({type: 'next-field'});
 	return (
 		<DialogFrame title={`Waive: ${check.title}`} width={width} height={height}>
 			<Line>
@@ -67,8 +47,8 @@ export function WaiveDialog({check, target, by, today, defaultExpiry, width, hei
 					width={inner - 2}
 					isActive={field === 'reason'}
 					placeholder="required"
-					onChange={setReason}
-					onSubmit={() => setField('expires')}
+					onChange={(value) => dispatch({type: 'edit', field: 'reason', value})}
+					onSubmit={(value) => dispatch({type: 'submit', field: 'reason', value, today})}
 					onNextField={toggle}
 					onCancel={onCancel}
 				/>
@@ -82,8 +62,8 @@ export function WaiveDialog({check, target, by, today, defaultExpiry, width, hei
 					width={inner - 2}
 					initialValue={defaultExpiry}
 					isActive={field === 'expires'}
-					onChange={setExpires}
-					onSubmit={submit}
+					onChange={(value) => dispatch({type: 'edit', field: 'expires', value})}
+					onSubmit={(value) => dispatch({type: 'submit', field: 'expires', value, today})}
 					onNextField={toggle}
 					onCancel={onCancel}
 				/>

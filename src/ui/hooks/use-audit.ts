@@ -10,18 +10,25 @@ type Queued = {readonly run: RunTag; readonly event: EngineEvent};
 const sameRun = (a: RunTag, b: RunTag) => a.kind === b.kind && (a.kind === 'audit' || (b.kind === 'rerun' && a.checkId === b.checkId));
 
 /**
- * The walkthrough's subscription to the engine. Events are queued and folded in one batch per
- * turn of the event loop: the engine evaluates a whole check synchronously, and one render per
- * batch instead of per finding keeps the screen responsive on large clusters.
+ * How long engine events wait to be folded in together. Each fold redraws the whole walkthrough;
+ * folding the stream of findings a few times a second instead of after every evaluation slice
+ * leaves the thread free for key presses while the audit runs (see `npm run bench keys`).
+ */
+const batchMs = 80;
+
+/**
+ * The walkthrough's subscription to the engine. Events are queued and folded in batches, one
+ * render per batch instead of per finding, which keeps the screen responsive on large clusters.
  */
 export function useAudit(deps: Pick<WalkthroughDeps, 'startAudit'>, initial: AuditState, now: () => Date) {
 	const [state, dispatch, latest] = useSyncReducer(auditReducer, initial);
 	const queue = useRef<Queued[]>([]);
-	const scheduled = useRef<ReturnType<typeof setImmediate> | undefined>(undefined);
+	const scheduled = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 	const controller = useRef(new AbortController());
 	const isMounted = useRef(true);
 
 	const flush = useCallback(() => {
+		if (scheduled.current) clearTimeout(scheduled.current);
 		scheduled.current = undefined;
 		const items = queue.current;
 		queue.current = [];
@@ -39,7 +46,7 @@ export function useAudit(deps: Pick<WalkthroughDeps, 'startAudit'>, initial: Aud
 			(event) => {
 				if (!isMounted.current) return;
 				queue.current.push({run, event});
-				scheduled.current ??= setImmediate(flush);
+				scheduled.current ??= setTimeout(flush, batchMs);
 			},
 		[flush],
 	);
@@ -104,7 +111,7 @@ export function useAudit(deps: Pick<WalkthroughDeps, 'startAudit'>, initial: Aud
 	useEffect(
 		() => () => {
 			isMounted.current = false;
-			if (scheduled.current) clearImmediate(scheduled.current);
+			if (scheduled.current) clearTimeout(scheduled.current);
 			controller.current.abort();
 		},
 		[],

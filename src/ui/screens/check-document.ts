@@ -64,3 +64,23 @@ export function checkDocument(check: Check, finding: Finding | undefined, note: 
 	}
 	return lines;
 }
+
+/** Rows the check screen gives its target list and its detail pane, for a body of `height` rows. */
+export function checkLayout(height: number, targets: number): {readonly listHeight: number; readonly docHeight: number} {
+	const listHeight = Math.max(1, Math.min(Math.max(1, targets), Math.max(3, Math.floor((height - 5) / 3))));
+	return {listHeight, docHeight: Math.max(1, height - 4 - listHeight)};
+}
+
+/** How far the detail pane can scroll for the selected target of `findings` in a body of that size. */
+export function checkScrollMax(layout: {
+	readonly width: number;
+	readonly height: number;
+	readonly row: {readonly check: Check};
+	readonly findings: readonly Finding[];
+	readonly cursor: number;
+	readonly note: string | undefined;
+}): number {
+	const selected = layout.findings[Math.min(layout.cursor, layout.findings.length - 1)];
+	const {docHeight} = checkLayout(layout.height, layout.findings.length);
+	return Math.max(0, checkDocument(layout.row.check, selected, layout.note, layout.width).length - docHeight);
+}

@@ -9,7 +9,7 @@ import {severityTones} from '../theme.js';
 import {Line} from '../widgets/line.js';
 import {StatusSymbol} from '../widgets/status-symbol.js';
 import {Styled} from '../widgets/styled.js';
-import {checkDocument} from './check-document.js';
+import {checkDocument, checkLayout} from './check-document.js';
 
 type Props = {
 	readonly width: number;
@@ -26,12 +26,6 @@ type Props = {
 function rule(label: string, width: number): string {
 	const cut = truncate(label, width);
 	return cut + '─'.repeat(Math.max(0, width - textWidth(cut)));
-}
-
-/** Rows the check screen gives its target list and its detail pane, for a body of `height` rows. */
-export function checkLayout(height: number, targets: number): {readonly listHeight: number; readonly docHeight: number} {
-	const listHeight = Math.max(1, Math.min(Math.max(1, targets), Math.max(3, Math.floor((height - 5) / 3))));
-	return {listHeight, docHeight: Math.max(1, height - 4 - listHeight)};
 }
 
 /** One check: its targets (↑/↓) and, for the selected one, evidence, rationale, remediation and fix (PgDn/J). */
@@ -89,11 +83,4 @@ export function CheckScreen({width, height, row, findings, cursor, scroll, filte
 			</Box>
 		</Box>
 	);
-}
-
-/** How far the detail pane can scroll for the selected target. */
-export function checkScrollMax(props: Omit<Props, 'scroll' | 'filter'>): number {
-	const selected = props.findings[Math.min(props.cursor, props.findings.length - 1)];
-	const {docHeight} = checkLayout(props.height, props.findings.length);
-	return Math.max(0, checkDocument(props.row.check, selected, props.note, props.width).length - docHeight);
 }

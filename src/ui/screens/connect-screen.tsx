@@ -92,8 +92,9 @@ export function ConnectScreen({width, height, connection, state, cursor}: Props)
 			) : null}
 			<Line> </Line>
 			<Line>
-				<Styled tone="title">{`Nodes (${state.nodes.length})`}</Styled>
-				{state.nodes.length ? <Styled tone="muted">{`   ${padEnd('address', 15)} ${padEnd('OS', 8)} ${padEnd('role', 14)} SSH`}</Styled> : null}
+				{/* The column titles start where the rows' columns do: cursor, box, symbol and name come first. */}
+				<Styled tone="title">{state.nodes.length ? padEnd(`Nodes (${state.nodes.length})`, nameWidth + 5) : `Nodes (0)`}</Styled>
+				{state.nodes.length ? <Styled tone="muted">{`${padEnd('address', 15)} ${padEnd('OS', 8)} ${padEnd('role', 14)} SSH`}</Styled> : null}
 			</Line>
 			{state.nodes.length === 0 ? (
 				<Line>

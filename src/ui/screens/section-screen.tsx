@@ -9,6 +9,7 @@ import {padEnd, padStart, plural, windowFor} from '../text.js';
 import {severityTones} from '../theme.js';
 import {Line} from '../widgets/line.js';
 import {StatusSymbol} from '../widgets/status-symbol.js';
+import {StatusLegend} from '../widgets/status-legend.js';
 import {Styled} from '../widgets/styled.js';
 
 type Props = {
@@ -24,6 +25,9 @@ type Props = {
 	/** The search field, drawn under the list while `/` is open. */
 	readonly searchBar?: ReactNode;
 };
+
+/** The statuses a check row can show, for the legend under the list. */
+const sectionStatuses = ['fail', 'error', 'warn', 'manual', 'pass', 'skip', 'waived', 'running'] as const;
 
 function targetsText(row: CheckRow): string {
 	if (!row.findings.length) return row.isFinished ? '—' : '';
@@ -47,6 +51,7 @@ export function SectionScreen({width, height, section, rows, allRows, cursor, fi
 	const sectionScore = score(allRows.flatMap((row) => row.findings));
 	const listHeight = Math.max(1, height - 4 - (searchBar ? 1 : 0));
 	const {start, end} = windowFor(rows.length, cursor, listHeight);
+	// Symbol and cursor take 4 columns; the title keeps one blank column before the severity.
 	const titleWidth = Math.max(10, width - 4 - 10 - 9);
 	const selected = rows[Math.min(cursor, rows.length - 1)];
 	const scope = [filter === 'failing' ? 'failing only' : 'all checks', query ? `matching “${query}”` : ''].filter(Boolean).join(', ');
@@ -70,13 +75,14 @@ export function SectionScreen({width, height, section, rows, allRows, cursor, fi
 					<Line key={row.check.id}>
 						<Styled tone={isSelected ? 'accent' : undefined}>{isSelected ? '› ' : '  '}</Styled>
 						<StatusSymbol status={row.status} />{' '}
-						<Styled tone={isSelected ? 'title' : undefined}>{padEnd(row.check.title, titleWidth)}</Styled>
+						<Styled tone={isSelected ? 'title' : undefined}>{padEnd(row.check.title, titleWidth - 1)} </Styled>
 						<Styled tone={severityTones[row.check.severity]}>{padEnd(row.check.severity, 10)}</Styled>
 						{padStart(targetsText(row), 9)}
 					</Line>
 				);
 			})}
 			<Box flexGrow={1} />
+			{rows.length + 5 + (searchBar ? 1 : 0) <= height ? <StatusLegend statuses={sectionStatuses} width={width} /> : null}
 			{searchBar ? <Line>{searchBar}</Line> : null}
 			<Line>
 				<Styled tone="muted">{selected ? detailText(selected, notes[selected.check.id]) : ''}</Styled>

@@ -6,6 +6,7 @@ import {padEnd, padStart, windowFor} from '../text.js';
 import {statusSymbols, statusTones} from '../theme.js';
 import {Line} from '../widgets/line.js';
 import {StatusSymbol} from '../widgets/status-symbol.js';
+import {StatusLegend} from '../widgets/status-legend.js';
 import {Styled} from '../widgets/styled.js';
 
 type Props = {
@@ -39,7 +40,7 @@ export function SectionsScreen({width, height, rows, cursor, score, state}: Prop
 	const countWidth = 4;
 	const fixed = 4 + 8 + countWidth * countedStatuses.length + 7;
 	const titleWidth = Math.max(10, width - fixed);
-	const listHeight = Math.max(2, height - 3 - (state.nodes.length ? 1 : 0));
+	const listHeight = Math.max(2, height - 4 - (state.nodes.length ? 1 : 0));
 	const perRow = 2;
 	const {start, end} = windowFor(rows.length, cursor, Math.max(1, Math.floor(listHeight / perRow)));
 	return (
@@ -54,6 +55,7 @@ export function SectionsScreen({width, height, rows, cursor, score, state}: Prop
 				))}
 				<Styled tone="muted">{padStart('score', 7)}</Styled>
 			</Line>
+			<StatusLegend statuses={[...countedStatuses, 'waived']} width={width} />
 			{rows.slice(start, end).map((row, offset) => {
 				const index = start + offset;
 				const isSelected = index === cursor;

@@ -1,4 +1,5 @@
 import type {Section} from '../../model/status.js';
+import type {Screen} from '../keymap.js';
 
 export type Filter = 'all' | 'failing';
 
@@ -14,7 +15,7 @@ export type Route =
 export type Subject = {readonly checkId: string; readonly target: string};
 
 export type Dialog =
-	| {readonly kind: 'help'}
+	| {readonly kind: 'help'; readonly context: Screen}
 	| {readonly kind: 'quit'; readonly reasons: readonly string[]}
 	| {readonly kind: 'resume'; readonly savedAt: string}
 	| {readonly kind: 'search'; readonly initial: string}

@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {footerBindings, type Action, type Binding, type KeyContext} from '../keymap.js';
+import {footerBindings, footerFit, type Action, type Binding, type KeyContext} from '../keymap.js';
 import {textWidth} from '../text.js';
 import {Styled} from './styled.js';
 
@@ -21,7 +21,7 @@ function Hint({binding}: {readonly binding: Binding}) {
 
 /**
  * The keys that work here, straight from the keymap. Help and quit stay on the right whatever
- * the width; the rest are dropped from the end when they do not fit.
+ * the width; when the rest do not all fit, the best-ranked are kept and `…` says `?` has more.
  */
 export function Footer({context, width, isAvailable}: Props) {
 	const bindings = footerBindings(context, isAvailable);
@@ -29,14 +29,8 @@ export function Footer({context, width, isAvailable}: Props) {
 	const left = bindings.filter((binding) => !pinned.has(binding.action));
 	const size = (binding: Binding) => textWidth(binding.display) + 1 + textWidth(binding.label) + 2;
 	const rightWidth = right.reduce((sum, binding) => sum + size(binding), 0);
-	let room = width - rightWidth - 1;
-	const shown: Binding[] = [];
-	for (const binding of left) {
-		if (size(binding) > room) break;
-		shown.push(binding);
-		room -= size(binding);
-	}
-	const isCut = shown.length < left.length;
+	// Each hint is counted with the two spaces before the next; the last one needs none.
+	const {shown, isCut} = footerFit(left, width - rightWidth + 1, size);
 	return (
 		<Box height={1} width={width} flexShrink={0}>
 			<Box flexGrow={1}>

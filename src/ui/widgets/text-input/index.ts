@@ -1,2 +1,2 @@
 export {TextInput} from './text-input.js';
-export {textInputReducer, type TextInputState, type TextInputAction} from './use-text-input-state.js';
+export {chunkText, isSubmitChunk, textInputReducer, type TextInputState, type TextInputAction} from './use-text-input-state.js';

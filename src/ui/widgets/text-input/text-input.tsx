@@ -1,5 +1,4 @@
 import {Text} from 'ink';
-import {useEffect} from 'react';
 import {useTheme} from '../../theme.js';
 import {truncate} from '../../text.js';
 import {useTextInput} from './use-text-input.js';
@@ -24,12 +23,9 @@ type Props = {
 
 /** A one-line text field. Without colour the cursor is drawn as `▏`, so no escape code is needed. */
 export function TextInput({initialValue = '', placeholder, isMasked, isActive = true, width, onSubmit, onCancel, onNextField, onChange}: Props) {
-	const [state, dispatch] = useTextInputState(initialValue);
+	const [state, dispatch, latest] = useTextInputState(initialValue);
 	const theme = useTheme();
-	useTextInput({state, dispatch, isActive, ...(onSubmit ? {onSubmit} : {}), ...(onCancel ? {onCancel} : {}), ...(onNextField ? {onNextField} : {})});
-	useEffect(() => {
-		onChange?.(state.value);
-	}, [state.value]);
+	useTextInput({latest, dispatch, isActive, ...(onSubmit ? {onSubmit} : {}), ...(onCancel ? {onCancel} : {}), ...(onNextField ? {onNextField} : {}), ...(onChange ? {onChange} : {})});
 
 	const chars = [...(isMasked ? '•'.repeat([...state.value].length) : state.value)];
 	const room = Math.max(2, width - 1);

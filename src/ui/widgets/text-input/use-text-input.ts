@@ -1,15 +1,18 @@
 import {useInput} from 'ink';
-import type {Dispatch} from 'react';
+import type {Dispatch, RefObject} from 'react';
 import {actionFor, keyName} from '../../keymap.js';
-import type {TextInputAction, TextInputState} from './use-text-input-state.js';
+import {isSubmitChunk, type TextInputAction, type TextInputState} from './use-text-input-state.js';
 
 type Options = {
-	readonly state: TextInputState;
+	/** The latest state, which may be newer than the last drawn one. */
+	readonly latest: RefObject<TextInputState>;
 	readonly dispatch: Dispatch<TextInputAction>;
 	readonly isActive: boolean;
 	readonly onSubmit?: (value: string) => void;
 	readonly onCancel?: () => void;
 	readonly onNextField?: () => void;
+	/** Every edit, told at once (a paste that submits unmounts the field before any effect runs). */
+	readonly onChange?: (value: string) => void;
 };
 
 const editing: Readonly<Record<string, TextInputAction>> = {
@@ -25,18 +28,25 @@ const editing: Readonly<Record<string, TextInputAction>> = {
 };
 
 /** Editing keys go to the field; Enter, Esc and Tab mean what the keymap says they mean in a dialog. */
-export function useTextInput({state, dispatch, isActive, onSubmit, onCancel, onNextField}: Options) {
+export function useTextInput({latest, dispatch, isActive, onSubmit, onCancel, onNextField, onChange}: Options) {
+	const edit = (action: TextInputAction) => {
+		const before = latest.current.value;
+		dispatch(action);
+		if (latest.current.value !== before) onChange?.(latest.current.value);
+	};
 	useInput(
 		(input, key) => {
 			const action = actionFor('dialog', input, key);
-			if (action === 'confirm') return onSubmit?.(state.value);
+			if (action === 'confirm') return onSubmit?.(latest.current.value);
 			if (action === 'cancel') return onCancel?.();
 			if (action === 'next-field') return onNextField?.();
 			const name = keyName(input, key);
-			const edit = name === undefined ? undefined : editing[name];
-			if (edit) return dispatch(edit);
+			const editKey = name === undefined ? undefined : editing[name];
+			if (editKey) return edit(editKey);
 			if (key.ctrl || key.meta || key.upArrow || key.downArrow || key.pageUp || key.pageDown) return;
-			if (input) dispatch({type: 'insert', text: input});
+			if (!input) return;
+			edit({type: 'input', text: input});
+			if (isSubmitChunk(input)) onSubmit?.(latest.current.value);
 		},
 		{isActive},
 	);
