@@ -25,8 +25,11 @@ export type KubeletFacts = {
 	readonly configPath: string;
 	readonly config: Record<string, unknown> | null;
 	readonly flags: Readonly<Record<string, string>>;
-	/** Where the flags came from: the running process, or the systemd unit when kubelet is not running. */
-	readonly flagsSource: 'process' | 'unit' | 'none';
+	/**
+	 * Where the flags came from: the running process, or the systemd unit when kubelet is not
+	 * running; 'configz' when the whole configuration is the kubelet's live one, read through the API server.
+	 */
+	readonly flagsSource: 'process' | 'unit' | 'none' | 'configz';
 	readonly effective: KubeletEffective;
 };
 

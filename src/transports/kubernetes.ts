@@ -138,25 +138,9 @@ export class KubernetesSource implements ClusterSource {
 		}
 	}
 
-	async #get(path: string): Promise<string> {
-		const url = new URL(path, this.server);
-		const options: Parameters<typeof request>[1] = {method: 'GET', headers: {Accept: 'text/plain'}};
-		await this.#config.applyToHTTPSOptions(options);
-		return await new Promise((resolve, reject) => {
-			const req = request(url, options, (res) => {
-				let body = '';
-				res.setEncoding('utf8');
-				res.on('data', (chunk: string) => (body += chunk));
-				res.on('end', () => {
-					// /readyz answers 500 with the same verbose text when a check fails: that is the fact.
-					if (res.statusCode === 401 || res.statusCode === 403) reject(Object.assign(new Error(`HTTP ${res.statusCode}`), {code: `HTTP_${res.statusCode}`}));
-					else resolve(body);
-				});
-			});
-			req.on('error', reject);
-			req.setTimeout(this.#timeoutMs, () => req.destroy(Object.assign(new Error('timeout'), {code: 'ETIMEDOUT'})));
-			req.end();
-		});
+	#get(path: string): Promise<string> {
+		// /readyz answers 500 with the same verbose text when a check fails: that is the fact.
+		return rawGet(this.#config, path, this.#timeoutMs, 'text/plain');
 	}
 
 	/**
@@ -219,11 +203,34 @@ export function boundedConfiguration(config: KubeConfig, timeoutMs: number): Con
 	});
 }
 
-function boundedObjectApi(config: KubeConfig, timeoutMs: number): KubernetesObjectApi {
+export function boundedObjectApi(config: KubeConfig, timeoutMs: number): KubernetesObjectApi {
 	const api = new KubernetesObjectApi(boundedConfiguration(config, timeoutMs));
 	// As makeApiClient does (protected in the typings); lists are cluster-wide either way.
 	(api as unknown as {setDefaultNamespace(kc: KubeConfig): void}).setDefaultNamespace(config);
 	return api;
+}
+
+/** A GET of a raw API path (node proxy, health), bounded; an HTTP error rejects with code HTTP_<status>. */
+export async function rawGet(config: KubeConfig, path: string, timeoutMs: number, accept = 'application/json'): Promise<string> {
+	const url = new URL(path, config.getCurrentCluster()!.server);
+	const options: Parameters<typeof request>[1] = {method: 'GET', headers: {Accept: accept}};
+	await config.applyToHTTPSOptions(options);
+	return await new Promise((resolve, reject) => {
+		const req = request(url, options, (res) => {
+			let body = '';
+			res.setEncoding('utf8');
+			res.on('data', (chunk: string) => (body += chunk));
+			res.on('end', () => {
+				const status = res.statusCode ?? 0;
+				// /readyz answers 500 with its verbose text when a check fails: that text is the answer.
+				if (status >= 400 && !(status === 500 && path.startsWith('/readyz'))) reject(Object.assign(new Error(`HTTP ${status}`), {code: `HTTP_${status}`}));
+				else resolve(body);
+			});
+		});
+		req.on('error', reject);
+		req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('timeout'), {code: 'ETIMEDOUT'})));
+		req.end();
+	});
 }
 
 function isIp(host: string): boolean {
