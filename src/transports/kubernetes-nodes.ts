@@ -10,7 +10,7 @@ import {effectiveKubelet, type KubeletFacts} from '../probes/kubelet-config.js';
 import {probes as registry} from '../probes/index.js';
 import {rawGet} from './kubernetes.js';
 import {forbidden, type ProbePods} from './probe-pods.js';
-import {sessionNodeSource} from './node-source.js';
+import {shellNodeSource} from '../engine/gather-node.js';
 
 export type KubernetesNodeSourceOptions = {
 	readonly kubeConfig: KubeConfig;
@@ -52,9 +52,7 @@ export async function kubeletFromConfigz(kubeConfig: KubeConfig, node: string, t
 
 export function kubernetesNodeSource(options: KubernetesNodeSourceOptions): NodeSource {
 	const pods = options.pods;
-	const viaPods = pods
-		? sessionNodeSource({connect: (node) => pods.connect(node.name), runTimeoutMs: options.runTimeoutMs, access: 'kubernetes'})
-		: undefined;
+	const viaPods = pods ? withAccess(shellNodeSource((node) => pods.connect(node.name), {runTimeoutMs: options.runTimeoutMs}), 'kubernetes') : undefined;
 	return {
 		async gather(node, probeNames, signal): Promise<NodeFacts> {
 			let facts: NodeFacts;
@@ -80,6 +78,16 @@ export function kubernetesNodeSource(options: KubernetesNodeSourceOptions): Node
 			for (const name of probeNames) if (!probes.has(name)) probes.set(name, {command: name, error: reason});
 			const reached: NodeInfo = {...node, reachable: true, error: null, access: 'configz'};
 			return {node: reached, probes};
+		},
+	};
+}
+
+/** Records on each reached node how its host checks reached it (reports and the walkthrough show it). */
+export function withAccess(source: NodeSource, access: NonNullable<NodeInfo['access']>): NodeSource {
+	return {
+		async gather(node, probeNames, signal) {
+			const facts = await source.gather(node, probeNames, signal);
+			return facts.node.reachable && !facts.node.access ? {node: {...facts.node, access}, probes: facts.probes} : facts;
 		},
 	};
 }

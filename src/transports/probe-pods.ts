@@ -1,6 +1,6 @@
 // Node access through Kubernetes: one probe pod per node (manifest in engine/probe-pod.ts), the
 // probe script run in it over pods/exec (the WebSocket channel protocol client-node speaks), and
-// the pod deleted after use. A pod is a NodeSession like an SSH connection, so the same gathering
+// the pod deleted after use. A pod is a NodeShell like an SSH connection, so the same gathering
 // code frames and parses the output either way (DESIGN §4).
 import {PassThrough, Readable, Writable} from 'node:stream';
 import {ApiException, Exec, type KubeConfig, type V1Status} from '@kubernetes/client-node';
@@ -8,7 +8,7 @@ import type WebSocket from 'isomorphic-ws';
 import type {KubeObject} from '../model/kube.js';
 import {MANAGED_BY, PROBE_EXEC, PROBE_LABEL, RUN_LABEL, probePodManifest} from '../engine/probe-pod.js';
 import {boundedObjectApi} from './kubernetes.js';
-import {defaultMaxOutputBytes, type NodeSession, type RunOptions, type RunResult} from './ssh.js';
+import type {NodeShell, RunOptions, RunResult} from './interfaces.js';
 
 export type ProbePodOptions = {
 	readonly kubeConfig: KubeConfig;
@@ -38,8 +38,16 @@ function messageOf(error: unknown): string {
 			return `HTTP ${error.code}`;
 		}
 	}
-	return error instanceof Error ? error.message : String(error);
+	if (error instanceof Error) return error.message;
+	// A failed WebSocket handshake arrives as an ErrorEvent: its message says "Unexpected server response: 403".
+	const event = error as {message?: unknown; error?: {message?: unknown}} | undefined;
+	if (typeof event?.message === 'string') return event.message;
+	if (typeof event?.error?.message === 'string') return event.error.message;
+	return String(error);
 }
+
+/** The SSH transport's cap too (ssh.ts defaultMaxOutputBytes), without loading ssh2 for it. */
+const defaultMaxOutputBytes = 16 * 1024 * 1024;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -82,7 +90,7 @@ function collector(maxBytes: number, onOverflow: () => void): {stream: Writable;
 
 export type ProbePods = {
 	/** Starts the node's probe pod and returns it as a session; rejects with a one-line reason. */
-	connect(node: string): Promise<NodeSession>;
+	connect(node: string): Promise<NodeShell>;
 	/** Waits for every deletion this run started. */
 	settle(): Promise<void>;
 };
