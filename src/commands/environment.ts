@@ -118,6 +118,9 @@ export async function openEnvironment(settings: ConnectionSettings, options: Env
 	const openNode = sshOpener(settings, options);
 
 	if (settings.demo) return openDemo(settings, useNodes);
+	if (useNodes && settings.nodeAccess.mode === 'kubernetes' && (settings.manifests.length || !useCluster)) {
+		throw new UsageError('--node-access kubernetes reaches nodes through the cluster, and this run reads no cluster', 'drop --manifests, or use --node-access ssh');
+	}
 
 	if (settings.manifests.length) {
 		const {manifestSource} = await import('../transports/manifests.js');

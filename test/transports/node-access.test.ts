@@ -93,6 +93,10 @@ describe('nodes through Kubernetes on real SSH test nodes', {skip: rootSkip(), t
 		const {api, kubeconfig} = await cluster('same');
 		const viaSsh = await audit(kubeconfig, ['--node-access', 'ssh']);
 		assert.ok(viaSsh.report, viaSsh.stderr);
+		const pods: KubeObject[] = [];
+		api.store.subscribe((event) => {
+			if (event.type === 'ADDED' && event.object.kind === 'Pod') pods.push(structuredClone(event.object) as KubeObject);
+		});
 		const viaKube = await audit(kubeconfig, ['--node-access', 'kubernetes', '--allow-probe-pods']);
 		assert.ok(viaKube.report, viaKube.stderr);
 		assert.equal(viaKube.code, viaSsh.code, viaKube.stderr);
@@ -108,6 +112,30 @@ describe('nodes through Kubernetes on real SSH test nodes', {skip: rootSkip(), t
 		// One probe pod per node was created in the tool's own namespace, and every one is gone.
 		const created = api.requests.filter((request) => request.method === 'POST' && request.path === '/api/v1/namespaces/aks-harden-probes/pods');
 		assert.equal(created.length, names.length);
+		assert.deepEqual(leftovers(api), []);
+		// The pods are the manifest `explain probe-pod` shows: pinned, every taint tolerated, the host read-only, a deadline.
+		const explained = await lab.runInHub(process.execPath, [binPath, 'explain', 'probe-pod']);
+		for (const pod of pods) {
+			const spec = pod['spec'] as {nodeName: string; tolerations: unknown; activeDeadlineSeconds: number; containers: Array<{securityContext: unknown; volumeMounts: unknown}>; volumes: unknown};
+			assert.ok(names.includes(spec.nodeName));
+			assert.deepEqual(spec.tolerations, [{operator: 'Exists'}]);
+			assert.ok(spec.activeDeadlineSeconds >= 60);
+			assert.deepEqual(spec.containers[0]!.volumeMounts, [{name: 'host', mountPath: '/host', readOnly: true}, {name: 'scratch', mountPath: '/host/tmp'}]);
+			assert.match(explained.stdout, /mountPath: \/host\n\s+readOnly: true/);
+			assert.match(explained.stdout, /- operator: Exists/);
+		}
+	});
+
+	test('cleanup deletes the pods a killed run left and the namespace the tool created, and nothing else', async () => {
+		const {api, kubeconfig} = await cluster('cleanup');
+		const labels = {'app.kubernetes.io/managed-by': 'aks-harden'};
+		api.store.put({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'aks-harden-probes', labels: {...labels, 'aks-harden.io/created': 'true'}}} as KubeObject);
+		api.store.put({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'aks-harden-probe-node-a-x-dead01', namespace: 'aks-harden-probes', labels: {...labels, 'aks-harden.io/probe': 'true', 'aks-harden.io/run': 'dead01'}}, spec: {nodeName: 'node-a', containers: [{name: 'probe', image: 'busybox'}]}} as KubeObject);
+		api.store.put({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'operator-pod', namespace: 'aks-harden-probes'}, spec: {containers: [{name: 'app', image: 'busybox'}]}} as KubeObject);
+		const env = [`KUBECONFIG=${kubeconfig}`, `HOME=${path.join(work, 'home')}`, 'NO_COLOR=1'];
+		const result = await lab.runInHub('env', [...env, process.execPath, binPath, 'cleanup']);
+		assert.equal(result.exitCode, 0, result.stderr);
+		assert.equal(result.stdout, '1 probe pod deleted; namespace aks-harden-probes deleted');
 		assert.deepEqual(leftovers(api), []);
 	});
 
