@@ -4,7 +4,7 @@ import {version} from './version.js';
 import {didYouMean} from './model/suggest.js';
 
 /** For "did you mean"; dispatch below is the authority. */
-const commands = ['audit', 'checks', 'explain', 'report', 'diff', 'fix', 'undo', 'baseline', 'completion', 'help'];
+const commands = ['audit', 'checks', 'explain', 'report', 'diff', 'fix', 'undo', 'baseline', 'cleanup', 'completion', 'help'];
 
 const help = `aks-harden ${version} — harden AKS hybrid clusters and their nodes
 
@@ -19,6 +19,7 @@ Usage:
   aks-harden fix --plan F | --apply F       guided fixes: plan for review, apply exactly that plan
   aks-harden undo ID                        revert a change recorded in the audit log
   aks-harden baseline capture NODE          record a fresh node's services as its image's baseline
+  aks-harden cleanup                        delete probe pods an interrupted --node-access kubernetes run left
   aks-harden completion bash|zsh|pwsh       shell completion for commands, options and check ids
 
 Run \`aks-harden COMMAND --help\` for a command's options. Exit codes: 0 no failing finding at or
@@ -52,6 +53,8 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 			return (await import('./commands/undo.js')).undoCommand(rest);
 		case 'baseline':
 			return (await import('./commands/baseline.js')).baselineCommand(rest);
+		case 'cleanup':
+			return (await import('./commands/cleanup.js')).cleanupCommand(rest);
 		case 'completion':
 			return (await import('./commands/completion.js')).completionCommand(rest);
 		case '--version':

@@ -3,6 +3,7 @@ import {loadCatalog} from '../catalog/load.js';
 import {UsageError} from '../model/errors.js';
 import {sectionTitles} from '../model/status.js';
 import {parse, sectionsOption} from './options.js';
+import {explainProbePod} from './explain-probe-pod.js';
 
 export const checksHelp = `Usage: aks-harden checks [--section S[,S]] [--format text|json]
 
@@ -12,8 +13,11 @@ that implement a Pod Security Standard control say which level ([PSS baseline] o
 `;
 
 export const explainHelp = `Usage: aks-harden explain CHECK-ID
+       aks-harden explain probe-pod
 
 Show what a check looks at, why it matters, how it decides and how to fix what it finds.
+\`explain probe-pod\` shows what --node-access kubernetes creates on the cluster (the exact
+namespace and pod manifests) and the RBAC it needs.
 `;
 
 export const checksOptions = {section: {type: 'string'}, format: {type: 'string'}, help: {type: 'boolean', short: 'h'}} as const;
@@ -55,6 +59,7 @@ export function explainCommand(args: readonly string[]): number {
 	}
 	const id = positionals[0];
 	if (!id) throw new UsageError('explain needs a check id', 'list the ids with `aks-harden checks`');
+	if (id === 'probe-pod') return explainProbePod();
 	const catalog = loadCatalog();
 	const compiled = catalog.byId.get(id);
 	if (!compiled) {

@@ -7,6 +7,7 @@ import {reportFormats} from '../report/render.js';
 import {auditOptions} from './audit.js';
 import {baselineOptions} from './baseline.js';
 import {checksOptions, explainOptions} from './catalog-commands.js';
+import {cleanupOptions} from './cleanup.js';
 import {diffOptions} from './diff.js';
 import {fixOptions} from './fix.js';
 import {parse} from './options.js';
@@ -36,6 +37,7 @@ const commandOptions: Readonly<Record<string, Options>> = {
 	fix: fixOptions,
 	undo: undoOptions,
 	baseline: baselineOptions,
+	cleanup: cleanupOptions,
 	completion: {help: {type: 'boolean', short: 'h'}},
 };
 

@@ -17,6 +17,7 @@ import {durationOption, listOption, positiveInt} from './options.js';
 import {inventoryNodes, sshSettings, type SshSettings} from './ssh-options.js';
 import {reportSkipped, writeErr} from './terminal.js';
 import {stateDir} from '../paths.js';
+import {nodeAccessSettings, openNodeAccess, type NodeAccessSettings} from './node-access.js';
 
 /** The connection flags as parseArgs gives them (options.ts: connectionOptions). */
 export type ConnectionValues = {
@@ -46,6 +47,8 @@ export type ConnectionSettings = {
 	/** --timeout: each API request, each node's probe run, the SSH connect. */
 	readonly timeoutMs: number;
 	readonly ssh: SshSettings;
+	/** --node-access and the probe pod options. */
+	readonly nodeAccess: NodeAccessSettings;
 };
 
 /** Default bound of each API request and each node (--timeout). */
@@ -66,6 +69,7 @@ export function connectionSettings(values: ConnectionValues): ConnectionSettings
 		concurrency: positiveInt('concurrency', values.concurrency, 16),
 		timeoutMs: durationOption(values.timeout, defaultTimeoutMs),
 		ssh,
+		nodeAccess: nodeAccessSettings(values),
 	};
 }
 
@@ -115,6 +119,9 @@ export async function openEnvironment(settings: ConnectionSettings, options: Env
 	const openNode = sshOpener(settings, options);
 
 	if (settings.demo) return openDemo(settings, useNodes);
+	if (useNodes && settings.nodeAccess.mode === 'kubernetes' && (settings.manifests.length || !useCluster)) {
+		throw new UsageError('--node-access kubernetes reaches nodes through the cluster, and this run reads no cluster', 'drop --manifests, or use --node-access ssh');
+	}
 
 	if (settings.manifests.length) {
 		const {manifestSource} = await import('../transports/manifests.js');
@@ -159,6 +166,7 @@ export async function openEnvironment(settings: ConnectionSettings, options: Env
 		return {readerUnavailable: `no cluster: ${error.message}`, ...(await sshNodes([])), openNode, info: {context: null, server: null, flavour: 'unknown', isDemo: false}, close: nothingToClose};
 	}
 	const writer = new KubernetesWriter(config, {timeoutMs: settings.timeoutMs});
+	const access = useNodes ? await openNodeAccess(settings.nodeAccess, config, settings.timeoutMs, () => sshNodeSource(settings, options)) : undefined;
 	let known: NodeInfo[] = [];
 	let flavour = 'unknown';
 	// The node list also tells the flavour (AKS hybrid, Arc…) shown on screen, nodes probed or not.
@@ -170,7 +178,14 @@ export async function openEnvironment(settings: ConnectionSettings, options: Env
 			throw new ConnectionError(`cannot find the nodes: ${nodeObjects.error}`, 'pass --nodes a,b (names or addresses) or --no-nodes');
 		}
 	}
-	return {reader, writer, ...(await sshNodes(known)), openNode, info: {context: reader.context, server: reader.server, flavour, isDemo: false}, close: nothingToClose};
+	return {
+		reader,
+		writer,
+		...(access ? {nodes: {list: nodeList(known), source: access.source, concurrency: settings.concurrency}} : {}),
+		openNode,
+		info: {context: reader.context, server: reader.server, flavour, isDemo: false},
+		close: access?.close ?? nothingToClose,
+	};
 }
 
 /** The built-in demo: its API server in this process, its nodes answering from recordings. */

@@ -16,6 +16,19 @@ type State = {
 
 const state: State = {command: 'aks-harden', written: () => 'nothing was written'};
 let isStopping = false;
+/** What must be taken back before the process ends (probe pods on the cluster), at most this long. */
+const cleanups = new Set<() => Promise<void>>();
+const cleanupMs = 15_000;
+
+function exitAfterCleanup(code: number): void {
+	if (!cleanups.size) process.exit(code);
+	const pending = [...cleanups].map((cleanup) => cleanup().catch(() => undefined));
+	const timer = setTimeout(() => process.exit(code), cleanupMs);
+	void Promise.all(pending).then(() => {
+		clearTimeout(timer);
+		process.exit(code);
+	});
+}
 
 function onSignal(signal: NodeJS.Signals): void {
 	if (state.stopGently && !isStopping) {
@@ -27,6 +40,12 @@ function onSignal(signal: NodeJS.Signals): void {
 	}
 	state.beforeMessage?.();
 	process.stderr.write(`aks-harden: ${state.command} interrupted: ${state.written()}\n`);
+	if (cleanups.size && !isStopping) {
+		isStopping = true;
+		process.stderr.write('aks-harden: deleting what this run created on the cluster (Ctrl-C again stops at once)\n');
+		exitAfterCleanup(signal === 'SIGTERM' ? 143 : 130);
+		return;
+	}
 	process.exit(signal === 'SIGTERM' ? 143 : 130);
 }
 
@@ -46,6 +65,11 @@ export const interrupts = {
 	},
 	set beforeMessage(clear: (() => void) | undefined) {
 		state.beforeMessage = clear;
+	},
+	/** Runs before an interrupted run exits; returns the function that takes it off again. */
+	onInterrupt(cleanup: () => Promise<void>): () => void {
+		cleanups.add(cleanup);
+		return () => cleanups.delete(cleanup);
 	},
 	/** The message for a run that stopped gently: what was interrupted and what was written. */
 	message(): string {

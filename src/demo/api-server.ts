@@ -12,8 +12,10 @@ import {handleResource, type HandlerContext, type Reply, type Target, type User}
 import {groupVersionOf, resourcesFor, type ApiResource} from './resource-table.js';
 import {ApiError, errors} from './status.js';
 import type {WriteHook} from './write-hook.js';
+import {execUpgradeHandler, runPinnedPods, type NodeExec} from './pod-exec.js';
 
 export {ObjectStore} from './object-store.js';
+export type {ExecProcess, NodeExec} from './pod-exec.js';
 export type {WriteHook, WriteRequest, WriteVerdict} from './write-hook.js';
 export {chainHooks} from './write-hook.js';
 export {podSecurityAdmissionFor} from './pod-security.js';
@@ -45,6 +47,15 @@ export type ApiServerOptions = {
 	readonly onWrite?: WriteHook | null;
 	/** Make pods follow workload changes as controllers would. Default true. */
 	readonly simulateControllers?: boolean;
+	/**
+	 * What stands for the nodes' kubelets: pods pinned to a node it answers for run at once, and
+	 * their pods/exec runs through it. Without it, pods stay Pending and exec is refused.
+	 */
+	readonly nodeExec?: NodeExec;
+	/** Which nodes `nodeExec` answers for. */
+	readonly execNodes?: (node: string) => boolean;
+	/** The kubelet's live configuration, `/api/v1/nodes/NAME/proxy/configz`; undefined: the kubelet does not answer. */
+	readonly configz?: (node: string) => Record<string, unknown> | undefined;
 };
 
 /** One request as the server saw it. Bodies are never recorded: they may hold secrets. */
@@ -145,6 +156,17 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
 		if (path === '/api') return {status: 200, body: {kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{clientCIDR: '0.0.0.0/0', serverAddress: address}]}};
 		if (path === '/apis') return {status: 200, body: {kind: 'APIGroupList', apiVersion: 'v1', groups: catalog.groups()}};
 
+		const configz = /^\/api\/v1\/nodes\/([^/]+)\/proxy\/configz$/.exec(path);
+		if (configz) {
+			const node = decodeURIComponent(configz[1]!);
+			const denial = context.authorize(user, 'get', nodeProxy, undefined, node);
+			if (denial) throw denial;
+			if (!store.get('v1', 'Node', undefined, node)) throw errors.notFound({group: '', plural: 'nodes'}, node);
+			const config = options.configz?.(node);
+			if (!config) throw new ApiError(503, 'ServiceUnavailable', `error trying to reach service: the kubelet of ${node} does not answer`);
+			return {status: 200, body: {kubeletconfig: config}};
+		}
+
 		const segments = path.split('/').slice(1).map(decodeURIComponent);
 		let rest: string[];
 		let group: string;
@@ -213,6 +235,11 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
 				.catch(() => response.destroy());
 		},
 	);
+	if (options.nodeExec) {
+		const execNodes = options.execNodes ?? (() => true);
+		runPinnedPods(store, execNodes);
+		server.on('upgrade', execUpgradeHandler({store, nodeExec: options.nodeExec, authenticate, authorize: context.authorize}));
+	}
 	const sockets = new Set<Socket>();
 	server.on('secureConnection', (socket: Socket) => {
 		sockets.add(socket);
@@ -306,6 +333,8 @@ class Catalog {
 		return {kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersionOf({group, version}), resources: entries};
 	}
 }
+
+const nodeProxy: ApiResource = {group: '', version: 'v1', plural: 'nodes/proxy', singular: '', kind: 'Node', namespaced: false, verbs: ['get']};
 
 const hasStatus = new Set(['pods', 'nodes', 'namespaces', 'services', 'replicationcontrollers', 'resourcequotas', 'deployments', 'statefulsets', 'daemonsets', 'replicasets', 'jobs', 'cronjobs', 'certificatesigningrequests', 'customresourcedefinitions', 'validatingadmissionpolicies']);
 const hasScale = new Set(['deployments', 'statefulsets', 'replicasets', 'replicationcontrollers']);

@@ -11,6 +11,8 @@ export const NodeInfoSchema = z.object({
 	role: z.enum(['control-plane', 'worker']),
 	reachable: z.boolean().nullable(),
 	error: z.string().nullable(),
+	/** How the host checks reached the node: over SSH, a probe pod through Kubernetes, or only the kubelet's configz. */
+	access: z.enum(['ssh', 'kubernetes', 'configz']).optional(),
 });
 
 export type NodeInfo = Readonly<z.infer<typeof NodeInfoSchema>>;

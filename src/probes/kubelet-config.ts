@@ -29,8 +29,11 @@ export type KubeletFacts = {
 	/** `--config-dir` drop-ins (`*.conf`) in the order the kubelet merges them (lexical), with the dotted keys each sets. */
 	readonly dropIns: ReadonlyArray<{readonly path: string; readonly keys: readonly string[]}>;
 	readonly flags: Readonly<Record<string, string>>;
-	/** Where the flags came from: the running process, or the systemd unit when kubelet is not running. */
-	readonly flagsSource: 'process' | 'unit' | 'none';
+	/**
+	 * Where the flags came from: the running process, or the systemd unit when kubelet is not
+	 * running; 'configz' when the whole configuration is the kubelet's live one, read through the API server.
+	 */
+	readonly flagsSource: 'process' | 'unit' | 'none' | 'configz';
 	readonly effective: KubeletEffective;
 };
 

@@ -12,7 +12,9 @@ export const kubeletLocateScript = [
 	"pid=''",
 	// `read` is a builtin: no process per /proc entry on a node running hundreds of them.
 	'for p in /proc/[0-9]*; do',
-	'  if read -r c < "$p/comm" 2>/dev/null && [ "$c" = kubelet ]; then pid=${p#/proc/}; break; fi',
+	// The braces: a process that ends mid-scan makes the `<` itself fail, and a redirection's own
+	// error goes to the stderr in force before the one written after it.
+	'  if { read -r c < "$p/comm"; } 2>/dev/null && [ "$c" = kubelet ]; then pid=${p#/proc/}; break; fi',
 	'done',
 	// One argument per line: exact even when an argument holds spaces.
 	"args=''",

@@ -28,6 +28,8 @@ export type LabNode = {
   readonly hostKeyLine: string;
   /** OpenSSH style "SHA256:…" without padding. */
   readonly hostKeyFingerprint: string;
+  /** The node's sshd (light nodes): its mount, UTS and network namespaces are the node's. */
+  readonly pid?: number;
 };
 
 export type CommandResult = { readonly stdout: string; readonly stderr: string; readonly exitCode: number };

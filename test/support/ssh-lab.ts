@@ -126,7 +126,9 @@ export async function startLab(options: LabOptions): Promise<Lab> {
         enableUnits(layers, spec.enabledUnits, { exclusive: true, unitSearch: ['/lib/systemd/system', '/usr/lib/systemd/system', '/etc/systemd/system'], fallbackExec: '/bin/true' });
       }
       writeFixtures(layers, spec.files);
-      spawnDetached(record, 'ip', ['netns', 'exec', namespaces[i]!, 'unshare', '--mount', '--uts', '--propagation', 'private', 'sh', '-c', LIGHT_NODE_SCRIPT, 'sh', hostname, nodeDir, address], path.join(nodeDir, 'sshd.log'));
+      // ip netns exec, unshare and sh all exec in place: the pid is the node's sshd, whose
+      // namespaces stand for the node (node-exec.ts enters them).
+      const pid = spawnDetached(record, 'ip', ['netns', 'exec', namespaces[i]!, 'unshare', '--mount', '--uts', '--propagation', 'private', 'sh', '-c', LIGHT_NODE_SCRIPT, 'sh', hostname, nodeDir, address], path.join(nodeDir, 'sshd.log'));
       const node: LabNode = {
         name: spec.name,
         id,
@@ -135,6 +137,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
         netns: namespaces[i]!,
         hostKeyLine: hostKey.line(address),
         hostKeyFingerprint: hostKey.fingerprint,
+        pid,
       };
       return node;
     });

@@ -73,7 +73,7 @@ test('with the same .aks-harden.yaml and an attestation made in the walkthrough,
 	writeFileSync(file, settingsText);
 	const catalog = loadCatalog();
 	const settingsFile = readSettingsFile(file);
-	connection = await openEnvironment(connectionSettings({demo: true}), {interactive: true});
+	connection = await openEnvironment(connectionSettings({demo: true}), {});
 	const checks = selectChecks(catalog, {});
 	const settings = auditSettings(settingsFile, catalog.exceptions, connection.allowedRegistries ?? []);
 	const deps = walkthroughDeps(connection, {catalog, checks, settings, values: {}, stateFolder: join(dir, 'state')});

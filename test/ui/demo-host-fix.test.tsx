@@ -36,7 +36,7 @@ const savedDropIn = async (): Promise<string | undefined> => {
 };
 
 test('f on a host check of the demo plans, applies and re-checks; u on the summary undoes it', async () => {
-	const connection = await openEnvironment(connectionSettings({demo: true}), {interactive: true});
+	const connection = await openEnvironment(connectionSettings({demo: true}), {});
 	try {
 		const catalog = loadCatalog();
 		const checks = selectChecks(catalog, {checks: ['host.sshd-config']});
