@@ -26,7 +26,7 @@ export type KubeletFacts = {
 	readonly config: Record<string, unknown> | null;
 	readonly flags: Readonly<Record<string, string>>;
 	/** Where the flags came from: the running process, or the systemd unit when kubelet is not running. */
-	readonly flagsSource: 'process' | 'unit' | 'none';
+	readonly flagsSource: 'process' | 'unit' | 'service' | 'none';
 	readonly effective: KubeletEffective;
 };
 

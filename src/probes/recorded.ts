@@ -1,5 +1,5 @@
 import type {NodeFacts, ProbeResult} from '../engine/facts.js';
-import {probes} from './index.js';
+import {probesForOs} from './index.js';
 import {probeResult, sudoRefused} from './result.js';
 
 export type RecordedNode = {
@@ -18,6 +18,7 @@ export type RecordedNode = {
  */
 export function recordedNodeFacts(node: RecordedNode): NodeFacts {
 	const results = new Map<string, ProbeResult>();
+	const probes = probesForOs(node.os);
 	for (const [name, output] of Object.entries(node.probes)) {
 		const probe = probes.get(name);
 		if (!probe) {

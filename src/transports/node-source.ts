@@ -6,6 +6,8 @@ import {buildNodeScript, newMarker, splitNodeOutput} from '../engine/node-script
 import type {NodeSource} from '../engine/source.js';
 import type {NodeInfo} from '../model/report.js';
 import {probes as registry} from '../probes/index.js';
+import {windowsProbes} from '../probes/windows/index.js';
+import {buildWindowsNodeScript, normaliseWindowsOutput, windowsExecCommand} from '../engine/windows-script.js';
 import type {Probe} from '../probes/probe.js';
 import {probeResult, sudoRefused} from '../probes/result.js';
 import type {NodeSession, SshOptions, SshTarget} from './ssh.js';
@@ -25,6 +27,7 @@ export type SshNodeSourceOptions = {
 	/** The SSH transport's connectNode; tests pass a fake, production the real one (the default). */
 	readonly connect?: ConnectNode;
 	readonly probes?: ReadonlyMap<string, Probe>;
+	readonly windowsProbes?: ReadonlyMap<string, Probe>;
 	readonly marker?: () => string;
 };
 
@@ -52,7 +55,8 @@ function unreachable(node: NodeInfo, error: string): NodeFacts {
 }
 
 export function sshNodeSource(options: SshNodeSourceOptions): NodeSource {
-	const known = options.probes ?? registry;
+	const linux = options.probes ?? registry;
+	const windows = options.windowsProbes ?? windowsProbes;
 	// --timeout bounds each node as a whole, so one slow or hung node never holds the run.
 	const runTimeoutMs = options.runTimeoutMs ?? options.ssh.timeoutMs;
 	const marker = options.marker ?? newMarker;
@@ -61,11 +65,12 @@ export function sshNodeSource(options: SshNodeSourceOptions): NodeSource {
 		async gather(node, probeNames, signal): Promise<NodeFacts> {
 			const results = new Map<string, ProbeResult>();
 			const wanted: Probe[] = [];
+			const onWindows = node.os === 'windows';
+			const known = onWindows ? windows : linux;
 			for (const name of probeNames) {
 				const probe = known.get(name);
-				if (!probe) results.set(name, {command: name, error: `unknown probe ${name}`});
-				else if (node.os === 'linux' && probe.platforms.includes('linux')) wanted.push(probe);
-				else results.set(name, {command: probe.command, error: `probe ${name} does not run on ${node.os} nodes`});
+				if (probe && node.os !== 'unknown' && probe.platforms.includes(node.os)) wanted.push(probe);
+				else results.set(name, {command: probe?.command ?? name, error: `probe ${name} does not run on ${node.os} nodes`});
 			}
 			if (!wanted.length) return {node, probes: results};
 			if (signal.aborted) return unreachable(node, 'cancelled');
@@ -78,7 +83,7 @@ export function sshNodeSource(options: SshNodeSourceOptions): NodeSource {
 						name: node.name,
 						address: node.address,
 						port: options.port ?? 22,
-						user: options.user ?? 'clouduser',
+						user: options.user ?? (onWindows ? 'Administrator' : 'clouduser'),
 						...(options.keyPaths ? {keyPaths: options.keyPaths} : {}),
 						...(options.jump ? {jump: options.jump} : {}),
 					},
@@ -99,8 +104,11 @@ export function sshNodeSource(options: SshNodeSourceOptions): NodeSource {
 					let code: number | null = null;
 					let cut = '';
 					try {
-						const run = await session.run(buildNodeScript(probes, runMarker), {sudo, timeoutMs: runTimeoutMs});
-						stdout = run.stdout;
+						// Windows: one PowerShell exec, whatever the node's default shell; Administrator needs no sudo.
+						const run = onWindows
+							? await session.run(buildWindowsNodeScript(probes, runMarker), {sudo: false, timeoutMs: runTimeoutMs, command: windowsExecCommand()})
+							: await session.run(buildNodeScript(probes, runMarker), {sudo, timeoutMs: runTimeoutMs});
+						stdout = onWindows ? normaliseWindowsOutput(run.stdout) : run.stdout;
 						stderr = run.stderr;
 						code = run.code;
 					} catch (error) {
@@ -112,7 +120,7 @@ export function sshNodeSource(options: SshNodeSourceOptions): NodeSource {
 					const nothing = [...frames.values()].every((frame) => 'error' in frame);
 					return {frames, stderr, code, cut, nothing};
 				};
-				const needsRoot = wanted.some((probe) => probe.needsSudo);
+				const needsRoot = !onWindows && wanted.some((probe) => probe.needsSudo);
 				let runnable: readonly Probe[] = wanted;
 				let outcome = await attempt(runnable, needsRoot);
 				if (needsRoot && outcome.nothing && !outcome.cut && /^sudo: /m.test(outcome.stderr)) {

@@ -91,7 +91,12 @@ export const defaultMaxOutputBytes = 16 * 1024 * 1024;
 const closeGraceMs = 500;
 
 export type RunResult = { stdout: string; stderr: string; code: number | null; signal?: string };
-export type RunOptions = { sudo: boolean; timeoutMs: number };
+export type RunOptions = {
+  sudo: boolean;
+  timeoutMs: number;
+  /** The command exec'd with the script on its stdin; default `sh -s` (or `sudo -n sh -s`). Windows nodes: PowerShell. */
+  command?: string;
+};
 
 export interface NodeSession {
   run(script: string, opts?: RunOptions): Promise<RunResult>;
@@ -563,7 +568,7 @@ function runOn(connection: Connection, t: SshTarget, script: string, opts: RunOp
       }
       into.push(chunk);
     };
-    const command = opts.sudo ? 'sudo -n sh -s' : 'sh -s';
+    const command = opts.command ?? (opts.sudo ? 'sudo -n sh -s' : 'sh -s');
     connection.client.exec(command, (error, stream) => {
       if (error) {
         abort(new SshError('protocol', `${describe(t)}: could not start a command: ${error.message}`));
