@@ -1,4 +1,4 @@
-import type {CompiledCheck} from '../catalog/load.js';
+import {forNodeOs, type CompiledCheck} from '../catalog/load.js';
 import type {Check} from '../model/check.js';
 import type {PlatformExceptions} from '../model/exceptions.js';
 import type {Evidence, Finding} from '../model/finding.js';
@@ -339,9 +339,10 @@ export function evaluateCluster(
 /** Node checks for one node: unreachable nodes and failed probes give `error`, never a verdict. */
 export function evaluateNode(checks: readonly CompiledCheck[], facts: NodeFacts, emit: (finding: Finding) => void): void {
 	const {node} = facts;
-	for (const compiled of checks) {
+	for (const shared of checks) {
+		if (shared.check.scope !== 'node') continue;
+		const compiled = forNodeOs(shared, node.os);
 		const {check} = compiled;
-		if (check.scope !== 'node') continue;
 		const target: Target = {node: node.name};
 		const base = {checkId: check.id, section: check.section, severity: check.severity, remediation: check.remediation, target, evidence: {}};
 		const platforms = check.platforms ?? [];
@@ -350,7 +351,7 @@ export function evaluateNode(checks: readonly CompiledCheck[], facts: NodeFacts,
 			continue;
 		}
 		if (!platforms.includes(node.os)) {
-			const reason = node.os === 'windows' ? 'Windows node: Windows host probes are not available yet' : `check applies to ${platforms.join(', ')} nodes`;
+			const reason = `check applies to ${platforms.join(', ')} nodes`;
 			emit({...base, status: 'skip', message: reason, reason});
 			continue;
 		}
