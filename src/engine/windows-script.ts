@@ -42,6 +42,13 @@ const prelude = [
 	'function ConvertTo-AkhJson($Value) { ConvertTo-Json -InputObject $Value -Depth 6 -Compress }',
 	'function Test-AkhCommand([string]$Name) { [bool](Get-Command -Name $Name -ErrorAction SilentlyContinue) }',
 	'function Get-AkhMissing([string]$Name) { ConvertTo-AkhJson ([ordered]@{ missing = $Name }) }',
+	// Windows PowerShell 5.1 turns a native command's stderr line into a terminating error under
+	// 'Stop' once 2>&1 redirects it: native tools run under 'Continue', their stderr kept as text.
+	'function Invoke-AkhNative([string]$Exe, [string[]]$Arguments) {',
+	"  $ErrorActionPreference = 'Continue'",
+	'  $lines = @(& $Exe @Arguments 2>&1 | ForEach-Object { [string]$_ })',
+	'  [ordered]@{ code = $LASTEXITCODE; lines = $lines }',
+	'}',
 	// SIDs, not names: group and account names are localised ("VORDEFINIERT\\Administratoren").
 	'function Get-AkhSid($Identity) { try { $Identity.Translate([System.Security.Principal.SecurityIdentifier]).Value } catch { \'\' } }',
 	'function Get-AkhAcl([string]$Path, [string]$Kind) {',
@@ -72,7 +79,12 @@ export function buildWindowsNodeScript(probes: readonly ScriptProbe[], marker: s
 	const out: string[] = [
 		"# aks-harden Windows node probes: read-only. Each probe's output is framed by a marker for this run.",
 		"$ErrorActionPreference = 'Stop'",
+		// Warnings, progress and information go to the console, not the pipeline a frame captures:
+		// silenced so nothing lands between a frame's markers.
 		"$ProgressPreference = 'SilentlyContinue'",
+		"$WarningPreference = 'SilentlyContinue'",
+		"$InformationPreference = 'SilentlyContinue'",
+		"$VerbosePreference = 'SilentlyContinue'",
 		'[Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false',
 		'$akhNl = [string][char]10',
 		...prelude,

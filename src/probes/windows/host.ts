@@ -287,8 +287,9 @@ export const windowsAuditPolicyProbe: Probe = {
 		"$exe = Join-Path $env:SystemRoot 'System32\\auditpol.exe'",
 		"if (-not (Test-Path -LiteralPath $exe)) { Get-AkhMissing 'auditpol.exe'; return }",
 		// /r prints CSV: Machine Name, Policy Target, Subcategory, Subcategory GUID, Inclusion Setting, …
-		'$out = @(& $exe /get /category:* /r 2>&1 | ForEach-Object { [string]$_ } | Where-Object { $_.Trim() })',
-		"if ($LASTEXITCODE -ne 0) { ConvertTo-AkhJson ([ordered]@{ error = ($out | Select-Object -First 1) }); return }",
+		"$run = Invoke-AkhNative $exe @('/get', '/category:*', '/r')",
+		'$out = @($run.lines | Where-Object { $_.Trim() })',
+		"if ($run.code -ne 0) { ConvertTo-AkhJson ([ordered]@{ error = ($out | Select-Object -First 1) }); return }",
 		"$rows = @($out | ConvertFrom-Csv | ForEach-Object { [ordered]@{ 'Subcategory' = $_.Subcategory; 'Subcategory GUID' = $_.'Subcategory GUID'; 'Inclusion Setting' = $_.'Inclusion Setting' } })",
 		'ConvertTo-AkhJson ([ordered]@{ rows = $rows })',
 	].join('\n'),

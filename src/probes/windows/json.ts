@@ -7,7 +7,8 @@ export type Json = Record<string, unknown>;
 
 /** The probe's JSON, or the reason there is none. */
 export function readJson(output: string): {value: unknown} | {error: string} {
-	const text = output.trim();
+	// The JSON is the probe's last line; anything a cmdlet wrote to the console before it is not.
+	const text = output.split('\n').map((line) => line.trim()).filter(Boolean).at(-1) ?? '';
 	if (!text) return {error: 'the probe printed nothing'};
 	let value: unknown;
 	try {

@@ -27,7 +27,7 @@ export const windowsSshdProbe: Probe = {
 		"$addr = if ($conn.Count -ge 1) { $conn[0] } else { '203.0.113.10' }",
 		"$spec = 'user=' + $env:USERNAME + ',host=' + $addr + ',addr=' + $addr",
 		"if ($conn.Count -ge 4) { $spec = $spec + ',laddr=' + $conn[2] + ',lport=' + $conn[3] }",
-		"$dump = (& $exe -T -C $spec 2>&1 | ForEach-Object { [string]$_ }) -join $akhNl",
+		"$dump = (Invoke-AkhNative $exe @('-T', '-C', $spec)).lines -join $akhNl",
 		"$keys = Get-AkhAcl (Join-Path $env:ProgramData 'ssh\\administrators_authorized_keys') 'admin-authorized-keys'",
 		'ConvertTo-AkhJson ([ordered]@{ sshd = $exe; connection = $spec; dump = $dump; adminKeys = $keys })',
 	].join('\n'),
