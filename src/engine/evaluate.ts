@@ -350,11 +350,8 @@ export function evaluateNode(checks: readonly CompiledCheck[], facts: NodeFacts,
 			emit({...base, status: 'skip', message: 'node OS unknown', reason: 'the node did not report its operating system'});
 			continue;
 		}
-		if (!platforms.includes(node.os)) {
-			const reason = `check applies to ${platforms.join(', ')} nodes`;
-			emit({...base, status: 'skip', message: reason, reason});
-			continue;
-		}
+		// Like a `when` that is false: a check for the other OS does not apply, so nothing is reported.
+		if (!platforms.includes(node.os)) continue;
 		if (node.reachable === false) {
 			const reason = node.error ?? 'node unreachable';
 			emit({...base, status: 'error', message: `cannot check: ${reason}`, reason});

@@ -69,8 +69,10 @@ export function sshNodeSource(options: SshNodeSourceOptions): NodeSource {
 			const known = onWindows ? windows : linux;
 			for (const name of probeNames) {
 				const probe = known.get(name);
+				const elsewhere = (onWindows ? linux : windows).get(name);
 				if (probe && node.os !== 'unknown' && probe.platforms.includes(node.os)) wanted.push(probe);
-				else results.set(name, {command: probe?.command ?? name, error: `probe ${name} does not run on ${node.os} nodes`});
+				else if (!probe && !elsewhere) results.set(name, {command: name, error: `unknown probe ${name}`});
+				else results.set(name, {command: (probe ?? elsewhere)!.command, error: `probe ${name} does not run on ${node.os} nodes`});
 			}
 			if (!wanted.length) return {node, probes: results};
 			if (signal.aborted) return unreachable(node, 'cancelled');
