@@ -67,8 +67,7 @@ function compileMessage(located: LocatedDocument, field: string, text: string | 
 function windowsVariant(located: LocatedDocument, check: Check, display: string): CompiledCheck | undefined {
 	const variant = check.windows;
 	if (!variant) return undefined;
-	const {playbook, ...rest} = variant;
-	const merged: Check = {...check, ...rest, playbook: playbook === null ? undefined : (playbook ?? check.playbook), windows: undefined};
+	const merged: Check = {...check, ...variant, windows: undefined};
 	const at = (field: keyof typeof variant) => (variant[field] !== undefined ? ['windows'] : []);
 	return {
 		check: merged,

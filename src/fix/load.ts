@@ -79,7 +79,8 @@ export function loadPlaybooks(root = packageRoot, catalog?: Catalog): Playbooks 
 }
 
 function crossCheck(byId: ReadonlyMap<string, LoadedPlaybook>, catalog: Catalog): void {
-	for (const {check, file} of catalog.checks) {
+	// A check's Windows variant names its own playbook, held to the same rules.
+	for (const {check, file} of catalog.checks.flatMap((compiled) => (compiled.windows ? [compiled, compiled.windows] : [compiled]))) {
 		if (!check.playbook) continue;
 		const loaded = byId.get(check.playbook);
 		if (!loaded) throw new UsageError(`${file}:${checkLine(catalog.root, file)}: playbook: no playbook "${check.playbook}" in playbooks/`, `add playbooks/${check.playbook}.yaml or fix the name`);

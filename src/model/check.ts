@@ -33,8 +33,8 @@ export const WindowsVariantSchema = z
 		warnMessage: z.string().optional(),
 		evidence: z.array(z.string()).optional(),
 		remediation: z.string().min(1).optional(),
-		/** null: no fix is offered on Windows (the remediation gives the PowerShell to run). */
-		playbook: z.string().nullable().optional(),
+		/** Windows nodes need their own (a finding without one falls back to the check's Linux fix). */
+		playbook: z.string().optional(),
 		references: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 	})
 	.strict();

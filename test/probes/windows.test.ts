@@ -185,3 +185,25 @@ test('every recorded Windows output parses through its probe', () => {
 		assert.equal(result.error, undefined, `${name}: ${result.error}`);
 	}
 });
+
+test('a Windows finding never gets a Linux fix: each resolves to a Windows playbook or none', async () => {
+	const {loadCatalog, forNodeOs} = await import('../../src/catalog/load.js');
+	const {loadPlaybooks} = await import('../../src/fix/load.js');
+	const catalog = loadCatalog();
+	const playbooks = loadPlaybooks(undefined, catalog);
+	for (const compiled of catalog.checks) {
+		if (compiled.check.scope !== 'node' || !compiled.check.platforms?.includes('windows')) continue;
+		const {check} = forNodeOs(compiled, 'windows');
+		const loaded = playbooks.forFinding({checkId: check.id, ...(check.playbook ? {playbook: check.playbook} : {})});
+		if (loaded) assert.match(loaded.playbook.id, /^host\.windows-/, `${check.id} on Windows resolves to ${loaded.playbook.id}`);
+	}
+});
+
+test('a windows variant is only for a check on both OS', async () => {
+	const {CheckSchema} = await import('../../src/model/check.js');
+	const base = {id: 'host.x', section: 'host', title: 't', severity: 'low', scope: 'node', rationale: 'r', probes: ['sshd'], assert: 'true', message: 'm', remediation: 'r'};
+	assert.ok(CheckSchema.safeParse({...base, platforms: ['linux', 'windows'], windows: {assert: 'false'}}).success);
+	const linuxOnly = CheckSchema.safeParse({...base, platforms: ['linux'], windows: {assert: 'false'}});
+	assert.ok(!linuxOnly.success);
+	assert.match(linuxOnly.error.issues[0]!.message, /a windows variant is for a check on both linux and windows nodes/);
+});
