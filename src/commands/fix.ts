@@ -136,7 +136,7 @@ export function nodeOpener(values: Values): (node: NodeRef) => Promise<NodeSessi
 	const settings = sshSettings(values);
 	return async (node) => {
 		const {connectNode} = await import('../transports/ssh.js');
-		const info: NodeInfo = {name: node.name, address: node.address, os: 'linux', role: 'worker', reachable: null, error: null};
+		const info: NodeInfo = {name: node.name, address: node.address, os: node.os ?? 'linux', role: 'worker', reachable: null, error: null};
 		return connectNode(settings.targetFor(info), settings.ssh);
 	};
 }
