@@ -32,7 +32,7 @@ export function loadPlaybookFile(file: string, display = file): LoadedPlaybook {
 	const playbook = validate(located, PlaybookSchema, 'playbook');
 	const conditions = new Map<string, Program>();
 	playbook.steps.forEach((step, stepIndex) => {
-		if (step.type !== 'file-set') return;
+		if (step.type !== 'file-set' && step.type !== 'windows-sshd') return;
 		step.settings.forEach((setting, settingIndex) => {
 			for (const field of ['when', 'compute'] as const) {
 				const expression = setting[field];

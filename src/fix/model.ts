@@ -117,7 +117,7 @@ export const ServiceChangeSchema = z.object({
 });
 export type ServiceChange = z.infer<typeof ServiceChangeSchema>;
 
-export const WindowsSettingSchema = z.enum(['service', 'firewall-profile', 'smb1']);
+export const WindowsSettingSchema = z.enum(['service', 'firewall-profile', 'smb1', 'sshd-config']);
 
 /** A Windows setting (a service's start type and state, a firewall profile, SMBv1); `before` is what undo sets again. */
 export const WindowsChangeSchema = z.object({
@@ -129,6 +129,8 @@ export const WindowsChangeSchema = z.object({
 	name: z.string(),
 	before: z.record(z.string(), z.string()),
 	after: z.record(z.string(), z.string()),
+	/** sshd-config: the whole new file; its sha256 is afterDigest. */
+	content: z.string().optional(),
 });
 export type WindowsChange = z.infer<typeof WindowsChangeSchema>;
 

@@ -15,6 +15,7 @@ import {listMatching, readRemoteFile, RemoteError, type RemoteFile} from './remo
 import {planServiceState} from './services.js';
 import {planAuditRules} from './audit-rules.js';
 import {planWindowsState} from './windows-state.js';
+import {planWindowsSshd} from './windows-sshd.js';
 
 const durabilityNote = 'ephemeral: an AKS hybrid upgrade, scale-out or node reimage replaces the node image and discards this edit; raise it with the image owner too';
 
@@ -71,6 +72,10 @@ export async function planHost(items: readonly PlanItem[], context: FixContext):
 				if ('refused' in planned) return withStatus(plan, 'refused', planned.refused);
 				changes.push(...planned.changes);
 				notes.push(...planned.notes);
+			} else if (step.type === 'windows-sshd') {
+				const planned = await planWindowsSshd(session, node, loaded, index, step, facts, items, neededSettings);
+				if ('refused' in planned) return withStatus(plan, 'refused', planned.refused);
+				changes.push(...planned.changes);
 			} else if (step.type === 'windows-state') {
 				const planned = await planWindowsState(session, node, step, facts, items, context);
 				changes.push(...planned.changes);

@@ -18,6 +18,7 @@ import {newId, type PlanItem} from '../plan-base.js';
 import type {WindowsState} from '../playbook.js';
 import {recordChange} from '../record.js';
 import {isVerified, recheckNode, type Verified} from '../recheck.js';
+import {applyWindowsSshd, undoWindowsSshd} from './windows-sshd.js';
 
 export type WindowsSetting = WindowsChange['setting'];
 export type SettingState = Readonly<Record<string, string>>;
@@ -57,7 +58,8 @@ function psQuote(text: string): string {
 function nameProblem(setting: WindowsSetting, name: string): string | undefined {
 	if (setting === 'service') return serviceName.test(name) ? protectedService(name) && `${name} is protected (${protectedService(name)}): aks-harden does not stop it` : `"${name}" is not a service name`;
 	if (setting === 'firewall-profile') return profiles.includes(name) ? undefined : `"${name}" is not a firewall profile (Domain, Private or Public)`;
-	return name === 'SMB1' ? undefined : `"${name}" is not the SMBv1 setting`;
+	if (setting === 'smb1') return name === 'SMB1' ? undefined : `"${name}" is not the SMBv1 setting`;
+	return 'sshd_config is changed by the sshd fix, with its validation and fresh login';
 }
 
 function readBody(setting: WindowsSetting, name: string): string {
@@ -197,6 +199,7 @@ async function openSession(node: NodeRef, context: FixContext): Promise<NodeSess
 
 /** Applies one setting: the state read now must be the planned one; set, read back (else put back), re-check, record. */
 export async function applyWindowsChange(plan: Plan, change: WindowsChange, options: ApplyOptions): Promise<ChangeResult> {
+	if (change.setting === 'sshd-config') return applyWindowsSshd(plan, change, options);
 	const base = {changeId: change.id, summary: change.summary};
 	const step = (name: StepName, message: string) => options.onEvent?.({type: 'step', changeId: change.id, step: name, message});
 	const where = `${change.node.name}:${change.name}`;
@@ -268,6 +271,7 @@ export async function undoWindowsState(
 	force: boolean,
 	done: (beforeDigest: string, afterDigest: string, diff: string, verified: readonly Verified[] | undefined, notes?: readonly string[]) => UndoOutcome,
 ): Promise<UndoOutcome> {
+	if (undo.setting === 'sshd-config') return undoWindowsSshd(entry, undo, context, force, done);
 	const problem = nameProblem(undo.setting, undo.name);
 	// A protected service may be started again: only stopping it is refused.
 	if (problem && !(undo.setting === 'service' && protectedService(undo.name))) return {outcome: 'refused', message: problem};
@@ -294,5 +298,6 @@ export async function undoWindowsState(
 }
 
 export function describeWindowsUndo(undo: Extract<Undo, {type: 'windows-state'}>): string {
+	if (undo.setting === 'sshd-config') return `put ${undo.state['backup']} back over ${undo.name} on ${undo.node.name} and restart sshd`;
 	return `set ${describe(undo.setting, undo.name, undo.state)} again on ${undo.node.name}`;
 }
