@@ -144,6 +144,7 @@ export function explainCommand(args: readonly string[]): number {
 		wrap(check.remediation),
 		...(windows && windows.remediation !== check.remediation ? ['', 'Remediation on Windows nodes:', wrap(windows.remediation)] : []),
 		...(check.playbook ? ['', `Fix playbook: ${check.playbook}${windows && windows.playbook !== check.playbook ? ' (Linux nodes)' : ''}`] : []),
+		...(windows?.playbook && windows.playbook !== check.playbook ? [`Fix playbook on Windows nodes: ${windows.playbook}`] : []),
 		`Defined in: ${compiled!.file}`,
 	];
 	process.stdout.write(`${lines.join('\n')}\n`);
