@@ -72,6 +72,8 @@ function writeBlock(content: string, stamp: string): Block {
 			'Copy-Item -LiteralPath $path -Destination $backup -Force',
 			'[System.IO.File]::WriteAllText($tmp, $content, (New-Object System.Text.UTF8Encoding $false))',
 			'Move-Item -LiteralPath $tmp -Destination $path -Force',
+			// The temp file took the folder's inherited ACL: the file keeps the one it had.
+			'Set-Acl -LiteralPath $path -AclObject (Get-Acl -LiteralPath $backup)',
 			`$check = Invoke-AkhNative ${sshdExe} @('-t', '-f', $path)`,
 			'if ($check.code -ne 0) {',
 			'  Copy-Item -LiteralPath $backup -Destination $path -Force',
