@@ -20,6 +20,7 @@ import type {NodeInfo} from '../../src/model/report.js';
 import {windowsOs2022} from '../../src/probes/fixtures/windows-server-2022.js';
 import {sshNodeSource} from '../../src/transports/node-source.js';
 import type {NodeSession, RunOptions} from '../../src/transports/ssh.js';
+import {structureProblems} from '../support/powershell-structure.js';
 
 type Service = {Name: string; DisplayName: string; Status: string; StartType: string};
 type WindowsState = {services: Service[]; profiles: Record<string, string>; smb1: boolean; commands: string[]};
@@ -70,6 +71,7 @@ function windowsStandIn(state: WindowsState): NodeSession {
 	return {
 		async run(script: string, opts?: RunOptions) {
 			assert.equal(opts?.command, windowsExecCommand(), 'every exec on a Windows node is the PowerShell command');
+			assert.deepEqual(structureProblems(script), [], 'every script sent is balanced');
 			const tag = /'__AKH_([A-Za-z0-9]+)_BEGIN '/.exec(script)![1]!;
 			let stdout = '';
 			for (const [, name, body] of script.matchAll(/^Invoke-AkhProbe '([a-z-]+)' \{\n([\s\S]*?)\n\}$/gm)) {

@@ -17,6 +17,7 @@ import type {NodeInfo} from '../../src/model/report.js';
 import {windowsSshdHardened} from '../../src/probes/fixtures/windows-server-2022.js';
 import {sshNodeSource} from '../../src/transports/node-source.js';
 import type {NodeSession, RunOptions} from '../../src/transports/ssh.js';
+import {structureProblems} from '../support/powershell-structure.js';
 
 // Win32-OpenSSH's stock sshd_config (abridged), CRLF as the MSI installs it.
 const stock = [
@@ -77,6 +78,7 @@ function session(node: Node): NodeSession {
 	return {
 		async run(script: string, opts?: RunOptions) {
 			assert.equal(opts?.command, windowsExecCommand());
+			assert.deepEqual(structureProblems(script), [], 'every script sent is balanced');
 			const tag = /'__AKH_([A-Za-z0-9]+)_BEGIN '/.exec(script)![1]!;
 			let stdout = '';
 			for (const [, name, body] of script.matchAll(/^Invoke-AkhProbe '([a-z-]+)' \{\n([\s\S]*?)\n\}$/gm)) {

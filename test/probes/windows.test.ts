@@ -14,47 +14,7 @@ import * as fixtures from '../../src/probes/fixtures/windows-server-2022.js';
 import {sshNodeSource, type ConnectNode} from '../../src/transports/node-source.js';
 import type {RunOptions, SshTarget} from '../../src/transports/ssh.js';
 import {canWrite} from '../../src/probes/windows/acl.js';
-
-/** Unbalanced brackets or an unclosed string, reading PowerShell's quoting and comment rules. */
-function structureProblems(script: string): string[] {
-	const problems: string[] = [];
-	const stack: {char: string; line: number}[] = [];
-	const pairs: Record<string, string> = {')': '(', ']': '[', '}': '{'};
-	let line = 1;
-	for (let i = 0; i < script.length; i++) {
-		const char = script[i]!;
-		if (char === '\n') line++;
-		else if (char === '#' && (i === 0 || /\s/.test(script[i - 1]!))) {
-			while (i + 1 < script.length && script[i + 1] !== '\n') i++;
-		} else if (char === "'") {
-			// Single quotes: literal; '' is a quote inside.
-			const start = line;
-			for (i++; ; i++) {
-				if (i >= script.length) return [...problems, `string opened on line ${start} never closes`];
-				if (script[i] === '\n') line++;
-				if (script[i] === "'") {
-					if (script[i + 1] === "'") i++;
-					else break;
-				}
-			}
-		} else if (char === '"') {
-			// Double quotes: the backtick escapes; the probes use no $( ) inside them.
-			const start = line;
-			for (i++; ; i++) {
-				if (i >= script.length) return [...problems, `string opened on line ${start} never closes`];
-				if (script[i] === '`') i++;
-				else if (script[i] === '\n') line++;
-				else if (script[i] === '"') break;
-			}
-		} else if ('([{'.includes(char)) stack.push({char, line});
-		else if (char in pairs) {
-			const open = stack.pop();
-			if (!open || open.char !== pairs[char]) problems.push(`line ${line}: ${char} closes ${open ? `${open.char} of line ${open.line}` : 'nothing'}`);
-		}
-	}
-	for (const open of stack) problems.push(`${open.char} opened on line ${open.line} never closes`);
-	return problems;
-}
+import {structureProblems} from '../support/powershell-structure.js';
 
 const all = [...windowsProbes.values()];
 
