@@ -116,6 +116,7 @@ export function sshNodeSource(options: SshNodeSourceOptions): NodeSource {
 					} catch (error) {
 						cut = signal.aborted ? 'cancelled' : messageOf(error);
 						stdout = partialStdout(error) ?? '';
+						if (onWindows) stdout = normaliseWindowsOutput(stdout);
 					}
 					const frames = splitNodeOutput(stdout, runMarker, probes.map((probe) => probe.name));
 					// Nothing framed at all: the shell never ran the script (sudo refused, a forced command, no sh…).
