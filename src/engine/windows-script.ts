@@ -35,7 +35,7 @@ export function windowsExecCommand(): string {
 }
 
 /**
- * Helpers every probe body may use, defined once at the top of the script. `ConvertTo-AkhJson`
+ * Functions every probe body may use, defined once at the top of the script. `ConvertTo-AkhJson`
  * always emits an array as an array (PowerShell 5.1 unwraps one-element arrays in a pipeline).
  */
 const prelude = [

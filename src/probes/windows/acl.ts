@@ -1,4 +1,4 @@
-// File ACLs as Get-Acl reports them (see the Get-AkhAcl helper in the Windows node script), judged
+// File ACLs as Get-Acl reports them (see the Get-AkhAcl function in the Windows node script), judged
 // by SID: account names are localised, SIDs are not.
 import {asArray, bool, isObject, str} from './json.js';
 
