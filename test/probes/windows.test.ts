@@ -167,3 +167,17 @@ test('a windows variant is only for a check on both OS', async () => {
 	assert.ok(!linuxOnly.success);
 	assert.match(linuxOnly.error.issues[0]!.message, /a windows variant is for a check on both linux and windows nodes/);
 });
+
+test('a Windows baseline capture records auto-start and running services, per-user instances folded', async () => {
+	const {captureBaseline} = await import('../../src/probes/baseline-capture.js');
+	const {unitMatches} = await import('../../src/probes/baselines.js');
+	const {parse} = await import('yaml');
+	const withPerUser = `${JSON.stringify([...JSON.parse(fixtures.windowsServicesClean), {Name: 'CDPUserSvc_3a4b5', DisplayName: 'Connected Devices Platform User Service_3a4b5', Status: 'Running', StartType: 'Automatic'}])}\n`;
+	const facts = (windowsProbes.get('services')!.parse(withPerUser) as {facts: {enabled: string[]; running: string[]}}).facts;
+	const doc = parse(captureBaseline(facts, 'windows-server-2022', {node: 'moc-w7n2k4xq1b', capturedAt: '2026-12-04T10:00:00Z'})) as {units: string[]};
+	assert.ok(doc.units.includes('CDPUserSvc_*'));
+	assert.ok(!doc.units.includes('CDPUserSvc_3a4b5'));
+	assert.ok(doc.units.includes('kubelet') && doc.units.includes('hns'), 'running Manual services are recorded too');
+	for (const name of [...facts.enabled, ...facts.running]) assert.ok(unitMatches(name, doc.units), name);
+	assert.ok(!unitMatches('Spooler', doc.units));
+});
