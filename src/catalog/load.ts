@@ -20,6 +20,8 @@ export type CompiledCheck = {
 	readonly passMessage?: Template;
 	readonly warnWhen?: Program;
 	readonly warnMessage?: Template;
+	/** How Windows nodes are judged when the check has a `windows:` variant: the same id, its own facts. */
+	readonly windows?: CompiledCheck;
 };
 
 export type Catalog = {
@@ -41,24 +43,53 @@ function yamlFiles(folder: string): string[] {
 	return out.sort();
 }
 
-function compileField(located: LocatedDocument, field: string, expression: string | undefined): Program | undefined {
+function compileField(located: LocatedDocument, field: string, expression: string | undefined, prefix: readonly string[] = []): Program | undefined {
 	if (expression === undefined) return undefined;
 	try {
 		return compile(expression);
 	} catch (error) {
 		if (!(error instanceof CelSyntaxError)) throw error;
-		throw new UsageError(`${located.file}:${lineOf(located, [field])}: ${field}: ${error.message}`, 'fix the CEL expression');
+		throw new UsageError(`${located.file}:${lineOf(located, [...prefix, field])}: ${[...prefix, field].join('.')}: ${error.message}`, 'fix the CEL expression');
 	}
 }
 
-function compileMessage(located: LocatedDocument, field: string, text: string | undefined): Template | undefined {
+function compileMessage(located: LocatedDocument, field: string, text: string | undefined, prefix: readonly string[] = []): Template | undefined {
 	if (text === undefined) return undefined;
 	try {
 		return compileTemplate(text);
 	} catch (error) {
 		if (!(error instanceof CelSyntaxError)) throw error;
-		throw new UsageError(`${located.file}:${lineOf(located, [field])}: ${field}: ${error.message}`, 'fix the {…} expression in the message');
+		throw new UsageError(`${located.file}:${lineOf(located, [...prefix, field])}: ${[...prefix, field].join('.')}: ${error.message}`, 'fix the {…} expression in the message');
 	}
+}
+
+/** A check as it judges Windows nodes: its `windows:` fields over its own, compiled the same way. */
+function windowsVariant(located: LocatedDocument, check: Check, display: string): CompiledCheck | undefined {
+	const variant = check.windows;
+	if (!variant) return undefined;
+	const merged: Check = {...check, ...variant, windows: undefined};
+	const at = (field: keyof typeof variant) => (variant[field] !== undefined ? ['windows'] : []);
+	return {
+		check: merged,
+		file: display,
+		when: compileField(located, 'when', merged.when, at('when')),
+		assert: compileField(located, 'assert', merged.assert, at('assert')),
+		violations: compileField(located, 'violations', merged.violations, at('violations')),
+		message: compileMessage(located, 'message', merged.message, at('message'))!,
+		passMessage: compileMessage(located, 'passMessage', merged.passMessage, at('passMessage')),
+		warnWhen: compileField(located, 'warnWhen', merged.warnWhen, at('warnWhen')),
+		warnMessage: compileMessage(located, 'warnMessage', merged.warnMessage, at('warnMessage')),
+	};
+}
+
+/** The compiled form that judges a node of this OS. */
+export function forNodeOs(compiled: CompiledCheck, os: string): CompiledCheck {
+	return os === 'windows' && compiled.windows ? compiled.windows : compiled;
+}
+
+/** Every probe a node check may read, on any OS it applies to. */
+export function nodeProbeNames(compiled: CompiledCheck): string[] {
+	return [...new Set([...compiled.check.probes, ...(compiled.windows?.check.probes ?? [])])];
 }
 
 export function loadCheckFile(file: string, display = file): CompiledCheck {
@@ -74,6 +105,7 @@ export function loadCheckFile(file: string, display = file): CompiledCheck {
 		passMessage: compileMessage(located, 'passMessage', check.passMessage),
 		warnWhen: compileField(located, 'warnWhen', check.warnWhen),
 		warnMessage: compileMessage(located, 'warnMessage', check.warnMessage),
+		...(check.windows ? {windows: windowsVariant(located, check, display)!} : {}),
 	};
 }
 

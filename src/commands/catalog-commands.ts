@@ -4,6 +4,42 @@ import {UsageError} from '../model/errors.js';
 import {sectionTitles} from '../model/status.js';
 import {parse, sectionsOption} from './options.js';
 import {explainProbePod} from './explain-probe-pod.js';
+import {forNodeOs, type CompiledCheck} from '../catalog/load.js';
+import {buildNodeScript} from '../engine/node-script.js';
+import {buildWindowsNodeScript, windowsExecCommand, windowsLoader} from '../engine/windows-script.js';
+import {probesForOs} from '../probes/index.js';
+
+/** A stand-in for the marker, which is random on every run. */
+const shownMarker = 'RUNMARKER';
+
+/** The script a node of this OS gets for these checks, with the command that runs it. */
+export function nodeScriptText(os: 'linux' | 'windows', checks: readonly CompiledCheck[], id?: string): string {
+	const known = probesForOs(os);
+	const names = new Set<string>();
+	for (const compiled of checks) {
+		if (compiled.check.scope !== 'node' || !compiled.check.platforms?.includes(os)) continue;
+		for (const name of forNodeOs(compiled, os).check.probes) names.add(name);
+	}
+	const probes = [...names].map((name) => known.get(name)).filter((probe) => probe !== undefined);
+	const what = id ? `the probes of ${id}` : 'every node check';
+	if (!probes.length) return `No ${os} probe: ${id ?? 'the catalogue'} has no check for ${os} nodes.\n`;
+	if (os === 'linux') {
+		return [
+			`# Linux nodes, ${what}: run over SSH as \`sudo -n sh -s\` (\`sh -s\` for probes that need no root), the script below on stdin.`,
+			`# Probes: ${probes.map((probe) => probe.name).join(', ')}. ${shownMarker} stands for the marker, random on every run.`,
+			buildNodeScript(probes, shownMarker),
+		].join('\n');
+	}
+	return [
+		`# Windows nodes, ${what}: one exec over SSH as Administrator, whatever the node's default shell:`,
+		windowsExecCommand(),
+		'# The -EncodedCommand part decodes (base64 of UTF-16LE) to this loader:',
+		windowsLoader,
+		`# It runs the script below, sent on stdin. Probes: ${probes.map((probe) => probe.name).join(', ')}.`,
+		`# ${shownMarker} stands for the marker, random on every run.`,
+		buildWindowsNodeScript(probes, shownMarker),
+	].join('\n');
+}
 
 export const checksHelp = `Usage: aks-harden checks [--section S[,S]] [--format text|json]
 
@@ -13,15 +49,20 @@ that implement a Pod Security Standard control say which level ([PSS baseline] o
 `;
 
 export const explainHelp = `Usage: aks-harden explain CHECK-ID
+       aks-harden explain --node-script linux|windows [CHECK-ID]
        aks-harden explain probe-pod
 
 Show what a check looks at, why it matters, how it decides and how to fix what it finds.
+
+--node-script OS prints, without connecting anywhere, the one script aks-harden runs on each
+node of that OS (every node check's probes, or only those of CHECK-ID) and the command line
+that runs it, so it can be read before it runs on a node.
 \`explain probe-pod\` shows what --node-access kubernetes creates on the cluster (the exact
 namespace and pod manifests) and the RBAC it needs.
 `;
 
 export const checksOptions = {section: {type: 'string'}, format: {type: 'string'}, help: {type: 'boolean', short: 'h'}} as const;
-export const explainOptions = {help: {type: 'boolean', short: 'h'}} as const;
+export const explainOptions = {'node-script': {type: 'string'}, help: {type: 'boolean', short: 'h'}} as const;
 
 export function checksCommand(args: readonly string[]): number {
 	const {values} = parse(args, checksOptions, 'checks');
@@ -58,15 +99,22 @@ export function explainCommand(args: readonly string[]): number {
 		return 0;
 	}
 	const id = positionals[0];
-	if (!id) throw new UsageError('explain needs a check id', 'list the ids with `aks-harden checks`');
-	if (id === 'probe-pod') return explainProbePod();
+	if (id === 'probe-pod' && values['node-script'] === undefined) return explainProbePod();
+	const os = values['node-script'];
+	if (os !== undefined && os !== 'linux' && os !== 'windows') throw new UsageError(`--node-script must be linux or windows, not "${os}"`, 'see `aks-harden explain --help`');
+	if (!id && !os) throw new UsageError('explain needs a check id', 'list the ids with `aks-harden checks`');
 	const catalog = loadCatalog();
-	const compiled = catalog.byId.get(id);
-	if (!compiled) {
+	const compiled = id ? catalog.byId.get(id) : undefined;
+	if (id && !compiled) {
 		const near = catalog.checks.map(({check}) => check.id).filter((other) => other.includes(id.split('.').pop() ?? id)).slice(0, 5);
 		throw new UsageError(`no check "${id}"`, near.length ? `did you mean ${near.join(', ')}?` : 'list the ids with `aks-harden checks`');
 	}
-	const {check} = compiled;
+	if (os) {
+		process.stdout.write(nodeScriptText(os, compiled ? [compiled] : catalog.checks, id));
+		return 0;
+	}
+	const {check} = compiled!;
+	const windows = compiled!.windows?.check;
 	const lines = [
 		`${check.id} — ${check.title}`,
 		'',
@@ -88,12 +136,21 @@ export function explainCommand(args: readonly string[]): number {
 					...(check.warnWhen ? [`  warns when:   it passes and ${check.warnWhen}`] : []),
 					...(check.probes.length ? [`  reads probes: ${check.probes.join(', ')}`] : []),
 					...(check.needs.length ? [`  reads:        ${check.needs.join(', ')}`] : []),
+					...(windows
+						? [
+								'On Windows nodes:',
+								...(windows.assert !== check.assert ? [`  passes when:  ${windows.assert}`] : []),
+								`  reads probes: ${windows.probes.join(', ')} (PowerShell; see \`aks-harden explain --node-script windows ${check.id}\`)`,
+							]
+						: []),
 				]),
 		'',
 		'Remediation:',
 		wrap(check.remediation),
-		...(check.playbook ? ['', `Fix playbook: ${check.playbook}`] : []),
-		`Defined in: ${compiled.file}`,
+		...(windows && windows.remediation !== check.remediation ? ['', 'Remediation on Windows nodes:', wrap(windows.remediation)] : []),
+		...(check.playbook ? ['', `Fix playbook: ${check.playbook}${windows && windows.playbook !== check.playbook ? ' (Linux nodes)' : ''}`] : []),
+		...(windows?.playbook && windows.playbook !== check.playbook ? [`Fix playbook on Windows nodes: ${windows.playbook}`] : []),
+		`Defined in: ${compiled!.file}`,
 	];
 	process.stdout.write(`${lines.join('\n')}\n`);
 	return 0;

@@ -235,7 +235,8 @@ async function sshNodeSource(settings: ConnectionSettings, options: EnvironmentO
 function sshOpener(settings: ConnectionSettings, options: EnvironmentOptions): (node: NodeAddress) => Promise<NodeShell> {
 	return async (node) => {
 		const {connectNode} = await import('../transports/ssh.js');
-		const info: NodeInfo = {name: node.name, address: node.address, os: 'linux', role: 'worker', reachable: null, error: null};
+		// Windows nodes log in as Administrator: the node's OS (from the audit) picks the default user.
+		const info: NodeInfo = {name: node.name, address: node.address, os: node.os ?? 'linux', role: 'worker', reachable: null, error: null};
 		return connectNode(settings.ssh.targetFor(info), {...settings.ssh.ssh, ...(options.prompts ?? {})});
 	};
 }

@@ -6,6 +6,8 @@ import type {NodeSource} from '../engine/source.js';
 import type {NodeRef} from '../fix/model.js';
 import type {NodeShell} from '../transports/interfaces.js';
 import {shellNodeSource} from '../engine/gather-node.js';
+import {recordedShell} from '../probes/recorded.js';
+import {windowsDemoRecording} from './windows-node.js';
 import {initialNodes, type SimNode} from './node-files.js';
 import {DemoNodeShell} from './node-shell.js';
 import {readSavedDemo, saveDemo} from './saved-state.js';
@@ -78,11 +80,13 @@ export async function startDemoEnvironment(options: DemoOptions = {}): Promise<D
 		};
 		return new DemoNodeShell({recording, files: (nodes[name] ??= {files: {}}), onChange});
 	};
+	const windows = windowsDemoRecording();
+	const windowsSource = shellNodeSource(async () => recordedShell(windows), {runTimeoutMs: 60_000});
 	const linux = shellNodeSource(async (node) => shellFor(node.name), {runTimeoutMs: 60_000});
 	const nodeSource: NodeSource = {
 		async gather(node, probes, signal) {
-			// Windows nodes have no host probes yet: nothing to connect to, their checks are skipped.
-			if (!recordings.has(node.name) && node.os === 'windows') return {node, probes: new Map()};
+			// The Windows node answers the PowerShell script from recorded cmdlet output.
+			if (node.name === windows.name) return windowsSource.gather(node, probes, signal);
 			if (!recordings.has(node.name)) return {node: {...node, reachable: false, error: 'not a node of the demo'}, probes: new Map()};
 			return linux.gather(node, probes, signal);
 		},

@@ -1,4 +1,4 @@
-import type {CompiledCheck} from '../catalog/load.js';
+import {forNodeOs, type CompiledCheck} from '../catalog/load.js';
 import type {Check} from '../model/check.js';
 import type {PlatformExceptions} from '../model/exceptions.js';
 import type {Evidence, Finding} from '../model/finding.js';
@@ -398,9 +398,10 @@ export function evaluateNode(checks: readonly CompiledCheck[], facts: NodeFacts,
 /** The same findings one at a time (see clusterFindings). */
 export function* nodeFindings(checks: readonly CompiledCheck[], facts: NodeFacts): Generator<Finding, void, undefined> {
 	const {node} = facts;
-	for (const compiled of checks) {
+	for (const shared of checks) {
+		if (shared.check.scope !== 'node') continue;
+		const compiled = forNodeOs(shared, node.os);
 		const {check} = compiled;
-		if (check.scope !== 'node') continue;
 		const target: Target = {node: node.name};
 		const base = {checkId: check.id, section: check.section, severity: check.severity, remediation: check.remediation, target, evidence: {}};
 		const platforms = check.platforms ?? [];
@@ -408,11 +409,8 @@ export function* nodeFindings(checks: readonly CompiledCheck[], facts: NodeFacts
 			yield {...base, status: 'skip', message: 'node OS unknown', reason: 'the node did not report its operating system'};
 			continue;
 		}
-		if (!platforms.includes(node.os)) {
-			const reason = node.os === 'windows' ? 'Windows node: Windows host probes are not available yet' : `check applies to ${platforms.join(', ')} nodes`;
-			yield {...base, status: 'skip', message: reason, reason};
-			continue;
-		}
+		// Like a `when` that is false: a check for the other OS does not apply, so nothing is reported.
+		if (!platforms.includes(node.os)) continue;
 		if (node.reachable === false) {
 			const reason = node.error ?? 'node unreachable';
 			yield {...base, status: 'error', message: `cannot check: ${reason}`, reason};

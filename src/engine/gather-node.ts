@@ -5,6 +5,8 @@
 // nodes) and the re-checks after a fix all come through here, whatever the shell is.
 import type {NodeFacts, ProbeResult} from './facts.js';
 import {buildNodeScript, newMarker, splitNodeOutput} from './node-script.js';
+import {buildWindowsNodeScript, normaliseWindowsOutput, windowsExecCommand} from './windows-script.js';
+import {windowsProbes} from '../probes/windows/index.js';
 import type {NodeSource} from './source.js';
 import type {NodeInfo} from '../model/report.js';
 import {probes as registry} from '../probes/index.js';
@@ -42,15 +44,22 @@ export function unreachable(node: NodeInfo, error: string): NodeFacts {
 	return {node: {...node, reachable: false, error}, probes: new Map()};
 }
 
-/** The probes a node can run; the others get their reason now, without touching the node. */
-export function probesFor(node: NodeInfo, probeNames: readonly string[], known: ReadonlyMap<string, Probe> = registry): {wanted: Probe[]; results: Map<string, ProbeResult>} {
+/**
+ * The probes a node can run (from its OS's registry: Linux probes are POSIX sh, Windows probes
+ * PowerShell); the others get their reason now, without touching the node.
+ */
+export function probesFor(node: NodeInfo, probeNames: readonly string[], known: ReadonlyMap<string, Probe> = registry, windows: ReadonlyMap<string, Probe> = windowsProbes): {wanted: Probe[]; results: Map<string, ProbeResult>} {
 	const results = new Map<string, ProbeResult>();
 	const wanted: Probe[] = [];
+	const onWindows = node.os === 'windows';
+	const mine = onWindows ? windows : known;
+	const other = onWindows ? known : windows;
 	for (const name of probeNames) {
-		const probe = known.get(name);
-		if (!probe) results.set(name, {command: name, error: `unknown probe ${name}`});
-		else if (node.os === 'linux' && probe.platforms.includes('linux')) wanted.push(probe);
-		else results.set(name, {command: probe.command, error: `probe ${name} does not run on ${node.os} nodes`});
+		const probe = mine.get(name);
+		const elsewhere = other.get(name);
+		if (probe && node.os !== 'unknown' && probe.platforms.includes(node.os)) wanted.push(probe);
+		else if (!probe && !elsewhere) results.set(name, {command: name, error: `unknown probe ${name}`});
+		else results.set(name, {command: (probe ?? elsewhere)!.command, error: `probe ${name} does not run on ${node.os} nodes`});
 	}
 	return {wanted, results};
 }
@@ -60,6 +69,7 @@ export async function gatherOverShell(shell: NodeShell, node: NodeInfo, probeNam
 	const {wanted, results} = probesFor(node, probeNames, options.probes);
 	if (!wanted.length) return {node, probes: results};
 	const marker = options.marker ?? newMarker;
+	const onWindows = node.os === 'windows';
 	const attempt = async (probes: readonly Probe[], sudo: boolean) => {
 		const runMarker = marker();
 		let stdout: string;
@@ -67,20 +77,24 @@ export async function gatherOverShell(shell: NodeShell, node: NodeInfo, probeNam
 		let code: number | null = null;
 		let cut = '';
 		try {
-			const run = await shell.run(buildNodeScript(probes, runMarker), {sudo, timeoutMs: options.runTimeoutMs});
-			stdout = run.stdout;
+			// Windows: one PowerShell exec, whatever the node's default shell; Administrator needs no sudo.
+			const run = onWindows
+				? await shell.run(buildWindowsNodeScript(probes, runMarker), {sudo: false, timeoutMs: options.runTimeoutMs, command: windowsExecCommand()})
+				: await shell.run(buildNodeScript(probes, runMarker), {sudo, timeoutMs: options.runTimeoutMs});
+			stdout = onWindows ? normaliseWindowsOutput(run.stdout) : run.stdout;
 			stderr = run.stderr;
 			code = run.code;
 		} catch (error) {
 			cut = signal?.aborted ? 'cancelled' : messageOf(error);
 			stdout = partialStdout(error) ?? '';
+			if (onWindows) stdout = normaliseWindowsOutput(stdout);
 		}
 		const frames = splitNodeOutput(stdout, runMarker, probes.map((probe) => probe.name));
 		// Nothing framed at all: the shell never ran the script (sudo refused, a forced command, no sh…).
 		const nothing = [...frames.values()].every((frame) => 'error' in frame);
 		return {frames, stderr, code, cut, nothing};
 	};
-	const needsRoot = wanted.some((probe) => probe.needsSudo);
+	const needsRoot = !onWindows && wanted.some((probe) => probe.needsSudo);
 	let runnable: readonly Probe[] = wanted;
 	let outcome = await attempt(runnable, needsRoot);
 	if (needsRoot && outcome.nothing && !outcome.cut && /^sudo: /m.test(outcome.stderr)) {

@@ -114,10 +114,12 @@ export function splitNodeOutput(stdout: string, marker: string, probeNames: read
  * shells that answer from recordings rather than run sh (recorded nodes, the demo).
  */
 export function readNodeScript(script: string): {readonly marker: string; readonly probes: readonly string[]} | undefined {
-	const marker = /"__AKH_([A-Za-z0-9]{8,64})_BEGIN \$1"/.exec(script)?.[1];
-	if (!marker) return undefined;
-	const probes = [...script.matchAll(/^akh_run ([a-z][a-z0-9-]*) /gm)].map((match) => match[1]!);
-	return {marker, probes};
+	const sh = /"__AKH_([A-Za-z0-9]{8,64})_BEGIN \$1"/.exec(script)?.[1];
+	if (sh) return {marker: sh, probes: [...script.matchAll(/^akh_run ([a-z][a-z0-9-]*) /gm)].map((match) => match[1]!)};
+	// The Windows script (engine/windows-script.ts): the same frames, probes as Invoke-AkhProbe blocks.
+	const ps = /'__AKH_([A-Za-z0-9]{8,64})_BEGIN '/.exec(script)?.[1];
+	if (ps) return {marker: ps, probes: [...script.matchAll(/^Invoke-AkhProbe '([a-z][a-z0-9-]*)' \{/gm)].map((match) => match[1]!)};
+	return undefined;
 }
 
 /** The stdout a node prints for these probe frames: the inverse of splitNodeOutput. */

@@ -1,4 +1,4 @@
-import type {Catalog, CompiledCheck} from '../catalog/load.js';
+import {nodeProbeNames, type Catalog, type CompiledCheck} from '../catalog/load.js';
 import type {EngineListener} from '../model/events.js';
 import type {Finding} from '../model/finding.js';
 import type {NodeInfo, Report} from '../model/report.js';
@@ -99,7 +99,7 @@ export async function runAudit(input: AuditInput): Promise<AuditResult> {
 	const nodeInfos = new Map<string, NodeInfo>((input.nodes?.list ?? []).map((node) => [node.name, node]));
 	const nodeWork = (async () => {
 		if (!input.nodes || !nodeChecks.length) return;
-		const probes = [...new Set(nodeChecks.flatMap(({check}) => check.probes))];
+		const probes = [...new Set(nodeChecks.flatMap(nodeProbeNames))];
 		const queue = [...input.nodes.list];
 		const signal = input.signal ?? new AbortController().signal;
 		const worker = async () => {

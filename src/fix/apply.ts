@@ -3,6 +3,7 @@ import type {ApplyOptions, ChangeResult} from './events.js';
 import {applyFileChange, applyModeChange} from './host/apply-host.js';
 import {applyServiceChange} from './host/services.js';
 import {applyRolloutChange} from './host/rollout.js';
+import {applyWindowsChange} from './host/windows-state.js';
 import {targetsOf, type Change, type Plan} from './model.js';
 
 /** The operator confirmed a different number of targets than the changes touch. */
@@ -49,7 +50,9 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Chan
 						: await applyFileChange(plan, change, options)
 					: change.type === 'service'
 						? await applyServiceChange(plan, change, options)
-						: await applyModeChange(plan, change, options);
+						: change.type === 'windows-state'
+							? await applyWindowsChange(plan, change, options)
+							: await applyModeChange(plan, change, options);
 		options.onEvent?.({type: 'change-finished', result});
 		results.push(result);
 		if (result.outcome !== 'applied' && result.outcome !== 'nothing-to-do') stopped = result;

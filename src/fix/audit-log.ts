@@ -3,7 +3,7 @@ import {userInfo} from 'node:os';
 import {join} from 'node:path';
 import {appendLine} from '../state-folder.js';
 import {z} from 'zod';
-import {FindingRefSchema, NodeRefSchema, ObjectRefSchema, PatchTypeSchema, RestartSchema, UnitStateSchema} from './model.js';
+import {FindingRefSchema, NodeRefSchema, ObjectRefSchema, PatchTypeSchema, RestartSchema, UnitStateSchema, WindowsSettingSchema} from './model.js';
 
 /**
  * The record of every change: JSON lines in the user's state folder (and `--log FILE`), one per
@@ -31,6 +31,8 @@ export const UndoSchema = z.discriminatedUnion('type', [
 	z.object({type: z.literal('mode'), node: NodeRefSchema, path: z.string(), mode: z.string(), owner: z.string(), group: z.string()}),
 	/** Puts units back as they were before the services fix: links, enablement, running. */
 	z.object({type: z.literal('service-state'), node: NodeRefSchema, states: z.array(UnitStateSchema)}),
+	/** Sets a Windows setting back to its recorded state. */
+	z.object({type: z.literal('windows-state'), node: NodeRefSchema, setting: WindowsSettingSchema, name: z.string(), state: z.record(z.string(), z.string())}),
 ]);
 export type Undo = z.infer<typeof UndoSchema>;
 

@@ -38,10 +38,10 @@ export type FixContext = {
 
 export function nodeInfoOf(context: FixContext, node: NodeRef): NodeInfo {
 	const known = context.nodes?.find((candidate) => candidate.name === node.name);
-	return context.transport.nodeInfo?.(node) ?? {name: node.name, address: node.address, os: known?.os ?? 'linux', role: known?.role ?? 'worker', reachable: true, error: null};
+	return context.transport.nodeInfo?.(node) ?? {name: node.name, address: node.address, os: known?.os ?? node.os ?? 'linux', role: known?.role ?? 'worker', reachable: true, error: null};
 }
 
 export function nodeRefOf(context: FixContext, name: string): NodeRef {
 	const known = context.nodes?.find((candidate) => candidate.name === name);
-	return {name, address: known?.address || name};
+	return {name, address: known?.address || name, ...(known?.os === 'windows' ? {os: 'windows' as const} : {})};
 }

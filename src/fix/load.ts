@@ -32,7 +32,7 @@ export function loadPlaybookFile(file: string, display = file): LoadedPlaybook {
 	const playbook = validate(located, PlaybookSchema, 'playbook');
 	const conditions = new Map<string, Program>();
 	playbook.steps.forEach((step, stepIndex) => {
-		if (step.type !== 'file-set') return;
+		if (step.type !== 'file-set' && step.type !== 'windows-sshd') return;
 		step.settings.forEach((setting, settingIndex) => {
 			for (const field of ['when', 'compute'] as const) {
 				const expression = setting[field];
@@ -79,7 +79,8 @@ export function loadPlaybooks(root = packageRoot, catalog?: Catalog): Playbooks 
 }
 
 function crossCheck(byId: ReadonlyMap<string, LoadedPlaybook>, catalog: Catalog): void {
-	for (const {check, file} of catalog.checks) {
+	// A check's Windows variant names its own playbook, held to the same rules.
+	for (const {check, file} of catalog.checks.flatMap((compiled) => (compiled.windows ? [compiled, compiled.windows] : [compiled]))) {
 		if (!check.playbook) continue;
 		const loaded = byId.get(check.playbook);
 		if (!loaded) throw new UsageError(`${file}:${checkLine(catalog.root, file)}: playbook: no playbook "${check.playbook}" in playbooks/`, `add playbooks/${check.playbook}.yaml or fix the name`);

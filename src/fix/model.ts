@@ -26,7 +26,8 @@ export const ObjectRefSchema = z.object({
 });
 export type ObjectRef = z.infer<typeof ObjectRefSchema>;
 
-export const NodeRefSchema = z.object({name: z.string(), address: z.string()});
+/** `os` is set for Windows nodes: they are reached as Administrator and run PowerShell. */
+export const NodeRefSchema = z.object({name: z.string(), address: z.string(), os: z.enum(['linux', 'windows']).optional()});
 export type NodeRef = z.infer<typeof NodeRefSchema>;
 
 export const PatchTypeSchema = z.enum(['strategic', 'merge', 'json']);
@@ -116,7 +117,24 @@ export const ServiceChangeSchema = z.object({
 });
 export type ServiceChange = z.infer<typeof ServiceChangeSchema>;
 
-export const ChangeSchema = z.discriminatedUnion('type', [KubeChangeSchema, FileChangeSchema, ModeChangeSchema, ServiceChangeSchema]);
+export const WindowsSettingSchema = z.enum(['service', 'firewall-profile', 'smb1', 'sshd-config']);
+
+/** A Windows setting (a service's start type and state, a firewall profile, SMBv1); `before` is what undo sets again. */
+export const WindowsChangeSchema = z.object({
+	...common,
+	type: z.literal('windows-state'),
+	node: NodeRefSchema,
+	setting: WindowsSettingSchema,
+	/** The service name, the profile (Domain, Private, Public), or SMB1. */
+	name: z.string(),
+	before: z.record(z.string(), z.string()),
+	after: z.record(z.string(), z.string()),
+	/** sshd-config: the whole new file; its sha256 is afterDigest. */
+	content: z.string().optional(),
+});
+export type WindowsChange = z.infer<typeof WindowsChangeSchema>;
+
+export const ChangeSchema = z.discriminatedUnion('type', [KubeChangeSchema, FileChangeSchema, ModeChangeSchema, ServiceChangeSchema, WindowsChangeSchema]);
 export type Change = z.infer<typeof ChangeSchema>;
 
 export const PlanStatus = z.enum([
@@ -166,6 +184,7 @@ export function targetsOf(changes: readonly Change[]): string[] {
 		if (change.type === 'kube') return `${change.target.kind}/${change.target.namespace ?? ''}/${change.target.name}`;
 		// Each unit is confirmed on its own: several units on one node are several targets.
 		if (change.type === 'service') return `node/${change.node.name}:${change.unit}`;
+		if (change.type === 'windows-state') return `node/${change.node.name}:${change.name}`;
 		return `node/${change.node.name}`;
 	});
 	return [...new Set(keys)];

@@ -14,7 +14,7 @@ function kindOf(item: PlanItem): Kind {
 	if (playbook.risk === 'never' || (playbook.risk === 'manual' && !playbook.steps.some((step) => step.type === 'apply-object'))) return 'text';
 	if (playbook.steps.some((step) => step.type === 'workload-patch')) return 'workload';
 	if (playbook.steps.some((step) => step.type === 'daemon-restart')) return 'rollout';
-	if (playbook.steps.some((step) => step.type === 'file-set' || step.type === 'file-mode' || step.type === 'service-state' || step.type === 'audit-rules' || step.type === 'registry-credentials')) return 'host';
+	if (playbook.steps.some((step) => step.type === 'file-set' || step.type === 'file-mode' || step.type === 'service-state' || step.type === 'audit-rules' || step.type === 'registry-credentials' || step.type === 'windows-state' || step.type === 'windows-sshd')) return 'host';
 	return 'namespace';
 }
 

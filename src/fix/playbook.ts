@@ -188,6 +188,29 @@ export const ServiceStateStep = z
 	})
 	.strict();
 
+/**
+ * Windows nodes: disable each service the finding names (Set-Service -StartupType Disabled,
+ * Stop-Service; protected services refused), turn each firewall profile that is off on, or turn
+ * the SMBv1 server protocol off. The prior state is recorded for undo.
+ */
+export const WindowsStateStep = z
+	.object({
+		type: z.literal('windows-state'),
+		setting: z.enum(['service', 'firewall-profile', 'smb1']),
+	})
+	.strict();
+
+/**
+ * Windows nodes: the settings written into %ProgramData%\ssh\sshd_config (before its Match
+ * blocks), validated with `sshd -t`, sshd restarted and a fresh login checked.
+ */
+export const WindowsSshdStep = z
+	.object({
+		type: z.literal('windows-sshd'),
+		settings: z.array(FileSetting).min(1),
+	})
+	.strict();
+
 export const AuditRulesStep = z
 	.object({
 		type: z.literal('audit-rules'),
@@ -240,6 +263,8 @@ export const StepSchema = z.discriminatedUnion('type', [
 	AuditRulesStep,
 	DaemonRestartStep,
 	RegistryCredentialsStep,
+	WindowsStateStep,
+	WindowsSshdStep,
 ]);
 export type Step = z.infer<typeof StepSchema>;
 export type WorkloadPatch = z.infer<typeof WorkloadPatchStep>;
@@ -247,6 +272,8 @@ export type FileSet = z.infer<typeof FileSetStep>;
 export type FileModeRules = z.infer<typeof FileModeStep>;
 export type ServiceState = z.infer<typeof ServiceStateStep>;
 export type AuditRules = z.infer<typeof AuditRulesStep>;
+export type WindowsState = z.infer<typeof WindowsStateStep>;
+export type WindowsSshd = z.infer<typeof WindowsSshdStep>;
 
 export const PlaybookSchema = z
 	.object({
@@ -281,7 +308,7 @@ export const PlaybookSchema = z
 			if (step.type === 'apply-object' && !names.has(step.parameter)) {
 				ctx.addIssue({code: 'custom', path: ['steps', index, 'parameter'], message: `names no parameter "${step.parameter}"`});
 			}
-			const hostStep = step.type === 'file-set' || step.type === 'file-mode' || step.type === 'service-reload' || step.type === 'service-state' || step.type === 'audit-rules' || step.type === 'daemon-restart' || step.type === 'registry-credentials';
+			const hostStep = step.type === 'file-set' || step.type === 'file-mode' || step.type === 'service-reload' || step.type === 'service-state' || step.type === 'audit-rules' || step.type === 'daemon-restart' || step.type === 'registry-credentials' || step.type === 'windows-state' || step.type === 'windows-sshd';
 			if (step.type === 'daemon-restart') {
 				if (!playbook.steps.some((other) => other.type === 'file-set')) ctx.addIssue({code: 'custom', path: ['steps', index], message: 'a daemon-restart follows the file-set step whose file it makes the daemon read'});
 				if (playbook.steps.some((other) => other.type === 'service-reload' || other.type === 'file-mode')) ctx.addIssue({code: 'custom', path: ['steps', index], message: 'a daemon-restart playbook has no service-reload or file-mode step: the rollout restarts the daemon once'});

@@ -1,4 +1,4 @@
-import type {CompiledCheck} from '../catalog/load.js';
+import {nodeProbeNames, type CompiledCheck} from '../catalog/load.js';
 import {evaluateCluster, evaluateNode} from '../engine/evaluate.js';
 import {gatherCluster} from '../engine/gather.js';
 import {gatherOverShell} from '../engine/gather-node.js';
@@ -48,7 +48,7 @@ export async function gatherNodeFacts(context: FixContext, session: NodeShell, n
 /** Re-runs the probes the checks need over the session already open, then evaluates them. */
 export async function recheckNode(context: FixContext, session: NodeShell, node: NodeRef, fixes: readonly FindingRef[]): Promise<Verified[]> {
 	const checks = checksOf(context, fixes);
-	const facts = await gatherNodeFacts(context, session, node, [...new Set(checks.flatMap(({check}) => check.probes))]);
+	const facts = await gatherNodeFacts(context, session, node, [...new Set(checks.flatMap(nodeProbeNames))]);
 	const findings: Finding[] = [];
 	evaluateNode(checks, facts, (finding) => findings.push(finding));
 	return match(fixes, findings);

@@ -7,6 +7,7 @@ import {objectDigest, sha256, textDigest} from './digest.js';
 import {modeDigest} from './host/plan-host.js';
 import {readRemoteFile, reloadService, restoreFile, setMode, statFile, validateSshd} from './host/remote.js';
 import {undoServiceState} from './host/services.js';
+import {describeWindowsUndo, undoWindowsState} from './host/windows-state.js';
 import {newId, displayObject} from './plan-base.js';
 import {isVerified, recheckCluster, recheckNode, type Verified} from './recheck.js';
 import {unifiedDiff} from './text-diff.js';
@@ -46,6 +47,8 @@ export function describeUndo(entry: LogEntry): string {
 			return `remove ${undo.path} on ${undo.node.name}, created by ${entry.id}${undo.reload ? `, then reload ${undo.reload}` : ''}`;
 		case 'mode':
 			return `set ${undo.path} on ${undo.node.name} back to ${undo.mode} ${undo.owner}:${undo.group}`;
+		case 'windows-state':
+			return describeWindowsUndo(undo);
 		case 'service-state':
 			return `unmask ${undo.states.map((state) => state.unit).join(', ')} on ${undo.node.name} and put back ${undo.states.map((state) => `${state.unit} ${state.enabled}, ${state.active}`).join('; ')}`;
 	}
@@ -77,6 +80,10 @@ export async function undoChange(id: string, options: UndoOptions): Promise<Undo
 		if (undo.type === 'kube-patch' || undo.type === 'kube-delete') return await undoKube(entry, options);
 		if (undo.type === 'service-state') {
 			const result = await undoServiceState(entry, undo, options.context, options.force === true, (before, after, diff, verified, notes) => done(entry, options, before, after, diff, verified, notes ?? [], undefined));
+			return {...result, entry};
+		}
+		if (undo.type === 'windows-state') {
+			const result = await undoWindowsState(entry, undo, options.context, options.force === true, (before, after, diff, verified, notes) => done(entry, options, before, after, diff, verified, notes ?? [], undefined));
 			return {...result, entry};
 		}
 		return await undoHost(entry, options);

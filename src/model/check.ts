@@ -16,6 +16,30 @@ export type Platform = z.infer<typeof Platform>;
 const idPattern = /^[a-z]+\.[a-z0-9][a-z0-9-]*$/;
 
 /**
+ * How a node check judges Windows nodes when its intent is the Linux one but the facts differ
+ * (sshd's key file ACL, Windows services, ACLs instead of modes). Fields left out are the
+ * check's own.
+ */
+export const WindowsVariantSchema = z
+	.object({
+		probes: z.array(z.string()).optional(),
+		when: z.string().optional(),
+		assert: z.string().optional(),
+		violations: z.string().optional(),
+		onFail: z.enum(['fail', 'warn', 'manual']).optional(),
+		message: z.string().min(1).optional(),
+		passMessage: z.string().optional(),
+		warnWhen: z.string().optional(),
+		warnMessage: z.string().optional(),
+		evidence: z.array(z.string()).optional(),
+		remediation: z.string().min(1).optional(),
+		/** Windows nodes need their own (a finding without one falls back to the check's Linux fix). */
+		playbook: z.string().optional(),
+		references: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+	})
+	.strict();
+
+/**
  * A check as written in checks/<section>/<id>.yaml. CEL strings are compiled by the catalogue,
  * so a typo fails at load with file and line, never mid-audit.
  */
@@ -64,6 +88,7 @@ export const CheckSchema = z
 		article: z.string().optional(),
 		/** The Pod Security Standard control this check implements, exactly as PSA defines it. */
 		pss: PssSchema.optional(),
+		windows: WindowsVariantSchema.optional(),
 	})
 	.strict()
 	.superRefine((check, ctx) => {
@@ -87,6 +112,9 @@ export const CheckSchema = z
 		}
 		if (check.pss && check.pss.level !== 'restricted' && check.pss.overrides.length) {
 			ctx.addIssue({code: 'custom', path: ['pss', 'overrides'], message: 'only restricted controls override baseline ones (as in PSA)'});
+		}
+		if (check.windows && !(check.platforms?.includes('windows') && check.platforms.includes('linux'))) {
+			ctx.addIssue({code: 'custom', path: ['windows'], message: 'a windows variant is for a check on both linux and windows nodes (a Windows-only check says platforms: [windows])'});
 		}
 		if (check.scope === 'node' && !check.platforms?.length) {
 			ctx.addIssue({code: 'custom', path: ['platforms'], message: 'node checks list their platforms'});

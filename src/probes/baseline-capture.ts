@@ -1,6 +1,7 @@
 import {stringify} from 'yaml';
 import {BaselineSchema} from './baselines.js';
 import type {ServicesFacts} from './services.js';
+import type {WindowsServicesFacts} from './windows/services.js';
 
 export type CaptureOptions = {
 	/** The node the units were read from, recorded in the file. */
@@ -12,6 +13,9 @@ export type CaptureOptions = {
 
 /** `getty@tty1.service` → `getty@*`: instances differ from node to node, the template does not. */
 function generalize(unit: string): string {
+	// Windows per-user services carry a random suffix per logon session: CDPUserSvc_3a4b5 → CDPUserSvc_*.
+	const perUser = /^([A-Za-z][\w]*?)_[0-9a-f]{4,8}$/i.exec(unit);
+	if (perUser) return `${perUser[1]}_*`;
 	const at = unit.indexOf('@');
 	if (at < 0) return unit;
 	const suffix = unit.slice(unit.lastIndexOf('.'));
@@ -23,7 +27,7 @@ function generalize(unit: string): string {
  * provisioned node: every unit it enables or runs, template instances folded into one glob.
  * Pure: the caller reads the node and writes the file.
  */
-export function captureBaseline(services: ServicesFacts, image: string, options: CaptureOptions = {}): string {
+export function captureBaseline(services: ServicesFacts | WindowsServicesFacts, image: string, options: CaptureOptions = {}): string {
 	const units = new Set<string>();
 	for (const unit of [...services.enabled, ...(services.running ?? [])]) units.add(generalize(unit));
 	// A template that is enabled (`getty@.service`) and also has running instances needs one entry.

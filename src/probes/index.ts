@@ -12,6 +12,7 @@ import {servicesProbe} from './services.js';
 import {sshdProbe} from './sshd.js';
 import {sysctlProbe} from './sysctl.js';
 import {unmanagedContainersProbe} from './unmanaged-containers.js';
+import {windowsProbes} from './windows/index.js';
 
 /** Every probe by name. A check's `probes:` must name one of these (the catalogue test checks). */
 export const probes: ReadonlyMap<string, Probe> = new Map(
@@ -31,3 +32,8 @@ export const probes: ReadonlyMap<string, Probe> = new Map(
 		auditdProbe,
 	].map((probe) => [probe.name, probe]),
 );
+
+/** The probes that run on a node of this OS: sh on Linux, PowerShell on Windows. */
+export function probesForOs(os: 'linux' | 'windows'): ReadonlyMap<string, Probe> {
+	return os === 'windows' ? windowsProbes : probes;
+}

@@ -31,9 +31,10 @@ export type KubeletFacts = {
 	readonly flags: Readonly<Record<string, string>>;
 	/**
 	 * Where the flags came from: the running process, or the systemd unit when kubelet is not
-	 * running; 'configz' when the whole configuration is the kubelet's live one, read through the API server.
+	 * running (on Windows, the service's command line); 'configz' when the whole configuration is
+	 * the kubelet's live one, read through the API server.
 	 */
-	readonly flagsSource: 'process' | 'unit' | 'none' | 'configz';
+	readonly flagsSource: 'process' | 'unit' | 'service' | 'none' | 'configz';
 	readonly effective: KubeletEffective;
 };
 

@@ -56,8 +56,11 @@ export interface ClusterWriter {
 
 export type RunResult = {readonly stdout: string; readonly stderr: string; readonly code: number | null; readonly signal?: string};
 
-/** `sudo`: run the script as root (`sudo -n sh -s`); `timeoutMs`: the bound of the whole run. */
-export type RunOptions = {readonly sudo: boolean; readonly timeoutMs: number};
+/**
+ * `sudo`: run the script as root (`sudo -n sh -s`); `timeoutMs`: the bound of the whole run;
+ * `command`: what is exec'd with the script on its stdin instead of `sh -s` (Windows: PowerShell).
+ */
+export type RunOptions = {readonly sudo: boolean; readonly timeoutMs: number; readonly command?: string};
 
 /**
  * One open shell on one node: run a POSIX sh script (given on stdin) and get its output. The
@@ -72,7 +75,7 @@ export interface NodeShell {
 }
 
 /** Where a node is reached: its inventory name and address. */
-export type NodeAddress = {readonly name: string; readonly address: string};
+export type NodeAddress = {readonly name: string; readonly address: string; readonly os?: 'linux' | 'windows'};
 
 /** Opens a shell on a node; the caller closes it. */
 export type OpenNodeShell = (node: NodeAddress) => Promise<NodeShell>;

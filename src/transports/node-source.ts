@@ -21,6 +21,7 @@ export type SshNodeSourceOptions = {
 	/** The SSH transport's connectNode; tests pass a fake, production the real one (the default). */
 	readonly connect?: ConnectNode;
 	readonly probes?: ReadonlyMap<string, Probe>;
+	readonly windowsProbes?: ReadonlyMap<string, Probe>;
 	readonly marker?: () => string;
 };
 
@@ -33,7 +34,7 @@ export function sshNodeSource(options: SshNodeSourceOptions): NodeSource {
 					name: node.name,
 					address: node.address,
 					port: options.port ?? 22,
-					user: options.user ?? 'clouduser',
+					user: options.user ?? (node.os === 'windows' ? 'Administrator' : 'clouduser'),
 					...(options.keyPaths ? {keyPaths: options.keyPaths} : {}),
 					...(options.jump ? {jump: options.jump} : {}),
 				},

@@ -558,7 +558,7 @@ function runOn(connection: Connection, t: SshTarget, script: string, opts: RunOp
       }
       into.push(chunk);
     };
-    const command = opts.sudo ? 'sudo -n sh -s' : 'sh -s';
+    const command = opts.command ?? (opts.sudo ? 'sudo -n sh -s' : 'sh -s');
     connection.client.exec(command, (error, stream) => {
       if (error) {
         abort(new SshError('protocol', `${describe(t)}: could not start a command: ${error.message}`));

@@ -8,6 +8,7 @@ import {sections} from '../../src/model/status.js';
 import type {Report} from '../../src/model/report.js';
 import {targetKey} from '../../src/model/target.js';
 import {runCli} from '../support/cli.js';
+import {score} from '../../src/engine/summary.js';
 
 let report: Report;
 let jsonText: string;
@@ -75,15 +76,22 @@ test('platform components are accepted with a reason, never failed or hidden', (
 	assert.equal(status('isolation.pod-security-admission', 'Namespace/kube-system'), 'accepted');
 });
 
-test('Windows nodes are detected and their node checks skipped with the reason', () => {
+test('the Windows node answers its host checks like a Linux node: fail, pass and manual, no skips, in the score', () => {
 	const windows = report.nodes.find((node) => node.os === 'windows');
 	assert.ok(windows);
-	const skipped = report.findings.filter((f) => 'node' in f.target && f.target.node === windows.name);
-	assert.ok(skipped.length > 0);
-	for (const finding of skipped) {
-		assert.equal(finding.status, 'skip');
-		assert.match(finding.reason ?? '', /Windows/);
-	}
+	const own = report.findings.filter((f) => 'node' in f.target && f.target.node === windows.name);
+	const statuses = new Set(own.map((f) => f.status));
+	for (const status of ['fail', 'pass', 'manual']) assert.ok(statuses.has(status as never), `a ${status} finding`);
+	assert.ok(!own.some((f) => f.status === 'skip' || /not available/.test(f.message)), own.filter((f) => f.status === 'skip').map((f) => f.checkId).join());
+	const byId = new Map(own.map((f) => [f.checkId, f]));
+	assert.equal(byId.get('host.firewall')?.status, 'fail');
+	assert.equal(byId.get('host.smb1')?.status, 'pass');
+	assert.equal(byId.get('host.local-admins')?.status, 'manual');
+	assert.match(byId.get('host.services')!.message, /Spooler \(enabled, running; never needed on a node: Print Spooler/);
+	assert.ok(!byId.has('host.sysctl'), 'a Linux-only check reports nothing for a Windows node');
+	// In the score: without the Windows node's findings it would be different.
+	const others = report.findings.filter((f) => !('node' in f.target && f.target.node === windows.name));
+	assert.notEqual(score(others), report.summary.score);
 });
 
 test('the planted secret value appears in no output', () => {

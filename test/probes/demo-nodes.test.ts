@@ -1,10 +1,10 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {loadCatalog} from '../../src/catalog/load.js';
+import {forNodeOs, loadCatalog} from '../../src/catalog/load.js';
 import {evaluateNode} from '../../src/engine/evaluate.js';
 import type {Finding} from '../../src/model/finding.js';
 import {demoNodeRecordings} from '../../src/probes/demo-nodes.js';
-import {probes} from '../../src/probes/index.js';
+import {probes, probesForOs} from '../../src/probes/index.js';
 import {recordedNodeFacts} from '../../src/probes/recorded.js';
 
 const catalog = loadCatalog();
@@ -24,8 +24,12 @@ test('every demo node answers every registered probe, and every probe parses', a
 	}
 });
 
-test('every node check names registered probes', () => {
-	for (const {check} of nodeChecks) for (const name of check.probes) assert.ok(probes.has(name), `${check.id}: unknown probe ${name}`);
+test('every node check names probes registered for each OS it applies to', () => {
+	for (const compiled of nodeChecks) {
+		for (const os of compiled.check.platforms ?? []) {
+			for (const name of forNodeOs(compiled, os).check.probes) assert.ok(probesForOs(os).has(name), `${compiled.check.id}: no ${os} probe ${name}`);
+		}
+	}
 });
 
 test('the control plane is clean but for the password-login drop-in', async () => {

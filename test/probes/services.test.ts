@@ -66,7 +66,7 @@ test('unit globs: a bare name matches any unit type, a suffixed one exactly', ()
 
 test('the packaged baselines load and cover a clean Mariner node', () => {
 	const baselines = loadBaselines();
-	assert.deepEqual([...baselines.keys()].sort(), ['azure-linux-3', 'cbl-mariner-2']);
+	assert.deepEqual([...baselines.keys()].sort(), ['azure-linux-3', 'cbl-mariner-2', 'windows-server-2022']);
 	const units = baselines.get('cbl-mariner-2')!.units;
 	const clean = facts(marinerServicesClean);
 	for (const unit of [...clean.enabled, ...(clean.running ?? [])]) assert.ok(unitMatches(unit, units), unit);

@@ -1,3 +1,4 @@
+import {nodeProbeNames} from '../../catalog/load.js';
 import {toCel} from '../../engine/cel.js';
 import type {NodeFacts} from '../../engine/facts.js';
 import type {NodeShell} from '../../transports/interfaces.js';
@@ -14,6 +15,8 @@ import {editFile, globMatches, render, setSshdMatchKeywords, sshdIncludes, sshdK
 import {listMatching, readRemoteFile, RemoteError, type RemoteFile} from './remote.js';
 import {planServiceState} from './services.js';
 import {planAuditRules} from './audit-rules.js';
+import {planWindowsState} from './windows-state.js';
+import {planWindowsSshd} from './windows-sshd.js';
 
 const durabilityNote = 'ephemeral: an AKS hybrid upgrade, scale-out or node reimage replaces the node image and discards this edit; raise it with the image owner too';
 
@@ -38,7 +41,10 @@ export async function planHost(items: readonly PlanItem[], context: FixContext):
 		return withStatus(plan, 'error', `cannot reach ${nodeName}: ${error instanceof Error ? error.message : String(error)}`);
 	}
 	try {
-		const probes = [...new Set(loaded.playbook.fixes.flatMap((id) => context.catalog.byId.get(id)?.check.probes ?? []))];
+		const probes = [...new Set(loaded.playbook.fixes.flatMap((id) => {
+			const compiled = context.catalog.byId.get(id);
+			return compiled ? nodeProbeNames(compiled) : [];
+		}))];
 		const facts = await gatherNodeFacts(context, session, node, probes);
 		if (facts.node.reachable === false) return withStatus(plan, 'error', facts.node.error ?? 'node unreachable');
 		for (const [name, result] of facts.probes) {
@@ -71,6 +77,15 @@ export async function planHost(items: readonly PlanItem[], context: FixContext):
 				const hosts = ((facts.probes.get('containerd-config')?.facts as {plaintextCredentials?: Array<{host: string}>} | undefined)?.plaintextCredentials ?? []).map((entry) => entry.host);
 				const guidance = hosts.length ? await credentialGuidance(session, node, step.path, hosts) : undefined;
 				if (guidance) notes.push(guidance);
+			} else if (step.type === 'windows-sshd') {
+				const planned = await planWindowsSshd(session, node, loaded, index, step, facts, items, neededSettings);
+				if ('refused' in planned) return withStatus(plan, 'refused', planned.refused);
+				changes.push(...planned.changes);
+			} else if (step.type === 'windows-state') {
+				const planned = await planWindowsState(session, node, step, facts, items, context);
+				changes.push(...planned.changes);
+				notes.push(...planned.notes);
+				allRefused = !planned.changes.length && planned.notes.length > 0;
 			} else if (step.type === 'service-state') {
 				const planned = await planServiceState(session, node, step, facts, items, context);
 				changes.push(...planned.changes);

@@ -50,10 +50,12 @@ export function checkDocument(check: Check, finding: Finding | undefined, note: 
 	}
 	heading(`Why it matters · ${check.article ?? 'the article'}`);
 	paragraph(check.rationale);
+	// The finding's own: a Windows node's remediation and fix differ from a Linux node's under the same check.
+	const playbook = finding?.playbook ?? check.playbook;
 	heading('Remediation');
-	paragraph(check.remediation);
+	paragraph(finding?.remediation ?? check.remediation);
 	heading('Fix');
-	paragraph(check.playbook ? `fix: ${check.playbook} (press f for the steps)` : 'no automated fix: follow the remediation above');
+	paragraph(playbook ? `fix: ${playbook} (press f for the steps)` : 'no automated fix: follow the remediation above');
 	if (check.references && Object.keys(check.references).length) {
 		heading('References');
 		paragraph(Object.entries(check.references).map(([name, value]) => `${name} ${value}`).join(' · '));
