@@ -67,7 +67,16 @@ export function kubernetesNodeSource(options: KubernetesNodeSourceOptions): Node
 			const kubelet = facts.probes.get(KUBELET_PROBE);
 			if (!probeNames.includes(KUBELET_PROBE) || (kubelet && !('error' in kubelet))) return facts;
 			const live = await kubeletFromConfigz(options.kubeConfig, node.name, options.requestTimeoutMs);
-			if ('error' in live) return facts;
+			if (live.error !== undefined) {
+				// A missing permission is said with the verb and resource to grant; a kubelet that does
+				// not answer adds nothing to what the node's own files said.
+				if (!live.error.startsWith('forbidden:')) return facts;
+				const reason = `${kubelet?.error ?? facts.node.error ?? 'not read'}; the kubelet's live configuration: ${live.error}`;
+				if (!facts.node.reachable) return {node: {...facts.node, error: `${facts.node.error ?? 'not reached'}; the kubelet's live configuration: ${live.error}`}, probes: facts.probes};
+				const probes = new Map(facts.probes);
+				probes.set(KUBELET_PROBE, {command: kubelet?.command ?? live.command, error: reason});
+				return {node: facts.node, probes};
+			}
 			const probes = new Map(facts.probes);
 			probes.set(KUBELET_PROBE, live);
 			if (facts.node.reachable) return {node: facts.node, probes};

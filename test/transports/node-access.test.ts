@@ -69,9 +69,9 @@ describe('nodes through Kubernetes on real SSH test nodes', {skip: rootSkip(), t
 	});
 
 	/** A cluster whose nodes are the lab's (plus any extra), its exec running in the lab nodes. */
-	async function cluster(name: string, options: {extraNodes?: readonly string[]; forbidden?: readonly ForbiddenRule[]} = {}) {
+	async function cluster(name: string, options: {extraNodes?: readonly string[]; forbidden?: readonly ForbiddenRule[]; configz?: (node: string) => Record<string, unknown> | undefined} = {}) {
 		const objects = [...lab.nodes.map((node) => nodeObject(node.name, node.address)), ...(options.extraNodes ?? []).map((node) => nodeObject(node, '10.255.0.1'))];
-		const api = await startApiServer({objects, ...labNodeExec(lab), ...(options.forbidden ? {forbidden: options.forbidden} : {}), tokens: {'operator-token': 'operator'}});
+		const api = await startApiServer({objects, ...labNodeExec(lab), ...(options.forbidden ? {forbidden: options.forbidden} : {}), ...(options.configz ? {configz: options.configz} : {}), tokens: {'operator-token': 'operator'}});
 		servers.push(api);
 		bridges.push(await bridgeApiIntoHub(lab, api.port));
 		const kubeconfig = path.join(work, `${name}.kubeconfig`);
@@ -168,6 +168,40 @@ describe('nodes through Kubernetes on real SSH test nodes', {skip: rootSkip(), t
 		assert.match(result.stderr, /node node-a unreachable: probe pods are not allowed: rerun with --allow-probe-pods/);
 		assert.match(result.stderr, /no node could be reached/);
 		assert.equal(api.requests.filter((request) => request.method === 'POST').length, 0);
+	});
+
+	test('without probe pods, the kubelet is judged from its live configuration (configz) and nothing is created', async () => {
+		// What a kubelet's /configz answers: the merged configuration (node-b's is the weak one).
+		const kubelet = (node: string) => ({
+			authentication: {anonymous: {enabled: node === 'node-b'}, webhook: {enabled: true}, x509: {clientCAFile: '/etc/kubernetes/pki/ca.crt'}},
+			authorization: {mode: node === 'node-b' ? 'AlwaysAllow' : 'Webhook'},
+			readOnlyPort: 0,
+			streamingConnectionIdleTimeout: '5m0s',
+			makeIPTablesUtilChains: true,
+			rotateCertificates: true,
+			protectKernelDefaults: true,
+			eventRecordQPS: 5,
+			tlsCipherSuites: ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'],
+		});
+		const {api, kubeconfig} = await cluster('configz', {configz: kubelet});
+		const result = await audit(kubeconfig, ['--node-access', 'kubernetes']);
+		assert.ok(result.report, result.stderr);
+		assert.equal(api.requests.filter((request) => request.method === 'POST').length, 0, 'no pod, no namespace');
+		assert.deepEqual(result.report.nodes.map((node) => [node.name, node.access]), names.map((name) => [name, 'configz']));
+		const kubeletFindings = new Map(result.report.findings.filter((finding) => finding.checkId === 'host.kubelet-config').map((finding) => [(finding.target as {node: string}).node, finding]));
+		assert.equal(kubeletFindings.get('node-a')?.status, 'pass', JSON.stringify(kubeletFindings.get('node-a')));
+		assert.equal(kubeletFindings.get('node-b')?.status, 'fail');
+		assert.match(kubeletFindings.get('node-b')!.message, /anonymous|AlwaysAllow/i);
+		const others = result.report.findings.filter((finding) => finding.section === 'host' && finding.checkId !== 'host.kubelet-config');
+		assert.ok(others.length > 0 && others.every((finding) => finding.status === 'error' && /--allow-probe-pods/.test(finding.message)));
+	});
+
+	test('without nodes/proxy (and no probe pods) the run says which permission is missing', async () => {
+		const {kubeconfig} = await cluster('noproxy', {configz: () => ({}), forbidden: [{user: 'operator', resource: 'nodes/proxy'}]});
+		const result = await audit(kubeconfig, ['--node-access', 'kubernetes', '--checks', 'host.kubelet-config']);
+		// Nothing could be judged on any node: fail closed, each node's reason naming the permission.
+		assert.equal(result.code, 2, result.stderr);
+		for (const name of names) assert.match(result.stderr, new RegExp(`node ${name} unreachable: .*the kubelet's live configuration: forbidden: cannot get nodes/proxy`));
 	});
 
 	test('without pods/exec: the run completes, host checks are error naming the permission, nothing remains', async () => {
