@@ -202,15 +202,20 @@ async function openDemo(settings: ConnectionSettings, useNodes: boolean): Promis
 	const nodeObjects = (await reader.list(resourceTypes.get('nodes')!)).items;
 	const pods = (await reader.list(resourceTypes.get('pods')!)).items;
 	const list = inventoryFromNodes(nodeObjects);
+	// --node-access kubernetes on the demo: its nodes answer through probe pods on its API server.
+	const access = useNodes && settings.nodeAccess.mode !== 'ssh' ? await openNodeAccess(settings.nodeAccess, demo.kubeConfig, settings.timeoutMs, async () => demo.nodeSource) : undefined;
 	return {
 		reader,
 		writer: new KubernetesWriter(demo.kubeConfig),
-		...(useNodes ? {nodes: {list: settings.nodeNames ? inventoryFromNames([...settings.nodeNames], list) : list, source: demo.nodeSource, concurrency: settings.concurrency}} : {}),
+		...(useNodes ? {nodes: {list: settings.nodeNames ? inventoryFromNames([...settings.nodeNames], list) : list, source: access?.source ?? demo.nodeSource, concurrency: settings.concurrency}} : {}),
 		// The demo's Linux nodes are simulated: host fixes open a shell on them as on a real node.
 		openNode: demo.openNode,
 		info: {context: reader.context, server: reader.server, flavour: detectFlavour(nodeObjects, pods), isDemo: true},
 		allowedRegistries: demo.allowedRegistries,
-		close: demo.close,
+		close: async () => {
+			await access?.close();
+			await demo.close();
+		},
 	};
 }
 

@@ -6,6 +6,7 @@ import type {NodeSource} from '../engine/source.js';
 import type {NodeRef} from '../fix/model.js';
 import type {NodeShell} from '../transports/interfaces.js';
 import {shellNodeSource} from '../engine/gather-node.js';
+import {shellNodeExec} from './pod-exec.js';
 import {recordedShell} from '../probes/recorded.js';
 import {windowsDemoRecording} from './windows-node.js';
 import {initialNodes, type SimNode} from './node-files.js';
@@ -39,7 +40,13 @@ export type DemoOptions = {
  */
 export async function startDemoEnvironment(options: DemoOptions = {}): Promise<DemoEnvironment> {
 	const {saved, problem} = options.stateFolder ? readSavedDemo(options.stateFolder) : {};
-	const server = await startApiServer({objects: saved?.objects ?? demoObjects(), tokens: {'demo-operator-token': 'demo-operator'}});
+	// Probe pods (--node-access kubernetes) on a demo node run their script on its simulated files.
+	const server = await startApiServer({
+		objects: saved?.objects ?? demoObjects(),
+		tokens: {'demo-operator-token': 'demo-operator'},
+		nodeExec: shellNodeExec((name) => (recordings.has(name) ? shellFor(name) : undefined)),
+		execNodes: (name) => recordings.has(name),
+	});
 	const kubeconfigYaml = server.kubeconfigYaml({token: 'demo-operator-token', context: demoContext});
 	const kubeConfig = new KubeConfig();
 	kubeConfig.loadFromString(kubeconfigYaml);

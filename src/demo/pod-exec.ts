@@ -5,12 +5,13 @@
 // pod pinned to a node to whatever stands for that node — the demo's simulated nodes, or in tests
 // the SSH test node's own namespaces (the same files and the same root the SSH path sees).
 import type {IncomingMessage} from 'node:http';
-import type {Duplex, Readable, Writable} from 'node:stream';
+import {PassThrough, type Duplex, type Readable, type Writable} from 'node:stream';
 import {WebSocketServer, type WebSocket} from 'ws';
 import type {ObjectStore} from './object-store.js';
 import {ApiError, errors} from './status.js';
 import type {ApiResource} from './resource-table.js';
 import type {User} from './resource-handlers.js';
+import type {NodeShell} from '../transports/interfaces.js';
 
 /** A command started for a pod on a node: streams in and out, and its exit code (null: killed). */
 export type ExecProcess = {
@@ -129,4 +130,43 @@ export function runPinnedPods(store: ObjectStore, answers: (node: string) => boo
 			});
 		});
 	});
+}
+
+/**
+ * A pod's `chroot /host sh -s` answered by a node shell that stands for the node (the demo's
+ * simulated nodes, recorded nodes in benchmarks): the script arrives on stdin, runs once stdin
+ * ends, and its output goes back as the container's. Root in the pod: no sudo needed.
+ */
+export function shellNodeExec(shellFor: (node: string) => NodeShell | undefined): NodeExec {
+	return (node, command) => {
+		const shell = shellFor(node);
+		if (!shell || command.join(' ') !== 'chroot /host sh -s') return undefined;
+		const stdin = new PassThrough();
+		const stdout = new PassThrough();
+		const stderr = new PassThrough();
+		const chunks: Buffer[] = [];
+		let killed = false;
+		stdin.on('data', (chunk: Buffer) => chunks.push(chunk));
+		const exit = new Promise<number | null>((resolve) => {
+			stdin.on('end', () => {
+				void shell.run(Buffer.concat(chunks).toString('utf8'), {sudo: true, timeoutMs: 60_000}).then(
+					(result) => {
+						if (killed) return resolve(null);
+						stdout.end(result.stdout);
+						stderr.end(result.stderr);
+						resolve(result.code);
+					},
+					(error: unknown) => {
+						stderr.end(`${error instanceof Error ? error.message : String(error)}\n`);
+						stdout.end();
+						resolve(1);
+					},
+				);
+			});
+		});
+		return {stdin, stdout, stderr, exit, kill: () => {
+			killed = true;
+			shell.close();
+		}};
+	};
 }
