@@ -57,3 +57,20 @@ export async function recheckNode(context: FixContext, session: NodeShell, node:
 export function isVerified(verified: readonly Verified[] | undefined): boolean {
 	return verified !== undefined && verified.every((entry) => entry.status === 'pass');
 }
+
+/**
+ * How every host change ends: its checks re-run on the node (said as the `verify` step) and the
+ * outcome in words for the result line. A re-check that cannot run is said, never a pass.
+ */
+export async function verifyOnNode(context: FixContext, session: NodeShell, node: NodeRef, fixes: readonly FindingRef[], onStep: (message: string) => void): Promise<{readonly verified?: Verified[]; readonly outcome: string}> {
+	let verified: Verified[];
+	try {
+		verified = await recheckNode(context, session, node, fixes);
+	} catch (error) {
+		onStep(`could not re-run the check: ${error instanceof Error ? error.message : String(error)}`);
+		return {outcome: ''};
+	}
+	onStep(verified.map((entry) => `${entry.checkId} ${entry.target}: ${entry.status}`).join('; '));
+	const failing = verified.filter((entry) => entry.status !== 'pass');
+	return {verified, outcome: isVerified(verified) ? 'the check passes now' : `the check does not pass yet: ${failing.map((entry) => entry.message ?? entry.status).join('; ')}`};
+}

@@ -46,6 +46,7 @@ import type {PlanFile} from '../../src/fix/plan-file.js';
 import {connectNode, type NodeShell} from '../../src/transports/ssh.js';
 import {binPath} from '../support/cli.js';
 import {rootSkip, startSystemdNodes, type Lab, type LabNode} from '../support/ssh-lab.js';
+import {nodeObject} from '../support/node-object.js';
 
 const CONFIG = '/var/lib/kubelet/config.yaml';
 const ORIGINAL = ['apiVersion: kubelet.config.k8s.io/v1beta1', 'kind: KubeletConfiguration', 'authentication:', '  anonymous:', '    enabled: true', 'readOnlyPort: 10255', ''].join('\n');
@@ -91,15 +92,6 @@ function nodeFiles(withCa: boolean) {
 	};
 }
 
-function nodeObject(name: string, address: string): KubeObject {
-	return {
-		apiVersion: 'v1',
-		kind: 'Node',
-		metadata: {name, labels: {'kubernetes.io/os': 'linux', agentpool: 'pool1'}},
-		spec: {},
-		status: {addresses: [{type: 'InternalIP', address}], conditions: [{type: 'Ready', status: 'True', reason: 'KubeletReady'}], nodeInfo: {osImage: 'Debian GNU/Linux 12 (bookworm)', kubeletVersion: 'v1.30.9'}},
-	} as unknown as KubeObject;
-}
 
 function pod(name: string, node: string, app: string): KubeObject {
 	return {

@@ -15,18 +15,10 @@ import {bridgeApiIntoHub} from '../support/api-bridge.js';
 import {binPath} from '../support/cli.js';
 import {labNodeExec} from '../support/node-exec.js';
 import {rootSkip, startLab, type Lab} from '../support/ssh-lab.js';
+import {nodeObject} from '../support/node-object.js';
 
 const names = ['node-a', 'node-b'];
 
-function nodeObject(name: string, address: string): KubeObject {
-	return {
-		apiVersion: 'v1',
-		kind: 'Node',
-		metadata: {name, labels: {'kubernetes.io/os': 'linux', agentpool: 'pool1'}},
-		spec: {},
-		status: {addresses: [{type: 'InternalIP', address}], conditions: [{type: 'Ready', status: 'True', reason: 'KubeletReady'}], nodeInfo: {osImage: 'Debian GNU/Linux 12 (bookworm)', kubeletVersion: 'v1.30.9'}},
-	} as unknown as KubeObject;
-}
 
 /**
  * What must agree between the two paths: which check, on what, with which status, message and

@@ -5,7 +5,7 @@ import type {ApplyOptions, ChangeResult, StepName} from '../events.js';
 import type {FileChange, ModeChange, Plan} from '../model.js';
 import {recordChange} from '../record.js';
 import {unifiedDiff, unshownLines} from '../text-diff.js';
-import {isVerified, recheckNode, type Verified} from '../recheck.js';
+import {verifyOnNode} from '../recheck.js';
 import {auditRulesProblem} from './audit-rules.js';
 import {parseCheck} from './formats.js';
 import {validateDaemonConfig} from './rollout.js';
@@ -172,18 +172,11 @@ export async function applyModeChange(plan: Plan, change: ModeChange, options: A
 
 async function finish(plan: Plan, change: HostChange, options: ApplyOptions, session: NodeShell, undo: Undo, notes: readonly string[]): Promise<ChangeResult> {
 	const step = (name: StepName, message: string) => options.onEvent?.({type: 'step', changeId: change.id, step: name, message});
-	let verified: Verified[] | undefined;
-	try {
-		verified = await recheckNode(options.context, session, change.node, change.fixes);
-		step('verify', verified.map((entry) => `${entry.checkId} ${entry.target}: ${entry.status}`).join('; '));
-	} catch (error) {
-		step('verify', `could not re-run the check: ${messageOf(error)}`);
-	}
+	const {verified, outcome} = await verifyOnNode(options.context, session, change.node, change.fixes, (message) => step('verify', message));
 	const where = `${change.node.name}:${change.path}`;
-	const failing = (verified ?? []).filter((entry) => entry.status !== 'pass');
 	const message = [
 		`applied to ${where}`,
-		verified ? (isVerified(verified) ? 'the check passes now' : `the check does not pass yet: ${failing.map((entry) => entry.message ?? entry.status).join('; ')}`) : '',
+		outcome,
 		...notes,
 	]
 		.filter(Boolean)

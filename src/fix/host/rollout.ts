@@ -11,7 +11,7 @@ import {sha256, textDigest} from '../digest.js';
 import type {ApplyOptions, ChangeResult, StepName} from '../events.js';
 import type {FileChange, Plan, Restart} from '../model.js';
 import {recordChange} from '../record.js';
-import {isVerified, recheckNode, type Verified} from '../recheck.js';
+import {verifyOnNode, type Verified} from '../recheck.js';
 import {containerdConfigProblem, kubeletConfigProblem} from './daemon-config.js';
 import {drain, nodeReady, preflight, setCordon} from './node-drain.js';
 import {readRemoteFile, restoreFile, run, replaceFile} from './remote.js';
@@ -196,18 +196,11 @@ export async function applyRolloutChange(plan: Plan, change: FileChange, options
 		step('ready', `${change.node.name} Ready and ${restart.unit} healthy`);
 		await uncordon();
 
-		let verified: Verified[] | undefined;
-		try {
-			verified = await recheckNode(options.context, session, change.node, change.fixes);
-			step('verify', verified.map((entry) => `${entry.checkId} ${entry.target}: ${entry.status}`).join('; '));
-		} catch (error) {
-			step('verify', `could not re-run the check: ${messageOf(error)}`);
-		}
+		const {verified, outcome} = await verifyOnNode(options.context, session, change.node, change.fixes, (message) => step('verify', message));
 		const undo: Undo = backup
 			? {type: 'file-restore', node: change.node, path: change.path, backup, validate: change.validate, restart}
 			: {type: 'file-remove', node: change.node, path: change.path, validate: change.validate};
-		const failing = (verified ?? []).filter((entry) => entry.status !== 'pass');
-		const message = [`applied to ${where}, ${restart.unit} restarted and the node Ready`, verified ? (isVerified(verified) ? 'the check passes now' : `the check does not pass yet: ${failing.map((entry) => entry.message ?? entry.status).join('; ')}`) : '']
+		const message = [`applied to ${where}, ${restart.unit} restarted and the node Ready`, outcome]
 			.filter(Boolean)
 			.join('; ');
 		return done('applied', message, {undo, ...(verified ? {verified} : {})});

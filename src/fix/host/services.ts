@@ -12,7 +12,7 @@ import type {NodeRef, Plan, ServiceChange} from '../model.js';
 import {newId, type PlanItem} from '../plan-base.js';
 import type {ServiceState} from '../playbook.js';
 import {recordChange} from '../record.js';
-import {isVerified, recheckNode, type Verified} from '../recheck.js';
+import {recheckNode, verifyOnNode, type Verified} from '../recheck.js';
 import {protectedReason} from './protected-units.js';
 import {RemoteError} from './remote.js';
 import {isRunning, maskedStates, maskUnits, readUnitInfo, readUnitStates, restoreUnits, statesDigest, type UnitInfo, type UnitState} from './unit-remote.js';
@@ -169,17 +169,10 @@ export async function applyServiceChange(plan: Plan, change: ServiceChange, opti
 			const logId = record('failed', message, {undo});
 			return {...base, outcome: 'failed', message, ...(logId ? {logId} : {})};
 		}
-		let verified: Verified[] | undefined;
-		try {
-			verified = await recheckNode(options.context, session, change.node, change.fixes);
-			step('verify', verified.map((entry) => `${entry.checkId} ${entry.target}: ${entry.status}`).join('; '));
-		} catch (error) {
-			step('verify', `could not re-run the check: ${messageOf(error)}`);
-		}
-		const failing = (verified ?? []).filter((entry) => entry.status !== 'pass');
+		const {verified, outcome} = await verifyOnNode(options.context, session, change.node, change.fixes, (message) => step('verify', message));
 		const message = [
 			`${change.units.join(', ')} stopped, disabled and masked on ${change.node.name}`,
-			verified ? (isVerified(verified) ? 'the check passes now' : `the check does not pass yet: ${failing.map((entry) => entry.message ?? entry.status).join('; ')}`) : '',
+			outcome,
 		]
 			.filter(Boolean)
 			.join('; ');

@@ -17,7 +17,7 @@ import type {NodeRef, Plan, WindowsChange} from '../model.js';
 import {newId, type PlanItem} from '../plan-base.js';
 import type {FileSet, WindowsSshd} from '../playbook.js';
 import {recordChange} from '../record.js';
-import {isVerified, recheckNode, type Verified} from '../recheck.js';
+import {recheckNode, verifyOnNode, type Verified} from '../recheck.js';
 import {unifiedDiff} from '../text-diff.js';
 import {setSshdKeywords, setSshdMatchKeywords, type Setting} from './formats.js';
 
@@ -218,15 +218,8 @@ export async function applyWindowsSshd(plan: Plan, change: WindowsChange, option
 		}
 		step('reload', 'a fresh login works');
 		const undo: Undo = {type: 'windows-state', node: change.node, setting: 'sshd-config', name: windowsSshdConfig, state: {backup, sha256: change.beforeDigest}};
-		let verified: Verified[] | undefined;
-		try {
-			verified = await recheckNode(options.context, session, change.node, change.fixes);
-			step('verify', verified.map((entry) => `${entry.checkId} ${entry.target}: ${entry.status}`).join('; '));
-		} catch (error) {
-			step('verify', `could not re-run the check: ${messageOf(error)}`);
-		}
-		const failing = (verified ?? []).filter((entry) => entry.status !== 'pass');
-		const message = [`${windowsSshdConfig} changed on ${change.node.name}, validated, sshd restarted and a fresh login works`, verified ? (isVerified(verified) ? 'the check passes now' : `the check does not pass yet: ${failing.map((entry) => entry.message ?? entry.status).join('; ')}`) : '']
+		const {verified, outcome} = await verifyOnNode(options.context, session, change.node, change.fixes, (message) => step('verify', message));
+		const message = [`${windowsSshdConfig} changed on ${change.node.name}, validated, sshd restarted and a fresh login works`, outcome]
 			.filter(Boolean)
 			.join('; ');
 		const logId = record('applied', message, {undo, ...(verified ? {verified} : {})});

@@ -17,7 +17,7 @@ import type {NodeRef, Plan, WindowsChange} from '../model.js';
 import {newId, type PlanItem} from '../plan-base.js';
 import type {WindowsState} from '../playbook.js';
 import {recordChange} from '../record.js';
-import {isVerified, recheckNode, type Verified} from '../recheck.js';
+import {recheckNode, verifyOnNode, type Verified} from '../recheck.js';
 import {applyWindowsSshd, undoWindowsSshd} from './windows-sshd.js';
 
 export type WindowsSetting = WindowsChange['setting'];
@@ -235,17 +235,10 @@ export async function applyWindowsChange(plan: Plan, change: WindowsChange, opti
 			const logId = record('failed', message, {undo});
 			return {...base, outcome: 'failed', message, ...(logId ? {logId} : {})};
 		}
-		let verified: Verified[] | undefined;
-		try {
-			verified = await recheckNode(options.context, session, change.node, change.fixes);
-			step('verify', verified.map((entry) => `${entry.checkId} ${entry.target}: ${entry.status}`).join('; '));
-		} catch (error) {
-			step('verify', `could not re-run the check: ${messageOf(error)}`);
-		}
-		const failing = (verified ?? []).filter((entry) => entry.status !== 'pass');
+		const {verified, outcome} = await verifyOnNode(options.context, session, change.node, change.fixes, (message) => step('verify', message));
 		const message = [
 			`${describe(change.setting, change.name, after)} on ${change.node.name}`,
-			verified ? (isVerified(verified) ? 'the check passes now' : `the check does not pass yet: ${failing.map((entry) => entry.message ?? entry.status).join('; ')}`) : '',
+			outcome,
 		]
 			.filter(Boolean)
 			.join('; ');
