@@ -1,6 +1,6 @@
 // Issue target: auditing 10,000 pods under 2,000 Deployments takes at most 2x the time the same
 // client needs merely to list the same objects, within 500 MB peak RSS.
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {startApiServer} from '../src/demo/api-server.js';
@@ -34,6 +34,7 @@ export async function benchClusterAudit(runs = 3): Promise<void> {
 		}
 	} finally {
 		await server.close();
+		rmSync(dir, {recursive: true, force: true});
 	}
 	const listMs = median(lists);
 	const auditMs = median(audits);
