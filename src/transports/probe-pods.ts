@@ -21,6 +21,7 @@ export type ProbePodOptions = {
 	readonly startTimeoutMs: number;
 	/** Bound of each API request. */
 	readonly requestTimeoutMs: number;
+	/** The first wait between two reads of a starting pod; it doubles up to a second. */
 	readonly pollMs?: number;
 };
 
@@ -101,7 +102,7 @@ export function probePods(options: ProbePodOptions): ProbePods {
 	const api = boundedObjectApi(options.kubeConfig, options.requestTimeoutMs);
 	const exec = new Exec(options.kubeConfig);
 	const deletions = new Set<Promise<void>>();
-	const pollMs = options.pollMs ?? 250;
+	const firstPollMs = options.pollMs ?? 50;
 	let isStopped = false;
 
 	const remove = (name: string) => {
@@ -127,6 +128,8 @@ export function probePods(options: ProbePodOptions): ProbePods {
 			}
 			let closed = false;
 			const deadline = Date.now() + options.startTimeoutMs;
+			// A pod already pulled starts in well under a second: ask soon, then less and less often.
+			let pollMs = firstPollMs;
 			try {
 				for (;;) {
 					if (isStopped) throw new Error('cancelled');
@@ -136,6 +139,7 @@ export function probePods(options: ProbePodOptions): ProbePods {
 					if (why) throw new Error(why);
 					if (Date.now() > deadline) throw new Error(`probe pod did not run within ${Math.round(options.startTimeoutMs / 1000)} s`);
 					await sleep(pollMs);
+					pollMs = Math.min(1000, pollMs * 2);
 				}
 			} catch (error) {
 				void remove(name);
