@@ -18,6 +18,7 @@ import {inventoryNodes, sshSettings, type SshSettings} from './ssh-options.js';
 import {reportSkipped, writeErr} from './terminal.js';
 import {stateDir} from '../paths.js';
 import {nodeAccessSettings, openNodeAccess, type NodeAccessSettings} from './node-access.js';
+import {readSettingsFile} from './settings.js';
 
 /** The connection flags as parseArgs gives them (options.ts: connectionOptions). */
 export type ConnectionValues = {
@@ -69,7 +70,7 @@ export function connectionSettings(values: ConnectionValues): ConnectionSettings
 		concurrency: positiveInt('concurrency', values.concurrency, 16),
 		timeoutMs: durationOption(values.timeout, defaultTimeoutMs),
 		ssh,
-		nodeAccess: nodeAccessSettings(values),
+		nodeAccess: nodeAccessSettings(values, readSettingsFile(values['waivers'] as string | undefined).nodeAccess, ssh.inventory),
 	};
 }
 

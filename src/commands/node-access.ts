@@ -15,22 +15,28 @@ export type NodeAccessMode = (typeof nodeAccessModes)[number];
 
 export type NodeAccessSettings = {
 	readonly mode: NodeAccessMode;
+	/** Nodes the inventory file sends another way than `mode`. */
+	readonly perNode: ReadonlyMap<string, NodeAccessMode>;
 	readonly image: string;
 	readonly namespace: string;
 	readonly allowPods: boolean;
 	readonly keepNamespace: boolean;
 };
 
-export function nodeAccessSettings(values: Readonly<Record<string, unknown>>): NodeAccessSettings {
-	const mode = (values['node-access'] as string | undefined) ?? 'ssh';
+/** What `.aks-harden.yaml` says under `nodeAccess:`; the flags win over it. */
+export type NodeAccessFile = {readonly mode?: NodeAccessMode; readonly probeImage?: string; readonly probeNamespace?: string};
+
+export function nodeAccessSettings(values: Readonly<Record<string, unknown>>, file: NodeAccessFile = {}, inventory: ReadonlyArray<{readonly name: string; readonly access?: NodeAccessMode}> = []): NodeAccessSettings {
+	const mode = (values['node-access'] as string | undefined) ?? file.mode ?? 'ssh';
 	if (!(nodeAccessModes as readonly string[]).includes(mode)) {
 		throw new UsageError(`--node-access must be one of ${nodeAccessModes.join(', ')}, not "${mode}"${didYouMean(mode, nodeAccessModes)}`, 'see README "Nodes through Kubernetes"');
 	}
-	const namespace = (values['probe-namespace'] as string | undefined) ?? PROBE_NAMESPACE;
-	if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) throw new UsageError(`--probe-namespace "${namespace}" is not a namespace name`, 'use lower-case letters, digits and dashes, at most 63');
-	const image = (values['probe-image'] as string | undefined) ?? DEFAULT_PROBE_IMAGE;
-	if (!image.trim() || /\s/.test(image)) throw new UsageError(`--probe-image "${image}" is not an image reference`, 'e.g. --probe-image myregistry.azurecr.io/busybox:1.36');
-	return {mode: mode as NodeAccessMode, image, namespace, allowPods: values['allow-probe-pods'] === true, keepNamespace: values['keep-probe-namespace'] === true};
+	const namespace = (values['probe-namespace'] as string | undefined) ?? file.probeNamespace ?? PROBE_NAMESPACE;
+	if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace)) throw new UsageError(`probe namespace "${namespace}" is not a namespace name`, 'use lower-case letters, digits and dashes, at most 63');
+	const image = (values['probe-image'] as string | undefined) ?? file.probeImage ?? DEFAULT_PROBE_IMAGE;
+	if (!image.trim() || /\s/.test(image)) throw new UsageError(`probe image "${image}" is not an image reference`, 'e.g. --probe-image myregistry.azurecr.io/busybox:1.36');
+	const perNode = new Map(inventory.flatMap((entry) => (entry.access ? [[entry.name, entry.access] as const] : [])));
+	return {mode: mode as NodeAccessMode, perNode, image, namespace, allowPods: values['allow-probe-pods'] === true, keepNamespace: values['keep-probe-namespace'] === true};
 }
 
 export type NodeAccess = {readonly source: NodeSource; readonly close: () => Promise<void>};
@@ -43,8 +49,9 @@ export async function openNodeAccess(
 	ssh: () => Promise<NodeSource>,
 ): Promise<NodeAccess> {
 	const {withAccess, kubernetesNodeSource, autoNodeSource} = await import('../transports/kubernetes-nodes.js');
-	if (settings.mode === 'ssh') return {source: withAccess(await ssh(), 'ssh'), close: async () => {}};
-	if (!config) throw new UsageError(`--node-access ${settings.mode} reaches nodes through the cluster, and no cluster is configured`, 'pass --kubeconfig (or --context), or --node-access ssh');
+	const modes = new Set([settings.mode, ...settings.perNode.values()]);
+	if (modes.size === 1 && modes.has('ssh')) return {source: withAccess(await ssh(), 'ssh'), close: async () => {}};
+	if (!config) throw new UsageError(`node access ${[...modes].filter((mode) => mode !== 'ssh').join('/')} reaches nodes through the cluster, and no cluster is configured`, 'pass --kubeconfig (or --context), or --node-access ssh');
 
 	const {probePods, deleteLeftoverPods} = await import('../transports/probe-pods.js');
 	const {boundedObjectApi} = await import('../transports/kubernetes.js');
@@ -85,7 +92,10 @@ export async function openNodeAccess(
 	// A Ctrl-C mid-run deletes the pods (and the namespace the run created) before the process ends.
 	const forget = pods || created ? interrupts.onInterrupt(cleanup) : () => undefined;
 	const kubernetes = kubernetesNodeSource({kubeConfig: config, ...(pods ? {pods} : {}), ...(podsUnavailable ? {podsUnavailable} : {}), namespace: settings.namespace, runTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs});
-	const source = settings.mode === 'kubernetes' ? kubernetes : autoNodeSource(withAccess(await ssh(), 'ssh'), kubernetes);
+	const overSsh = withAccess(await ssh(), 'ssh');
+	const byMode: Record<NodeAccessMode, NodeSource> = {ssh: overSsh, kubernetes, auto: autoNodeSource(overSsh, kubernetes)};
+	// Each node its own way: the inventory's word for it, else the run's.
+	const source: NodeSource = {gather: (node, probes, signal) => byMode[settings.perNode.get(node.name) ?? settings.mode].gather(node, probes, signal)};
 	return {
 		source,
 		close: async () => {

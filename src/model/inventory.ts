@@ -15,6 +15,8 @@ export const InventorySchema = z
 						jump: z.string().min(1).optional(),
 						os: z.enum(['linux', 'windows']).optional(),
 						role: z.enum(['control-plane', 'worker']).optional(),
+						/** How this node's host checks reach it, over --node-access (README "Nodes through Kubernetes"). */
+						access: z.enum(['ssh', 'kubernetes', 'auto']).optional(),
 					})
 					.strict(),
 			)

@@ -50,6 +50,15 @@ export const AttestationSchema = z
 export const SettingsFileSchema = z
 	.object({
 		registries: z.object({allowed: z.array(z.string().min(1)).default([])}).strict().optional(),
+		/** How host checks reach nodes when no --node-access flag says (README "Nodes through Kubernetes"). */
+		nodeAccess: z
+			.object({
+				mode: z.enum(['ssh', 'kubernetes', 'auto']).optional(),
+				probeImage: z.string().min(1).optional(),
+				probeNamespace: z.string().min(1).optional(),
+			})
+			.strict()
+			.optional(),
 		waivers: z.array(WaiverSchema).default([]),
 		attestations: z.array(AttestationSchema).default([]),
 		/** Free notes by check id: shown once per check in every report format. */

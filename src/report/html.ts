@@ -277,7 +277,7 @@ export function renderHtml(report: Report, context: ReportContext): string {
 	const title = `aks-harden report: ${report.cluster.context ?? report.cluster.source}`;
 	const nodes = report.nodes.length
 		? `<h2>Nodes</h2><table class="nodes"><thead><tr><th>Name</th><th>Address</th><th>OS</th><th>Role</th><th>Reachable</th><th>Error</th></tr></thead><tbody>${report.nodes
-				.map((node) => `<tr><td>${h(node.name)}</td><td>${h(node.address)}</td><td>${h(node.os)}</td><td>${h(node.role)}</td><td>${node.reachable === null ? 'not tried' : node.reachable ? 'yes' : 'no'}</td><td>${h(node.error ?? '')}</td></tr>`)
+				.map((node) => `<tr><td>${h(node.name)}</td><td>${h(node.address)}</td><td>${h(node.os)}</td><td>${h(node.role)}</td><td>${node.reachable === null ? 'not tried' : node.reachable ? `yes${node.access ? ` (${h(node.access)})` : ''}` : 'no'}</td><td>${h(node.error ?? '')}</td></tr>`)
 				.join('')}</tbody></table>`
 		: '';
 	const expired = report.waivers?.expired ?? [];

@@ -57,6 +57,10 @@ export function renderMarkdown(report: Report, contextOrTitles: ReportContext | 
 		const unreachable = report.nodes.filter((node) => node.reachable === false);
 		const names = unreachable.map((node) => `${node.name}${node.error ? `: ${node.error}` : ''}`).join('; ');
 		out.push(`- Nodes: ${report.nodes.length}${unreachable.length ? ` (${unreachable.length} unreachable: ${escape(names)})` : ''}`);
+		// How each reached node was reached (SSH, a probe pod, or the kubelet's configz alone).
+		const ways = new Map<string, number>();
+		for (const node of report.nodes) if (node.reachable && node.access) ways.set(node.access, (ways.get(node.access) ?? 0) + 1);
+		if ([...ways.keys()].some((way) => way !== 'ssh')) out.push(`- Nodes reached: ${[...ways].map(([way, count]) => `${count} ${way === 'kubernetes' ? 'through Kubernetes (probe pods)' : way === 'configz' ? 'through configz only (kubelet checks)' : 'over SSH'}`).join(', ')}`);
 	}
 	out.push(`- Score: ${report.summary.score} / 100`);
 	out.push(`- Findings: ${statuses.map((status) => `${report.summary[status]} ${status}`).join(', ')}`, '');

@@ -153,6 +153,20 @@ describe('nodes through Kubernetes on real SSH test nodes', {skip: rootSkip(), t
 		assert.deepEqual(leftovers(api), []);
 	});
 
+	test('the inventory sends one node through Kubernetes and the other over SSH; .aks-harden.yaml names the probe namespace', async () => {
+		const {api, kubeconfig} = await cluster('mixed');
+		const dir = fs.mkdtempSync(path.join(work, 'mixed-'));
+		const inventory = path.join(dir, 'inventory.yaml');
+		fs.writeFileSync(inventory, 'nodes:\n  - name: node-b\n    access: kubernetes\n');
+		const settings = path.join(dir, 'settings.yaml');
+		fs.writeFileSync(settings, 'nodeAccess:\n  probeNamespace: ops-probes\n');
+		const result = await audit(kubeconfig, ['--allow-probe-pods', '--inventory', inventory, '--waivers', settings]);
+		assert.ok(result.report, result.stderr);
+		assert.deepEqual(result.report.nodes.map((node) => [node.name, node.access]), [['node-a', 'ssh'], ['node-b', 'kubernetes']]);
+		assert.deepEqual(api.requests.filter((request) => request.method === 'POST' && request.path.endsWith('/pods')).map((request) => request.path), ['/api/v1/namespaces/ops-probes/pods']);
+		assert.deepEqual(leftovers(api), []);
+	});
+
 	test('without --allow-probe-pods nothing is created, and with no node judged the audit fails closed saying why', async () => {
 		const {api, kubeconfig} = await cluster('refused');
 		const result = await audit(kubeconfig, ['--node-access', 'kubernetes']);

@@ -33,7 +33,8 @@ function sshText(entry: NodeEntry, isExcluded: boolean): string {
 		case 'probing':
 			return 'probing…';
 		case 'done':
-			return 'done';
+			// How the host checks reached it, when not over SSH (--node-access kubernetes or auto).
+			return entry.info.access === 'kubernetes' ? 'done via Kubernetes' : entry.info.access === 'configz' ? 'done via configz (kubelet only)' : 'done';
 		case 'failed':
 			return `failed: ${entry.message ?? entry.info.error ?? 'unreachable'}`;
 	}
