@@ -1,8 +1,8 @@
 // What a test needs from the machine, in one table: the suite runs on a fresh machine with only
 // Node and npm (such tests skip, naming what is missing and the command that installs it), and
 // under CI=true a missing prerequisite fails the test instead, so CI never quietly runs less.
-import {accessSync, constants, existsSync} from 'node:fs';
-import {delimiter, join} from 'node:path';
+import {accessSync, appendFileSync, constants, existsSync} from 'node:fs';
+import {delimiter, join, relative} from 'node:path';
 
 export type Prerequisite =
 	| 'root'
@@ -69,7 +69,20 @@ export function missing(...needs: readonly Prerequisite[]): string | false {
 	if (absent.length === 0) return false;
 	const reason = `needs ${absent.map((need) => rules[need].what).join(', ')}: ${[...new Set(absent.map((need) => rules[need].install))].join('; ')}`;
 	if (process.env.CI === 'true') throw new Error(`CI=true and a prerequisite is missing: ${reason}`);
+	noteSkip(reason);
 	return reason;
+}
+
+/** Each skip, with its test file, for the run's summary (support/temp-root.ts prints it at the end). */
+function noteSkip(reason: string): void {
+	const log = process.env.AKS_HARDEN_TEST_SKIPS;
+	if (!log) return;
+	const file = process.argv.find((arg) => /\.test\.tsx?$/.test(arg)) ?? '(unknown file)';
+	try {
+		appendFileSync(log, `${JSON.stringify({file: relative(process.cwd(), file), reason})}\n`);
+	} catch {
+		// The summary is a courtesy: a skip is still reported by the test itself.
+	}
 }
 
 /** The prerequisites of the SSH test nodes. */
