@@ -77,17 +77,17 @@ export async function startDemoEnvironment(options: DemoOptions = {}): Promise<D
 		isClusterChanged = true;
 		later();
 	});
+	const windows = windowsDemoRecording();
 	const recordings = new Map(demoNodeRecordings().map((recording) => [recording.name, recording]));
 	const shellFor = (name: string): NodeShell => {
 		const recording = recordings.get(name);
-		if (!recording) throw new Error(`${name} is not a Linux node of the demo`);
+		if (!recording) throw new Error(name === windows.name ? `${name} is the demo's Windows node: it answers audits from recorded cmdlet output, and its fixes need a real Windows node (the plan shows what would run)` : `${name} is not a node of the demo`);
 		const onChange = () => {
 			changedNodes.add(name);
 			later();
 		};
 		return new DemoNodeShell({recording, files: (nodes[name] ??= {files: {}}), onChange});
 	};
-	const windows = windowsDemoRecording();
 	const windowsSource = shellNodeSource(async () => recordedShell(windows), {runTimeoutMs: 60_000});
 	const linux = shellNodeSource(async (node) => shellFor(node.name), {runTimeoutMs: 60_000});
 	const nodeSource: NodeSource = {

@@ -49,7 +49,10 @@ test('aks-harden --demo: f fixes a host check on a demo node, u on the summary u
 	assert.equal(await controlPlane(), 'pass', 'another process reading the saved demo sees the fix');
 
 	await terminal.send('Enter');
-	await terminal.waitForText(/Targets: \d+ · 0 need attention/, {timeoutMs: 30_000});
+	// The fixed node now passes; the one left is the demo's Windows node, whose sshd fix needs a real Windows node.
+	const rechecked = await terminal.waitForText(/Targets: \d+ · 1 needs attention/, {timeoutMs: 30_000});
+	assert.match(rechecked, /✓ node\/moc-l1hj0nllpvs/);
+	assert.match(rechecked, /✗ node\/moc-w7n2k4xq1b/);
 	await terminal.send('s');
 	await terminal.waitForText(/host\.sshd-config \(node\/moc-l1hj0nllpvs\): fixed, 1 applied/);
 	await terminal.waitForText(/u undo last fix/);
