@@ -48,6 +48,8 @@ Selection and output:
                             (default markdown on a terminal, json otherwise)
   -o, --output FILE         write the report to FILE (written whole or not at all)
   --fail-on SEVERITY        low (default), medium, high or critical
+  --fail-on-error           exit 2 when any check could not be judged (error: a missing permission,
+                            an unreachable node); without it errors are reported, not failed
   --waivers FILE            settings and decisions: waivers, attestations, notes
                             (default ./.aks-harden.yaml)
   --baseline OLD.json       compare with an earlier audit
@@ -107,6 +109,13 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 			const fresh = newFailures(baseline, report, failOn);
 			process.stderr.write(`aks-harden: ${fresh.length} new failing finding(s) since ${values.baseline}\n`);
 			return fresh.length ? 1 : 0;
+		}
+		// A check that could not be judged (a missing permission, an unreachable node) is not a
+		// failure of the cluster; a pipeline that must judge everything asks for exit 2 on it.
+		const unjudged = values['fail-on-error'] ? report.findings.filter((finding) => finding.status === 'error').length : 0;
+		if (unjudged) {
+			process.stderr.write(`aks-harden: ${unjudged} finding${unjudged === 1 ? '' : 's'} could not be judged (error) and --fail-on-error is set\n`);
+			return 2;
 		}
 		return report.findings.some(atOrAbove) ? 1 : 0;
 	} finally {

@@ -36,6 +36,7 @@ export const reportOptions = {
 	format: {type: 'string'},
 	output: {type: 'string', short: 'o'},
 	'fail-on': {type: 'string'},
+	'fail-on-error': {type: 'boolean'},
 } as const satisfies ParseArgsConfig['options'];
 
 /** Where a command's options are explained (the walkthrough is `aks-harden` itself). */

@@ -216,7 +216,12 @@ describe('nodes through Kubernetes on real SSH test nodes', {skip: rootSkip(), t
 		assert.ok(result.report, result.stderr);
 		const host = result.report.findings.filter((finding) => finding.section === 'host' && finding.checkId !== 'host.kubelet-config');
 		assert.ok(host.length > 0 && host.every((finding) => finding.status === 'error' && /pods\/exec/.test(finding.message)), JSON.stringify(host.map((f) => [f.checkId, f.status, f.message])));
+		assert.notEqual(result.code, 2, 'errors are reported, not failed, unless asked');
 		assert.deepEqual(leftovers(api), []);
+		const strict = await audit(kubeconfig, ['--node-access', 'kubernetes', '--allow-probe-pods', '--fail-on-error']);
+		assert.equal(strict.code, 2, strict.stderr);
+		assert.match(strict.stderr, /findings could not be judged \(error\) and --fail-on-error is set/);
+		assert.ok(strict.report, 'the report is still written');
 	});
 
 	test('a node that never runs its probe pod: its checks are error after --timeout, and its pod is deleted', async () => {
