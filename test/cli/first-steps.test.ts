@@ -83,7 +83,7 @@ test('completion: bash completes commands, options, values and check ids in a re
 			.trim()
 			.split('\n');
 	assert.deepEqual(complete('au'), ['audit']);
-	assert.deepEqual(complete('audit', '--fail'), ['--fail-on', '--fail-on-new']);
+	assert.deepEqual(complete('audit', '--fail'), ['--fail-on', '--fail-on-error', '--fail-on-new']);
 	assert.deepEqual(complete('audit', '--format', 'sa'), ['sarif']);
 	assert.deepEqual(complete('audit', '--sections', 'iso'), ['isolation']);
 	assert.ok(complete('explain', 'isolation.priv').includes('isolation.privileged'));

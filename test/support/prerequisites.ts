@@ -14,7 +14,8 @@ export type Prerequisite =
 	| 'tmux'
 	| 'chromium'
 	| 'xmllint'
-	| 'kubectl';
+	| 'kubectl'
+	| 'ssh-keygen';
 
 type Rule = {readonly present: () => boolean; readonly what: string; readonly install: string};
 
@@ -51,13 +52,21 @@ const rules: Readonly<Record<Prerequisite, Rule>> = {
 	debootstrap: {present: () => onPath('debootstrap'), what: 'debootstrap', install: apt('debootstrap')},
 	tmux: {present: () => onPath('tmux'), what: 'tmux', install: apt('tmux')},
 	chromium: {present: () => chromiumExecutable() !== undefined, what: 'Chromium', install: apt('chromium')},
+	'ssh-keygen': {present: () => onPath('ssh-keygen'), what: 'ssh-keygen', install: apt('openssh-client')},
 	xmllint: {present: () => onPath('xmllint'), what: 'xmllint', install: apt('libxml2-utils')},
 	kubectl: {present: () => onPath('kubectl'), what: 'kubectl', install: 'install kubectl (https://kubernetes.io/docs/tasks/tools/), or `sudo .ci/run`'},
 };
 
 /** The system Chromium (Debian package); never a downloaded browser. */
 export function chromiumExecutable(): string | undefined {
-	return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) => existsSync(path));
+	return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) => {
+		try {
+			accessSync(path, constants.X_OK);
+			return true;
+		} catch {
+			return false;
+		}
+	});
 }
 
 /**
