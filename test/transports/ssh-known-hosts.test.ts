@@ -2,8 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import ssh2 from 'ssh2';
-import {
 import { missing } from '../support/prerequisites.js';
+import {
   checkHostKey,
   fingerprintOf,
   formatKnownHostsLine,
