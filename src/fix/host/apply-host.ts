@@ -5,7 +5,7 @@ import type {ApplyOptions, ChangeResult, StepName} from '../events.js';
 import type {FileChange, ModeChange, Plan} from '../model.js';
 import {recordChange} from '../record.js';
 import {unifiedDiff, unshownLines} from '../text-diff.js';
-import {verifyOnNode} from '../recheck.js';
+import {finishApplied} from './finish.js';
 import {auditRulesProblem} from './audit-rules.js';
 import {parseCheck} from './formats.js';
 import {validateDaemonConfig} from './rollout.js';
@@ -170,20 +170,8 @@ export async function applyModeChange(plan: Plan, change: ModeChange, options: A
 	}
 }
 
-async function finish(plan: Plan, change: HostChange, options: ApplyOptions, session: NodeShell, undo: Undo, notes: readonly string[]): Promise<ChangeResult> {
-	const step = (name: StepName, message: string) => options.onEvent?.({type: 'step', changeId: change.id, step: name, message});
-	const {verified, outcome} = await verifyOnNode(options.context, session, change.node, change.fixes, (message) => step('verify', message));
-	const where = `${change.node.name}:${change.path}`;
-	const message = [
-		`applied to ${where}`,
-		outcome,
-		...notes,
-	]
-		.filter(Boolean)
-		.join('; ');
-	const logId = record(plan, change, options, 'applied', message, {undo, ...(verified ? {verified} : {})});
-	step('record', logId ? `recorded as ${logId}` : 'not recorded (no audit log)');
-	return {changeId: change.id, summary: change.summary, outcome: 'applied', message, ...(logId ? {logId} : {}), ...(verified ? {verified} : {})};
+function finish(plan: Plan, change: HostChange, options: ApplyOptions, session: NodeShell, undo: Undo, notes: readonly string[]): Promise<ChangeResult> {
+	return finishApplied(change, options, session, {what: `applied to ${change.node.name}:${change.path}`, undo, notes}, (result, message, extra) => record(plan, change, options, result, message, extra));
 }
 
 function record(plan: Plan, change: HostChange, options: ApplyOptions, result: LogEntry['result'], message: string, extra: Partial<LogEntry>): string | undefined {

@@ -12,7 +12,8 @@ import type {NodeRef, Plan, ServiceChange} from '../model.js';
 import {newId, type PlanItem} from '../plan-base.js';
 import type {ServiceState} from '../playbook.js';
 import {recordChange} from '../record.js';
-import {recheckNode, verifyOnNode, type Verified} from '../recheck.js';
+import {recheckNode, type Verified} from '../recheck.js';
+import {finishApplied} from './finish.js';
 import {protectedReason} from './protected-units.js';
 import {RemoteError} from './remote.js';
 import {isRunning, maskedStates, maskUnits, readUnitInfo, readUnitStates, restoreUnits, statesDigest, type UnitInfo, type UnitState} from './unit-remote.js';
@@ -169,16 +170,7 @@ export async function applyServiceChange(plan: Plan, change: ServiceChange, opti
 			const logId = record('failed', message, {undo});
 			return {...base, outcome: 'failed', message, ...(logId ? {logId} : {})};
 		}
-		const {verified, outcome} = await verifyOnNode(options.context, session, change.node, change.fixes, (message) => step('verify', message));
-		const message = [
-			`${change.units.join(', ')} stopped, disabled and masked on ${change.node.name}`,
-			outcome,
-		]
-			.filter(Boolean)
-			.join('; ');
-		const logId = record('applied', message, {undo, ...(verified ? {verified} : {})});
-		step('record', logId ? `recorded as ${logId}` : 'not recorded (no audit log)');
-		return {...base, outcome: 'applied', message, ...(logId ? {logId} : {}), ...(verified ? {verified} : {})};
+		return await finishApplied(change, options, session, {what: `${change.units.join(', ')} stopped, disabled and masked on ${change.node.name}`, undo}, record);
 	} catch (error) {
 		const message = `${where}: ${messageOf(error)}`;
 		const logId = record('failed', message);

@@ -17,9 +17,11 @@ import type {NodeRef, Plan, WindowsChange} from '../model.js';
 import {newId, type PlanItem} from '../plan-base.js';
 import type {FileSet, WindowsSshd} from '../playbook.js';
 import {recordChange} from '../record.js';
-import {recheckNode, verifyOnNode, type Verified} from '../recheck.js';
+import {recheckNode} from '../recheck.js';
+import {finishApplied} from './finish.js';
 import {unifiedDiff} from '../text-diff.js';
 import {setSshdKeywords, setSshdMatchKeywords, type Setting} from './formats.js';
+import type {UndoDone} from './services.js';
 
 /** Where Win32-OpenSSH reads its configuration; the probe and the fix both use this one path. */
 export const windowsSshdConfig = 'C:\\ProgramData\\ssh\\sshd_config';
@@ -218,12 +220,7 @@ export async function applyWindowsSshd(plan: Plan, change: WindowsChange, option
 		}
 		step('reload', 'a fresh login works');
 		const undo: Undo = {type: 'windows-state', node: change.node, setting: 'sshd-config', name: windowsSshdConfig, state: {backup, sha256: change.beforeDigest}};
-		const {verified, outcome} = await verifyOnNode(options.context, session, change.node, change.fixes, (message) => step('verify', message));
-		const message = [`${windowsSshdConfig} changed on ${change.node.name}, validated, sshd restarted and a fresh login works`, outcome]
-			.filter(Boolean)
-			.join('; ');
-		const logId = record('applied', message, {undo, ...(verified ? {verified} : {})});
-		return {...base, outcome: 'applied', message, ...(logId ? {logId} : {}), ...(verified ? {verified} : {})};
+		return await finishApplied(change, options, session, {what: `${windowsSshdConfig} changed on ${change.node.name}, validated, sshd restarted and a fresh login works`, undo}, record);
 	} catch (error) {
 		const message = `${change.node.name}:${windowsSshdConfig}: ${messageOf(error)}`;
 		const logId = record('failed', message);
@@ -233,14 +230,15 @@ export async function applyWindowsSshd(plan: Plan, change: WindowsChange, option
 	}
 }
 
-type UndoOutcome = {outcome: 'undone' | 'refused' | 'failed'; message: string; logId?: string};
+/** What an undo returns: the same for every kind of host change (services.ts). */
+type UndoOutcome = Awaited<ReturnType<UndoDone>>;
 
 export async function undoWindowsSshd(
 	entry: LogEntry,
 	undo: Extract<Undo, {type: 'windows-state'}>,
 	context: FixContext,
 	force: boolean,
-	done: (beforeDigest: string, afterDigest: string, diff: string, verified: readonly Verified[] | undefined, notes?: readonly string[]) => UndoOutcome,
+	done: UndoDone,
 ): Promise<UndoOutcome> {
 	const backup = undo.state['backup'] ?? '';
 	if (undo.name !== windowsSshdConfig || !backupPattern.test(backup)) return {outcome: 'refused', message: `${entry.id} records no backup of ${windowsSshdConfig} aks-harden made`};

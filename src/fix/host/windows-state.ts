@@ -17,8 +17,10 @@ import type {NodeRef, Plan, WindowsChange} from '../model.js';
 import {newId, type PlanItem} from '../plan-base.js';
 import type {WindowsState} from '../playbook.js';
 import {recordChange} from '../record.js';
-import {recheckNode, verifyOnNode, type Verified} from '../recheck.js';
+import {recheckNode} from '../recheck.js';
+import {finishApplied} from './finish.js';
 import {applyWindowsSshd, undoWindowsSshd} from './windows-sshd.js';
+import type {UndoDone} from './services.js';
 
 export type WindowsSetting = WindowsChange['setting'];
 export type SettingState = Readonly<Record<string, string>>;
@@ -235,16 +237,7 @@ export async function applyWindowsChange(plan: Plan, change: WindowsChange, opti
 			const logId = record('failed', message, {undo});
 			return {...base, outcome: 'failed', message, ...(logId ? {logId} : {})};
 		}
-		const {verified, outcome} = await verifyOnNode(options.context, session, change.node, change.fixes, (message) => step('verify', message));
-		const message = [
-			`${describe(change.setting, change.name, after)} on ${change.node.name}`,
-			outcome,
-		]
-			.filter(Boolean)
-			.join('; ');
-		const logId = record('applied', message, {undo, ...(verified ? {verified} : {})});
-		step('record', logId ? `recorded as ${logId}` : 'not recorded (no audit log)');
-		return {...base, outcome: 'applied', message, ...(logId ? {logId} : {}), ...(verified ? {verified} : {})};
+		return await finishApplied(change, options, session, {what: `${describe(change.setting, change.name, after)} on ${change.node.name}`, undo}, record);
 	} catch (error) {
 		const message = `${where}: ${messageOf(error)}`;
 		const logId = record('failed', message);
@@ -254,7 +247,8 @@ export async function applyWindowsChange(plan: Plan, change: WindowsChange, opti
 	}
 }
 
-type UndoOutcome = {outcome: 'undone' | 'refused' | 'failed'; message: string; logId?: string};
+/** What an undo returns: the same for every kind of host change (services.ts). */
+type UndoOutcome = Awaited<ReturnType<UndoDone>>;
 
 /** Undo: the setting must still be as the fix left it unless forced; then the recorded state is set and read back. */
 export async function undoWindowsState(
@@ -262,7 +256,7 @@ export async function undoWindowsState(
 	undo: Extract<Undo, {type: 'windows-state'}>,
 	context: FixContext,
 	force: boolean,
-	done: (beforeDigest: string, afterDigest: string, diff: string, verified: readonly Verified[] | undefined, notes?: readonly string[]) => UndoOutcome,
+	done: UndoDone,
 ): Promise<UndoOutcome> {
 	if (undo.setting === 'sshd-config') return undoWindowsSshd(entry, undo, context, force, done);
 	const problem = nameProblem(undo.setting, undo.name);
