@@ -29,31 +29,23 @@ function display(file: string): string {
 }
 
 /**
- * Names the node's image (from /etc/os-release) and brings the unit denylist and that image's
- * service baseline to the checks. Kept apart from the `services` probe so the service list stays
- * a plain observation and what is allowed stays data. An image without a baseline still gets the
- * denylist; the check says the baseline is missing (a warning), never a silent pass.
+ * The image's service baseline and the unit denylist as the checks read them, each loaded once:
+ * the same facts for a Linux image (os-release) and a Windows one (Win32_OperatingSystem).
  */
-export function createServiceBaselineProbe(load: () => ReadonlyMap<string, Baseline>, denylist: () => readonly DeniedUnit[] = loadDenylist): Probe {
+export function baselineFacts(load: () => ReadonlyMap<string, Baseline>, denylist: () => readonly DeniedUnit[]): (image: string, prettyName: string) => ProbeParse {
 	let cache: ReadonlyMap<string, Baseline> | undefined;
 	let denied: readonly DeniedUnit[] | undefined;
-	const baselines = () => (cache ??= load());
-	const parse = (output: string): ProbeParse => {
-		if (output.includes(`${MISSING} `)) return {error: 'cannot identify the node image: /etc/os-release is missing'};
-		const release = parseOsRelease(output);
-		if (!release['ID']) return {error: 'cannot identify the node image: /etc/os-release has no ID'};
-		const image = imageId(release);
-		let known: ReadonlyMap<string, Baseline>;
+	return (image, prettyName) => {
 		try {
-			known = baselines();
+			cache ??= load();
 			denied ??= denylist();
 		} catch (error) {
 			return {error: `cannot load service baselines: ${error instanceof Error ? error.message : String(error)}`};
 		}
-		const baseline = known.get(image);
+		const baseline = cache.get(image);
 		const facts: ServiceBaselineFacts = {
 			image,
-			prettyName: release['PRETTY_NAME'] ?? image,
+			prettyName,
 			found: baseline !== undefined,
 			file: baseline ? display(baseline.file) : '(none for this image)',
 			units: baseline?.units ?? [],
@@ -62,6 +54,23 @@ export function createServiceBaselineProbe(load: () => ReadonlyMap<string, Basel
 			captureDir: operatorBaselineDir(),
 		};
 		return {facts};
+	};
+}
+
+/**
+ * Names the node's image (from /etc/os-release) and brings the unit denylist and that image's
+ * service baseline to the checks. Kept apart from the `services` probe so the service list stays
+ * a plain observation and what is allowed stays data. An image without a baseline still gets the
+ * denylist; the check says the baseline is missing (a warning), never a silent pass.
+ */
+export function createServiceBaselineProbe(load: () => ReadonlyMap<string, Baseline>, denylist: () => readonly DeniedUnit[] = loadDenylist): Probe {
+	const judge = baselineFacts(load, denylist);
+	const parse = (output: string): ProbeParse => {
+		if (output.includes(`${MISSING} `)) return {error: 'cannot identify the node image: /etc/os-release is missing'};
+		const release = parseOsRelease(output);
+		if (!release['ID']) return {error: 'cannot identify the node image: /etc/os-release has no ID'};
+		const image = imageId(release);
+		return judge(image, release['PRETTY_NAME'] ?? image);
 	};
 	return {
 		name: 'service-baseline',

@@ -1,9 +1,9 @@
-import {join, relative} from 'node:path';
+import {join} from 'node:path';
 import {packageRoot} from '../../package-root.js';
 import {operatorBaselineDir} from '../../paths.js';
-import {loadBaselines, packagedBaselineDir, unitPattern, type Baseline} from '../baselines.js';
+import {loadBaselines, packagedBaselineDir, type Baseline} from '../baselines.js';
 import type {Probe, ProbeParse} from '../probe.js';
-import type {ServiceBaselineFacts} from '../service-baseline.js';
+import {baselineFacts} from '../service-baseline.js';
 import {loadDenylist, type DeniedUnit} from '../unit-denylist.js';
 import {asArray, enumName, isObject, jsonParser, str} from './json.js';
 
@@ -57,15 +57,10 @@ export function windowsImageId(caption: string, build: string): string {
 	return `windows-build-${build || 'unknown'}`;
 }
 
-function display(file: string): string {
-	const rel = relative(packageRoot, file);
-	return rel.startsWith('..') ? file : rel;
-}
 
 /** Names the Windows image and brings its service baseline and the Windows denylist (as on Linux). */
 export function createWindowsServiceBaselineProbe(load: () => ReadonlyMap<string, Baseline>, denylist: () => readonly DeniedUnit[]): Probe {
-	let cache: ReadonlyMap<string, Baseline> | undefined;
-	let denied: readonly DeniedUnit[] | undefined;
+	const judge = baselineFacts(load, denylist);
 	return {
 		name: 'service-baseline',
 		platforms: ['windows'],
@@ -78,25 +73,7 @@ export function createWindowsServiceBaselineProbe(load: () => ReadonlyMap<string
 		parse: jsonParser((value) => {
 			if (!isObject(value) || !str(value['Caption'])) return {error: 'cannot identify the node image: Win32_OperatingSystem has no Caption'};
 			const image = windowsImageId(str(value['Caption']), str(value['BuildNumber']));
-			let known: ReadonlyMap<string, Baseline>;
-			try {
-				known = cache ??= load();
-				denied ??= denylist();
-			} catch (error) {
-				return {error: `cannot load service baselines: ${error instanceof Error ? error.message : String(error)}`};
-			}
-			const baseline = known.get(image);
-			const facts: ServiceBaselineFacts = {
-				image,
-				prettyName: `${str(value['Caption'])} (${str(value['Version'])})`,
-				found: baseline !== undefined,
-				file: baseline ? display(baseline.file) : '(none for this image)',
-				units: baseline?.units ?? [],
-				patterns: (baseline?.units ?? []).map(unitPattern),
-				denylist: denied,
-				captureDir: operatorBaselineDir(),
-			};
-			return {facts};
+			return judge(image, `${str(value['Caption'])} (${str(value['Version'])})`);
 		}),
 	};
 }
