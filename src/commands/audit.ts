@@ -77,7 +77,7 @@ export async function auditCommand(args: readonly string[]): Promise<number> {
 	const pssVersion = pssVersionOption(values['pss-version']);
 	const settingsFile = readSettingsFile(values.waivers);
 	interrupts.written = () => `nothing was written${values.output ? ` (${values.output} is as it was)` : ''}`;
-	const environment = await openEnvironment(connectionSettings(values));
+	const environment = await openEnvironment(connectionSettings(values, settingsFile));
 	const progress = progressPrinter(process.stderr, {nodes: environment.nodes?.list.length ?? 0});
 	interrupts.beforeMessage = progress.wipe;
 	try {

@@ -19,6 +19,7 @@ import {reportSkipped, writeErr} from './terminal.js';
 import {stateDir} from '../paths.js';
 import {nodeAccessSettings, openNodeAccess, type NodeAccessSettings} from './node-access.js';
 import {readSettingsFile} from './settings.js';
+import type {SettingsFile} from '../model/settings.js';
 
 /** The connection flags as parseArgs gives them (options.ts: connectionOptions). */
 export type ConnectionValues = {
@@ -55,7 +56,8 @@ export type ConnectionSettings = {
 /** Default bound of each API request and each node (--timeout). */
 const defaultTimeoutMs = 60_000;
 
-export function connectionSettings(values: ConnectionValues): ConnectionSettings {
+/** `file`: the settings file the command has already read (its `nodeAccess:`); read here when absent. */
+export function connectionSettings(values: ConnectionValues, file: SettingsFile = readSettingsFile(values['waivers'] as string | undefined)): ConnectionSettings {
 	if (values.demo && values.manifests?.length) throw new UsageError('--demo and --manifests cannot be combined', 'choose one source of objects');
 	const ssh = sshSettings(values);
 	const nodeNames = listOption(values.nodes);
@@ -70,7 +72,7 @@ export function connectionSettings(values: ConnectionValues): ConnectionSettings
 		concurrency: positiveInt('concurrency', values.concurrency, 16),
 		timeoutMs: durationOption(values.timeout, defaultTimeoutMs),
 		ssh,
-		nodeAccess: nodeAccessSettings(values, readSettingsFile(values['waivers'] as string | undefined).nodeAccess, ssh.inventory),
+		nodeAccess: nodeAccessSettings(values, file.nodeAccess, ssh.inventory),
 	};
 }
 

@@ -152,7 +152,7 @@ async function auditForFixes(values: Values): Promise<Session> {
 		playbooks.forFinding({checkId: check.id, ...(check.playbook ? {playbook: check.playbook} : {})}),
 	);
 	const settingsFile = readSettingsFile(values.waivers);
-	const environment = await openEnvironment(connectionSettings(values));
+	const environment = await openEnvironment(connectionSettings(values, settingsFile));
 	// Host fixes need a shell on the node; where the environment has none, the audit for fixes
 	// leaves the nodes out rather than plan what cannot be applied. The demo's nodes have one.
 	const nodes = environment.openNode ? environment.nodes : undefined;
@@ -233,13 +233,14 @@ async function applyCommand(path: string, values: Values): Promise<number> {
 	// A kubelet or containerd change cordons and drains its node through the API as well; the demo
 	// (kept in the state folder, as the plan saw it) always brings its own cluster.
 	const needsCluster = values.demo === true || ready.some((plan) => plan.changes.some((change) => change.type === 'kube' || (change.type === 'file' && change.restart)));
-	const environment = await openEnvironment(connectionSettings(values), {use: {cluster: needsCluster, nodes: false}});
+	const settingsFile = readSettingsFile(values.waivers);
+	const environment = await openEnvironment(connectionSettings(values, settingsFile), {use: {cluster: needsCluster, nodes: false}});
 	try {
 		if (!values.demo && needsCluster && file.cluster?.server && file.cluster.server !== environment.info.server) {
 			throw new UsageError(`${path} was planned against ${file.cluster.server}, but the kubeconfig points at ${environment.info.server}`, 'pass the --kubeconfig/--context the plan was made with');
 		}
 		const cluster = values.demo ? demoCluster : needsCluster ? {context: environment.info.context, server: environment.info.server} : file.cluster;
-		const settings = auditSettings(readSettingsFile(values.waivers), catalog.exceptions, environment.allowedRegistries ?? []);
+		const settings = auditSettings(settingsFile, catalog.exceptions, environment.allowedRegistries ?? []);
 		return await applyReady(ready, {catalog, playbooks, settings, transport: fixTransport(environment)}, cluster ?? undefined, values);
 	} finally {
 		await environment.close();

@@ -103,12 +103,12 @@ async function prepare(args: readonly string[]): Promise<'help' | {deps: Walkthr
 		return 'help';
 	}
 	// Every flag is judged before anything is opened: a bad one is an error, never the demo.
-	const connectionFlags = connectionSettings(values);
+	const settingsFile = readSettingsFile(values.waivers);
+	const connectionFlags = connectionSettings(values, settingsFile);
 	const catalog = loadCatalog();
 	const selected = selectChecks(catalog, {sections: sectionsOption(values.sections), checks: listOption(values.checks)});
 	const checks = values.manifests?.length ? withoutClusterQuestions(selected, listOption(values.checks)) : selected;
 	pssVersionOption(values['pss-version']);
-	const settingsFile = readSettingsFile(values.waivers);
 	const {registerPrompts, prompts} = promptBridge();
 
 	const connection = await openEnvironment(connectionFlags, {prompts, demoWithoutKubeconfig: true});
