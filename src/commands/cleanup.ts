@@ -2,7 +2,7 @@
 // that was killed (kill -9, a lost laptop): probe pods found by their labels, and the probe
 // namespace when the tool itself created it. Each pod would end at its activeDeadlineSeconds
 // anyway; this makes it now.
-import {CREATED_LABEL, MANAGED_BY, PROBE_LABEL, PROBE_NAMESPACE} from '../engine/probe-pod.js';
+import {CREATED_LABEL, MANAGED_BY, PROBE_NAMESPACE} from '../engine/probe-pod.js';
 import {UsageError} from '../model/errors.js';
 import {printable} from '../model/printable.js';
 import {connectionSettings, openEnvironment} from './environment.js';
@@ -36,9 +36,8 @@ export async function cleanupCommand(args: readonly string[]): Promise<number> {
 		const writer = environment.writer;
 		if (!writer) throw new UsageError('cleanup needs a cluster', 'pass --kubeconfig or --context');
 		const namespace = settings.nodeAccess.namespace ?? PROBE_NAMESPACE;
-		const leftovers = await writer.list({apiVersion: 'v1', kind: 'Pod', namespace}, {labelSelector: `${MANAGED_BY.key}=${MANAGED_BY.value},${PROBE_LABEL}=true`});
-		for (const pod of leftovers) await writer.delete({apiVersion: 'v1', kind: 'Pod', namespace, name: pod.metadata.name}, {dryRun: false});
-		const pods = leftovers.length;
+		const {deleteLeftoverPods} = await import('../transports/probe-pods.js');
+		const pods = await deleteLeftoverPods(writer, namespace);
 		const existing = await writer.get({apiVersion: 'v1', kind: 'Namespace', name: namespace});
 		const labels = existing?.metadata.labels ?? {};
 		const ours = labels[CREATED_LABEL] === 'true' && labels[MANAGED_BY.key] === MANAGED_BY.value;

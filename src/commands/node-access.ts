@@ -54,29 +54,30 @@ export async function openNodeAccess(
 	if (!config) throw new UsageError(`node access ${[...modes].filter((mode) => mode !== 'ssh').join('/')} reaches nodes through the cluster, and no cluster is configured`, 'pass --kubeconfig (or --context), or --node-access ssh');
 
 	const {probePods, deleteLeftoverPods} = await import('../transports/probe-pods.js');
-	const {boundedObjectApi} = await import('../transports/kubernetes.js');
-	const api = boundedObjectApi(config, timeoutMs);
+	const {KubernetesWriter} = await import('../transports/kubernetes-writer.js');
+	const {KubeRejection} = await import('../model/errors.js');
+	const writer = new KubernetesWriter(config, {timeoutMs});
+	const namespaceRef = {apiVersion: 'v1', kind: 'Namespace', name: settings.namespace} as const;
 	const runId = randomBytes(3).toString('hex');
 	let created = false;
 	let podsUnavailable: string | undefined;
 	let pods: ReturnType<typeof probePods> | undefined;
 	if (settings.allowPods) {
-		const exists = await api.read({apiVersion: 'v1', kind: 'Namespace', metadata: {name: settings.namespace}}).then(() => true, (error: {code?: number}) => (error.code === 404 ? false : Promise.reject(error))).catch(() => undefined);
+		const exists = await writer.get(namespaceRef).then((found) => found !== undefined, () => undefined);
 		if (exists === false) {
 			try {
-				await api.create(probeNamespaceManifest(settings.namespace) as never);
+				await writer.create(probeNamespaceManifest(settings.namespace), {dryRun: false});
 				created = true;
 			} catch (error) {
-				const code = (error as {code?: number}).code;
-				podsUnavailable = code === 403
+				podsUnavailable = error instanceof KubeRejection && error.status === 403
 					? `forbidden: cannot create namespaces (needs RBAC "create" on namespaces, or create namespace ${settings.namespace} yourself; see README "Nodes through Kubernetes")`
 					: `cannot create namespace ${settings.namespace}: ${error instanceof Error ? error.message : String(error)}`;
 			}
 		}
 		if (!podsUnavailable) {
 			// Pods an earlier run left behind (a crash, a kill) go first: their deadline would end them anyway.
-			await deleteLeftoverPods(config, settings.namespace, timeoutMs).catch(() => 0);
-			pods = probePods({kubeConfig: config, namespace: settings.namespace, image: settings.image, runId, deadlineSeconds: Math.max(60, Math.ceil((3 * timeoutMs) / 1000)), startTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs});
+			await deleteLeftoverPods(writer, settings.namespace).catch(() => 0);
+			pods = probePods({kubeConfig: config, writer, namespace: settings.namespace, image: settings.image, runId, deadlineSeconds: Math.max(60, Math.ceil((3 * timeoutMs) / 1000)), startTimeoutMs: timeoutMs});
 		}
 	} else {
 		podsUnavailable = `probe pods are not allowed: rerun with --allow-probe-pods to let aks-harden run one privileged pod per node in namespace ${settings.namespace} (see \`aks-harden explain probe-pod\`)`;
@@ -84,10 +85,8 @@ export async function openNodeAccess(
 	const cleanup = async () => {
 		pods?.stop();
 		await pods?.settle();
-		if (pods) await deleteLeftoverPods(config, settings.namespace, timeoutMs).catch(() => 0);
-		if (created && !settings.keepNamespace) {
-			await api.delete({apiVersion: 'v1', kind: 'Namespace', metadata: {name: settings.namespace}}).catch(() => undefined);
-		}
+		if (pods) await deleteLeftoverPods(writer, settings.namespace).catch(() => 0);
+		if (created && !settings.keepNamespace) await writer.delete(namespaceRef, {dryRun: false}).catch(() => undefined);
 	};
 	// A Ctrl-C mid-run deletes the pods (and the namespace the run created) before the process ends.
 	const forget = pods || created ? interrupts.onInterrupt(cleanup) : () => undefined;

@@ -215,11 +215,6 @@ function objectApi(config: KubeConfig, configuration: Configuration): Kubernetes
 	return api;
 }
 
-/** The object API with the bounded configuration, for node access (probe pods, their namespace). */
-export function boundedObjectApi(config: KubeConfig, timeoutMs: number): KubernetesObjectApi {
-	return objectApi(config, boundedConfiguration(config, timeoutMs));
-}
-
 /** A GET of a raw API path (the node proxy's configz) through the client's pipeline; an HTTP error rejects with code HTTP_<status>. */
 export async function rawGet(config: KubeConfig, path: string, timeoutMs: number, accept = 'application/json'): Promise<string> {
 	const answer = await kubeRequest(config, boundedConfiguration(config, timeoutMs), {method: HttpMethod.GET, path, accept});

@@ -3,15 +3,18 @@
 // the pod deleted after use. A pod is a NodeShell like an SSH connection, so the same gathering
 // code frames and parses the output either way (DESIGN §4).
 import {PassThrough, Readable, Writable} from 'node:stream';
-import {ApiException, Exec, type KubeConfig, type V1Status} from '@kubernetes/client-node';
+import {Exec, type KubeConfig, type V1Status} from '@kubernetes/client-node';
 import type WebSocket from 'isomorphic-ws';
 import type {KubeObject} from '../model/kube.js';
 import {MANAGED_BY, PROBE_EXEC, PROBE_LABEL, RUN_LABEL, probePodManifest} from '../engine/probe-pod.js';
-import {boundedObjectApi} from './kubernetes.js';
+import {KubeRejection} from '../model/errors.js';
+import type {ClusterWriter} from './interfaces.js';
 import type {NodeShell, RunOptions, RunResult} from './interfaces.js';
 
 export type ProbePodOptions = {
 	readonly kubeConfig: KubeConfig;
+	/** The pods are created, read and deleted through the one writer every fix uses (exec alone needs the WebSocket). */
+	readonly writer: ClusterWriter;
 	readonly namespace: string;
 	readonly image: string;
 	readonly runId: string;
@@ -19,8 +22,6 @@ export type ProbePodOptions = {
 	readonly deadlineSeconds: number;
 	/** How long to wait for the pod to run (image pull included). */
 	readonly startTimeoutMs: number;
-	/** Bound of each API request. */
-	readonly requestTimeoutMs: number;
 	/** The first wait between two reads of a starting pod; it doubles up to a second. */
 	readonly pollMs?: number;
 };
@@ -31,14 +32,6 @@ export function forbidden(verb: string, resource: string, namespace: string): st
 }
 
 function messageOf(error: unknown): string {
-	if (error instanceof ApiException) {
-		const body = typeof error.body === 'string' ? error.body : JSON.stringify(error.body ?? '');
-		try {
-			return (JSON.parse(body) as {message?: string}).message ?? `HTTP ${error.code}`;
-		} catch {
-			return `HTTP ${error.code}`;
-		}
-	}
 	if (error instanceof Error) return error.message;
 	// A failed WebSocket handshake arrives as an ErrorEvent: its message says "Unexpected server response: 403".
 	const event = error as {message?: unknown; error?: {message?: unknown}} | undefined;
@@ -99,16 +92,15 @@ export type ProbePods = {
 };
 
 export function probePods(options: ProbePodOptions): ProbePods {
-	const api = boundedObjectApi(options.kubeConfig, options.requestTimeoutMs);
+	const {writer} = options;
 	const exec = new Exec(options.kubeConfig);
 	const deletions = new Set<Promise<void>>();
 	const firstPollMs = options.pollMs ?? 50;
 	let isStopped = false;
 
 	const remove = (name: string) => {
-		const deletion = api
-			.delete({apiVersion: 'v1', kind: 'Pod', metadata: {name, namespace: options.namespace}}, undefined, undefined, 0)
-			.then(() => undefined, () => undefined);
+		// The pod's own terminationGracePeriodSeconds is 0: it goes at once.
+		const deletion = writer.delete(podRef(options.namespace, name), {dryRun: false}).then(() => undefined, () => undefined);
 		deletions.add(deletion);
 		void deletion.finally(() => deletions.delete(deletion));
 		return deletion;
@@ -120,10 +112,10 @@ export function probePods(options: ProbePodOptions): ProbePods {
 			const manifest = probePodManifest({node, namespace: options.namespace, image: options.image, runId: options.runId, deadlineSeconds: options.deadlineSeconds});
 			const name = manifest.metadata.name;
 			try {
-				await api.create(manifest as never);
+				await writer.create(manifest, {dryRun: false});
 			} catch (error) {
-				if (error instanceof ApiException && error.code === 403) throw new Error(forbidden('create', 'pods', options.namespace));
-				if (error instanceof ApiException && error.code === 404) throw new Error(`namespace ${options.namespace} does not exist: rerun with --allow-probe-pods to create it`);
+				if (error instanceof KubeRejection && error.status === 403) throw new Error(forbidden('create', 'pods', options.namespace));
+				if (error instanceof KubeRejection && error.status === 404) throw new Error(`namespace ${options.namespace} does not exist: rerun with --allow-probe-pods to create it`);
 				throw new Error(`cannot create the probe pod: ${messageOf(error)}`);
 			}
 			let closed = false;
@@ -133,7 +125,8 @@ export function probePods(options: ProbePodOptions): ProbePods {
 			try {
 				for (;;) {
 					if (isStopped) throw new Error('cancelled');
-					const pod = (await api.read({apiVersion: 'v1', kind: 'Pod', metadata: {name, namespace: options.namespace}})) as unknown as KubeObject;
+					const pod = await writer.get(podRef(options.namespace, name));
+					if (!pod) throw new Error('the probe pod was deleted before it ran');
 					if (running(pod)) break;
 					const why = stuck(pod);
 					if (why) throw new Error(why);
@@ -143,7 +136,7 @@ export function probePods(options: ProbePodOptions): ProbePods {
 				}
 			} catch (error) {
 				void remove(name);
-				throw error instanceof ApiException ? new Error(`cannot read the probe pod: ${messageOf(error)}`) : error;
+				throw error instanceof KubeRejection ? new Error(`cannot read the probe pod: ${messageOf(error)}`) : error;
 			}
 			let socket: WebSocket | undefined;
 			return {
@@ -200,10 +193,13 @@ export function probePods(options: ProbePodOptions): ProbePods {
 }
 
 /** Probe pods an earlier run left behind (a crash, a kill -9): found by label, deleted. */
-export async function deleteLeftoverPods(kubeConfig: KubeConfig, namespace: string, requestTimeoutMs: number, keepRun?: string): Promise<number> {
-	const api = boundedObjectApi(kubeConfig, requestTimeoutMs);
-	const list = await api.list('v1', 'Pod', namespace, undefined, undefined, undefined, undefined, `${MANAGED_BY.key}=${MANAGED_BY.value},${PROBE_LABEL}=true`);
-	const stale = list.items.filter((pod) => pod.metadata?.labels?.[RUN_LABEL] !== keepRun);
-	await Promise.all(stale.map((pod) => api.delete({apiVersion: 'v1', kind: 'Pod', metadata: {name: pod.metadata!.name!, namespace}}, undefined, undefined, 0).catch(() => undefined)));
+export async function deleteLeftoverPods(writer: ClusterWriter, namespace: string, keepRun?: string): Promise<number> {
+	const pods = await writer.list({apiVersion: 'v1', kind: 'Pod', namespace}, {labelSelector: `${MANAGED_BY.key}=${MANAGED_BY.value},${PROBE_LABEL}=true`});
+	const stale = pods.filter((pod) => pod.metadata.labels?.[RUN_LABEL] !== keepRun);
+	await Promise.all(stale.map((pod) => writer.delete(podRef(namespace, pod.metadata.name), {dryRun: false})));
 	return stale.length;
+}
+
+function podRef(namespace: string, name: string) {
+	return {apiVersion: 'v1', kind: 'Pod', namespace, name} as const;
 }
