@@ -250,10 +250,21 @@ describe('host fixes on real sshd nodes', {skip: rootSkip()}, () => {
 		// A leftover temp file is named so sshd's *.conf Include never reads it.
 		for (const name of await listNode(cut, '/etc/ssh/sshd_config.d')) if (name.endsWith('.tmp')) assert.doesNotMatch(name, /\.conf$/);
 
-		const [retry] = await applyPlan(plan, {context: fixContext, confirmedCount: 1});
+		// The cut run's temp file, made an hour old, is removed by the next write to the same file;
+		// a young one (another run that may still be going) is left alone.
+		const leftovers = (await listNode(cut, '/etc/ssh/sshd_config.d')).filter((name) => name.endsWith('.tmp'));
+		assert.equal(leftovers.length, 1, `the cut run left its temp file: ${leftovers.join(', ')}`);
+		const young = '.00-aks-harden.conf.aks-harden-0young0.tmp';
+		await onNode(cut, (session) =>
+			session.run(`cd /etc/ssh/sshd_config.d && touch -d '1 hour ago' -- '${leftovers[0]}' && printf 'x' > '${young}'`, {sudo: true, timeoutMs: 15_000}),
+		);
+		const messages: string[] = [];
+		const [retry] = await applyPlan(plan, {context: fixContext, confirmedCount: 1, onEvent: (event) => void (event.type === 'step' && messages.push(event.message))});
 		assert.equal(retry?.outcome, 'applied', retry?.message);
 		assert.equal(await readNode(cut, OURS), change.content);
 		assert.match(await sshdT(cut), /^passwordauthentication no$/m);
+		assert.ok(messages.some((message) => message.includes(`removed /etc/ssh/sshd_config.d/${leftovers[0]}, left by an earlier run cut before its rename`)), messages.join('\n'));
+		assert.deepEqual((await listNode(cut, '/etc/ssh/sshd_config.d')).filter((name) => name.endsWith('.tmp')), [young]);
 	});
 
 	test('a node without our drop-in gets a new file, which undo removes', async () => {

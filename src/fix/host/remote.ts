@@ -84,18 +84,33 @@ export function tempPathFor(path: string): string {
 	return posix.join(posix.dirname(path), `.${posix.basename(path)}.aks-harden-${randomBytes(4).toString('hex')}.tmp`);
 }
 
+/** The `find -name` pattern of every temp name tempPathFor can give for this file. */
+function leftoverPattern(path: string): string {
+	return `.${posix.basename(path).replace(/[*?[\]\\]/g, '\\$&')}.aks-harden-*.tmp`;
+}
+
+/**
+ * How old a temp file of ours must be before a later write to the same file removes it: one
+ * left by a run whose connection was cut before its rename. Younger ones may belong to a run
+ * still going (another operator on the same node), so they are left alone.
+ */
+const leftoverMinutes = 10;
+
 /**
  * Writes the new content to the temp file, gives it the mode and owner of the file it replaces
  * (or `mode` root:root for a new file), flushes it, and proves it is complete by its sha256.
+ * Temp files of ours for the same file older than ten minutes (a run cut before its rename)
+ * are removed first; their paths are returned so the step can say so.
  */
-export async function writeTemp(session: NodeShell, path: string, temp: string, content: string, mode: string): Promise<void> {
+export async function writeTemp(session: NodeShell, path: string, temp: string, content: string, mode: string): Promise<string[]> {
 	const expected = createHash('sha256').update(content).digest('hex');
 	const encoded = Buffer.from(content, 'utf8').toString('base64');
 	const result = await run(
 		session,
-		[path, temp, mode, expected],
+		[path, temp, mode, expected, leftoverPattern(path), `+${leftoverMinutes}`],
 		[
 			'umask 077',
+			'find "$(dirname -- "$1")" -maxdepth 1 -type f -name "$5" -mmin "$6" -delete -print 2>/dev/null | sed "s/^/LEFTOVER /"',
 			// The content travels as base64 in single quotes: its alphabet has no quote and no newline.
 			`printf '%s' '${encoded}' | base64 -d > "$2" || { rm -f -- "$2"; exit 3; }`,
 			'if [ -e "$1" ]; then',
@@ -109,6 +124,7 @@ export async function writeTemp(session: NodeShell, path: string, temp: string, 
 		].join('\n'),
 	);
 	if (result.code !== 0) throw failure(`writing ${temp}`, result);
+	return result.stdout.split('\n').flatMap((line) => (line.startsWith('LEFTOVER ') ? [line.slice('LEFTOVER '.length)] : []));
 }
 
 /** rename(2) over the file: readers see the old file or the new one, never a mix. */
@@ -203,13 +219,15 @@ export async function replaceFile(
 	if (backup) step('backup', `${backup} (cp -a: mode and owner kept)`);
 	options.onBackup?.(backup);
 	const temp = tempPathFor(file.path);
+	let leftovers: string[];
 	try {
-		await writeTemp(session, file.path, temp, file.content, file.mode);
+		leftovers = await writeTemp(session, file.path, temp, file.content, file.mode);
 	} catch (error) {
 		await removeTemp(session, temp);
 		throw error;
 	}
-	step('write', `${temp} written and verified (sha256)`);
+	const removed = leftovers.length ? `; removed ${leftovers.join(', ')}, left by an earlier run cut before its rename` : '';
+	step('write', `${temp} written and verified (sha256)${removed}`);
 	await options.hooks?.afterWrite?.();
 	await renameOver(session, temp, file.path);
 	options.onRenamed?.();
