@@ -83,6 +83,15 @@ export function documentValue(located: LocatedDocument): unknown {
 	}
 }
 
+/** The README section that explains each kind of file, for the next step of its errors. */
+const readmeSection: Record<string, string> = {
+	check: 'Writing a check',
+	'golden cases': 'Writing a check',
+	'platform exceptions': 'The catalogue',
+	playbook: 'Writing a playbook',
+	inventory: 'Nodes over SSH',
+};
+
 /** Validate a document with a zod schema; the first issue becomes `file:line: field: message`. */
 export function validate<T extends z.ZodType>(located: LocatedDocument, schema: T, what: string): z.infer<T> {
 	const result = schema.safeParse(documentValue(located));
@@ -92,8 +101,15 @@ export function validate<T extends z.ZodType>(located: LocatedDocument, schema: 
 	const field = path.length ? path.map(String).join('.') : '(document)';
 	throw new UsageError(
 		`${located.file}:${lineOf(located, path)}: ${field}: ${issue.message}`,
-		`fix the ${what} file; see README "Writing a check"`,
+		`fix the ${what} file; see README "${readmeSection[what] ?? settingsSection(field)}"`,
 	);
+}
+
+/** In the settings file, waivers and attestations have sections of their own. */
+function settingsSection(field: string): string {
+	if (field.startsWith('waivers')) return 'Waivers';
+	if (field.startsWith('attestations') || field.startsWith('notes')) return 'Attestations and notes';
+	return 'Settings: `.aks-harden.yaml`';
 }
 
 function firstLine(text: string): string {

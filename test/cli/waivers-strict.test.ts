@@ -46,6 +46,7 @@ for (const [label, override, field, why] of [
 		// The second waiver starts on line 7 of the file; the field is named.
 		assert.match(result.stderr, new RegExp(`^aks-harden: ${file.replace(/[/.]/g, '\\$&')}:\\d+: waivers\\.1\\.${field}: `, 'm'));
 		assert.match(result.stderr, why);
+		assert.match(result.stderr, /^  next: fix the settings file; see README "Waivers"$/m);
 		assert.ok(hasNoStack(result.stderr), result.stderr);
 		assert.equal(result.stdout, '');
 	});
@@ -63,6 +64,7 @@ test('a target pattern with 20 `*` is matched at once (no backtracking)', async 
 	// The pattern needs a final `b`, which no subject has: the failure stays a failure.
 	assert.equal(report.findings.find((finding) => finding.checkId === 'isolation.privileged')?.status, 'fail');
 	assert.equal(report.waivers?.unused.length, 1);
-	assert.ok(seconds < 10, `took ${seconds} s`);
+	// No speed target here (that is the bench's job): a backtracking matcher takes minutes, so
+	// runCli's 30 s bound above is what fails it.
 	process.stdout.write(`# 20-star waiver pattern: audit finished in ${seconds.toFixed(1)} s\n`);
 });
