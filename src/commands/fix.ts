@@ -255,7 +255,7 @@ async function applyReady(ready: readonly Plan[], context: FixContext, cluster: 
 		isStopped = true;
 	};
 	interrupts.written = () => {
-		const ids = results.flatMap((result) => (result.logId ? [result.logId] : []));
+		const ids = results.flatMap((result) => (result.logId && result.outcome === 'applied' ? [result.logId] : []));
 		return ids.length ? `${ids.length} change${ids.length === 1 ? '' : 's'} recorded before it (${ids.join(', ')}; undo each with \`aks-harden undo ID\`), nothing else written` : 'no change was applied, nothing was written';
 	};
 	for (const plan of ready) {

@@ -5,6 +5,7 @@ import {applyServiceChange} from './host/services.js';
 import {applyRolloutChange} from './host/rollout.js';
 import {applyWindowsChange} from './host/windows-state.js';
 import {targetsOf, type Change, type Plan} from './model.js';
+import {recordChange} from './record.js';
 
 /** The operator confirmed a different number of targets than the changes touch. */
 export class ConfirmationError extends Error {
@@ -53,9 +54,16 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Chan
 						: change.type === 'windows-state'
 							? await applyWindowsChange(plan, change, options)
 							: await applyModeChange(plan, change, options);
-		options.onEvent?.({type: 'change-finished', result});
-		results.push(result);
-		if (result.outcome !== 'applied' && result.outcome !== 'nothing-to-do') stopped = result;
+		// A refusal is an event an auditor wants too (an edited plan, a target changed since
+		// planning): every kind of change is logged here once, if its own code did not.
+		const logged = result.outcome === 'refused' && !result.logId ? withLog(result, recordChange(plan, change, options, 'refused', result.message)) : result;
+		options.onEvent?.({type: 'change-finished', result: logged});
+		results.push(logged);
+		if (logged.outcome !== 'applied' && logged.outcome !== 'nothing-to-do') stopped = logged;
 	}
 	return results;
+}
+
+function withLog(result: ChangeResult, logId: string | undefined): ChangeResult {
+	return logId ? {...result, logId} : result;
 }

@@ -60,7 +60,8 @@ export const LogEntrySchema = z.object({
 	/** What happened to the target: for a Kubernetes change, the object before and as the server returned it. */
 	diff: z.string(),
 	sent: SentSchema.optional(),
-	result: z.enum(['applied', 'rolled-back', 'failed', 'undone']),
+	/** `refused`: the tool would not touch the target (the plan was edited, the target changed since planning, the last Ready node…). */
+	result: z.enum(['applied', 'rolled-back', 'failed', 'undone', 'refused']),
 	message: z.string().optional(),
 	/** A node-safe rollout's steps as they happened: preflight, cordon, drain, backup, write, restart, ready, uncordon. */
 	steps: z.array(z.object({time: z.string(), step: z.string(), message: z.string()})).optional(),

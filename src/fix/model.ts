@@ -26,6 +26,11 @@ export const ObjectRefSchema = z.object({
 });
 export type ObjectRef = z.infer<typeof ObjectRefSchema>;
 
+/** `Deployment/shop/web`, `ClusterRoleBinding/ops-admin`: how an object is named in every message and log entry. */
+export function labelOf(ref: Pick<ObjectRef, 'kind' | 'namespace' | 'name'>): string {
+	return `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+}
+
 /** `os` is set for Windows nodes: they are reached as Administrator and run PowerShell. */
 export const NodeRefSchema = z.object({name: z.string(), address: z.string(), os: z.enum(['linux', 'windows']).optional()});
 export type NodeRef = z.infer<typeof NodeRefSchema>;

@@ -1,13 +1,12 @@
 import {operatorName, type LogEntry} from './audit-log.js';
 import type {ApplyOptions} from './events.js';
-import type {Change, Plan} from './model.js';
+import {labelOf, type Change, type Plan} from './model.js';
 import {newId} from './plan-base.js';
 
 /** Write one change to the audit log (when there is one); the same entry shape for every kind of target. */
 export function recordChange(
 	plan: Plan,
-	change: Pick<Change, 'id' | 'fixes' | 'beforeDigest' | 'afterDigest' | 'diff'>,
-	target: string,
+	change: Change,
 	options: ApplyOptions,
 	result: LogEntry['result'],
 	message: string,
@@ -20,7 +19,7 @@ export function recordChange(
 		time: (options.context.now ?? (() => new Date()))().toISOString(),
 		operator: options.operator ?? operatorName(),
 		...(options.cluster ? {cluster: options.cluster} : {}),
-		target,
+		target: targetLabel(change),
 		checks: [...new Set(change.fixes.map((fix) => fix.checkId))],
 		fixes: change.fixes,
 		playbooks: plan.playbooks.map((playbook) => playbook.id),
@@ -34,4 +33,19 @@ export function recordChange(
 		...extra,
 	});
 	return id;
+}
+
+/** One line naming what a change touches, as every log entry names it. */
+export function targetLabel(change: Change): string {
+	switch (change.type) {
+		case 'kube':
+			return labelOf(change.target);
+		case 'file':
+		case 'mode':
+			return `node/${change.node.name}:${change.path}`;
+		case 'service':
+			return `node/${change.node.name}:${change.unit}`;
+		case 'windows-state':
+			return `node/${change.node.name}:${change.name}`;
+	}
 }

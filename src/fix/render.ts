@@ -34,7 +34,8 @@ export function renderChange(change: Change, withDiff: boolean): string[] {
 
 export function renderResult(result: ChangeResult): string {
 	const lines = [`${symbol(result.outcome)} ${result.outcome}: ${result.message}`];
-	if (result.logId) lines.push(`  recorded as ${result.logId} (undo: aks-harden undo ${result.logId})`);
+	// Only an applied change has something to undo; the others are on record all the same.
+	if (result.logId) lines.push(result.outcome === 'applied' ? `  recorded as ${result.logId} (undo: aks-harden undo ${result.logId})` : `  recorded as ${result.logId}`);
 	for (const warning of result.warnings ?? []) lines.push(`  warning: ${warning}`);
 	return `${lines.join('\n')}\n`;
 }

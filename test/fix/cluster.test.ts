@@ -134,6 +134,13 @@ describe('fix --plan / --apply through the binary', () => {
 		assert.equal(applied.code, 1);
 		assert.match(applied.stdout, /refused: Deployment\/shop\/web changed since the plan was made/);
 		assert.equal(container(server, 'Deployment', 'shop', 'web', 'app').securityContext?.seccompProfile, undefined, 'nothing applied');
+		// The refusal is on record, with nothing to undo.
+		const refusal = logEntries().at(-1)!;
+		assert.equal(refusal.result, 'refused');
+		assert.equal(refusal.target, 'Deployment/shop/web');
+		assert.equal(refusal.undo, undefined);
+		assert.match(applied.stdout, new RegExp(`recorded as ${refusal.id}\n`));
+		assert.doesNotMatch(applied.stdout, /undo: aks-harden undo/);
 	});
 
 	test('undo refuses a target changed since the fix unless forced; --log keeps a second copy', async () => {

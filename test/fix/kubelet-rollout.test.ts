@@ -464,7 +464,7 @@ describe('kubelet fix rolled out node by node on a 3-node test cluster', {skip: 
 			assert.match(done, /uncordon: node-1 schedulable again/);
 			assert.match(await config('node-1'), /readOnlyPort: 0/);
 			const entries = fs.readFileSync(path.join(state, 'changes.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Entry);
-			assert.deepEqual(entries.map((entry) => entry.result), ['failed', 'applied'], 'the refusal (logged as failed, with its preflight) and the typed go-ahead are both in the audit log');
+			assert.deepEqual(entries.map((entry) => entry.result), ['refused', 'applied'], 'the refusal (logged as refused, with its preflight) and the typed go-ahead are both in the audit log');
 			await ui.press(keys.escape);
 		} finally {
 			cleanup();

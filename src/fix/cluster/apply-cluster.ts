@@ -6,15 +6,11 @@ import {collectSensitive, Redactor} from '../../engine/redact.js';
 import {jsonDiff} from '../json-ops.js';
 import {displayObject} from '../plan-base.js';
 import {unifiedDiff, unshownLines} from '../text-diff.js';
-import type {KubeChange, ObjectRef, Plan} from '../model.js';
+import {labelOf, type KubeChange, type ObjectRef, type Plan} from '../model.js';
 import {recordChange} from '../record.js';
 import {isVerified, recheckCluster} from '../recheck.js';
 import type {ClusterWriter, WriteResult} from '../../transports/interfaces.js';
 import {KubeRejection} from '../../model/errors.js';
-
-export function labelOf(ref: ObjectRef): string {
-	return `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
-}
 
 function write(kube: ClusterWriter, change: KubeChange, dryRun: boolean): Promise<WriteResult> {
 	if (change.operation === 'create') return kube.create(change.body as KubeObject, {dryRun});
@@ -167,6 +163,6 @@ function short(digest: string): string {
 }
 
 export function record(plan: Plan, change: KubeChange, options: ApplyOptions, result: LogEntry['result'], message: string, extra: Partial<LogEntry> = {}): string | undefined {
-	return recordChange(plan, change, labelOf(change.target), options, result, message, extra);
+	return recordChange(plan, change, options, result, message, extra);
 }
 

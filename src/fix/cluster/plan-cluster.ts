@@ -5,7 +5,7 @@ import {resourceByKind} from '../../model/resources.js';
 import type {FixContext} from '../context.js';
 import {objectDigest} from '../digest.js';
 import {isObject, mergePatch, type Json} from '../json-ops.js';
-import {ABSENT, type KubeChange, type ObjectRef, type Plan} from '../model.js';
+import {ABSENT, labelOf, type KubeChange, type ObjectRef, type Plan} from '../model.js';
 import {formatCpu, formatMemory, parameterValues, parseQuantity, ParameterError, resolveValue, type ParameterValues} from '../parameters.js';
 import {basePlan, displayObject, instructionsOf, newId, withChanges, withStatus, type PlanItem} from '../plan-base.js';
 import type {Playbook} from '../playbook.js';
@@ -17,10 +17,6 @@ import {editWorkload, rolloutOf, type WorkloadEditRequest} from './workload-edit
 function refOf(target: {kind: string; namespace?: string; name: string}): ObjectRef {
 	const apiVersion = resourceByKind.get(target.kind)?.apiVersion ?? 'v1';
 	return {apiVersion, kind: target.kind, ...(target.namespace ? {namespace: target.namespace} : {}), name: target.name};
-}
-
-function labelOf(ref: ObjectRef): string {
-	return `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 }
 
 function rejection(error: unknown): string {

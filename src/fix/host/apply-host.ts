@@ -181,7 +181,7 @@ function record(plan: Plan, change: HostChange, options: ApplyOptions, result: L
 		change.type === 'file'
 			? {type: 'file', path: change.path, sha256: sha256(change.content), bytes: Buffer.byteLength(change.content), mode: change.mode}
 			: {type: 'mode', path: change.path, mode: change.after.mode, owner: change.after.owner, group: change.after.group};
-	return recordChange(plan, change, `node/${change.node.name}:${change.path}`, options, result, message, {...(wrote ? {sent} : {}), ...extra});
+	return recordChange(plan, change, options, result, message, {...(wrote ? {sent} : {}), ...extra});
 }
 
 /** The node's SSH session, or why there is none. */

@@ -93,9 +93,9 @@ export async function applyRolloutChange(plan: Plan, change: FileChange, options
 		options.onEvent?.({type: 'step', changeId: change.id, step: name, message});
 	};
 	const record = (result: LogEntry['result'], message: string, extra: Partial<LogEntry> = {}) =>
-		recordChange(plan, change, `node/${change.node.name}:${change.path}`, options, result, message, {steps, ...extra});
+		recordChange(plan, change, options, result, message, {steps, ...extra});
 	const done = (outcome: ChangeResult['outcome'], message: string, extra: Partial<LogEntry> & {verified?: Verified[]} = {}): ChangeResult => {
-		const logId = outcome === 'refused' && !steps.length ? undefined : record(outcome === 'rolled-back' ? 'rolled-back' : outcome === 'applied' ? 'applied' : 'failed', message, extra);
+		const logId = record(outcome === 'rolled-back' || outcome === 'applied' || outcome === 'refused' ? outcome : 'failed', message, extra);
 		return {...base, outcome, message, ...(logId ? {logId} : {}), ...(extra.verified ? {verified: extra.verified} : {})};
 	};
 	const restart = change.restart!;

@@ -137,8 +137,7 @@ export async function applyServiceChange(plan: Plan, change: ServiceChange, opti
 	const base = {changeId: change.id, summary: change.summary};
 	const step = (name: StepName, message: string) => options.onEvent?.({type: 'step', changeId: change.id, step: name, message});
 	const where = `${change.node.name}:${change.unit}`;
-	const target = `node/${change.node.name}:${change.unit}`;
-	const record = (result: LogEntry['result'], message: string, extra: Partial<LogEntry> = {}) => recordChange(plan, change, target, options, result, message, extra);
+	const record = (result: LogEntry['result'], message: string, extra: Partial<LogEntry> = {}) => recordChange(plan, change, options, result, message, extra);
 	// The plan file may have been edited: the protected list is applied again here.
 	const guarded = change.units.map((unit) => [unit, protectedReason(unit)] as const).find(([, reason]) => reason);
 	if (guarded) return {...base, outcome: 'refused', message: `${guarded[0]} is protected (${guarded[1]}): aks-harden does not stop it`};

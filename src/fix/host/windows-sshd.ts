@@ -186,8 +186,7 @@ async function freshLogin(node: NodeRef, context: FixContext): Promise<string | 
 export async function applyWindowsSshd(plan: Plan, change: WindowsChange, options: ApplyOptions): Promise<ChangeResult> {
 	const base = {changeId: change.id, summary: change.summary};
 	const step = (name: StepName, message: string) => options.onEvent?.({type: 'step', changeId: change.id, step: name, message});
-	const target = `node/${change.node.name}:${windowsSshdConfig}`;
-	const record = (result: LogEntry['result'], message: string, extra: Partial<LogEntry> = {}) => recordChange(plan, change, target, options, result, message, extra);
+	const record = (result: LogEntry['result'], message: string, extra: Partial<LogEntry> = {}) => recordChange(plan, change, options, result, message, extra);
 	const content = change.content;
 	if (change.name !== windowsSshdConfig || content === undefined || sha256(content) !== change.afterDigest) {
 		return {...base, outcome: 'refused', message: 'the plan\'s sshd_config change does not match its digest: the plan file was edited; plan again'};

@@ -205,8 +205,7 @@ export async function applyWindowsChange(plan: Plan, change: WindowsChange, opti
 	const base = {changeId: change.id, summary: change.summary};
 	const step = (name: StepName, message: string) => options.onEvent?.({type: 'step', changeId: change.id, step: name, message});
 	const where = `${change.node.name}:${change.name}`;
-	const target = `node/${change.node.name}:${change.name}`;
-	const record = (result: LogEntry['result'], message: string, extra: Partial<LogEntry> = {}) => recordChange(plan, change, target, options, result, message, extra);
+	const record = (result: LogEntry['result'], message: string, extra: Partial<LogEntry> = {}) => recordChange(plan, change, options, result, message, extra);
 	const problem = nameProblem(change.setting, change.name);
 	if (problem) return {...base, outcome: 'refused', message: problem};
 	if (stateDigest(change.setting, change.name, change.before) !== change.beforeDigest || stateDigest(change.setting, change.name, change.after) !== change.afterDigest) {

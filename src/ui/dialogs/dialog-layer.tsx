@@ -133,7 +133,8 @@ export function DialogLayer(props: Props) {
 							checkId: dialog.checkId,
 							target: fixTargetLabel(dialog.target, failing),
 							outcome: outcomeSummary(results),
-							logIds: results.flatMap((result) => (result.logId ? [result.logId] : [])),
+							// What undo can revert: applied changes (refusals and failures are logged too).
+							logIds: results.flatMap((result) => (result.logId && result.outcome === 'applied' ? [result.logId] : [])),
 							at: now().toISOString(),
 						},
 					});
