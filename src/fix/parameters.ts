@@ -16,7 +16,9 @@ export function coerce(parameter: Parameter, raw: string | number): string | num
 	switch (parameter.type) {
 		case 'integer': {
 			if (!/^-?\d+$/.test(text)) throw new ParameterError(`${parameter.name} must be a whole number, not "${text}"`);
-			return Number(text);
+			const number = Number(text);
+			if (parameter.minimum !== undefined && number < parameter.minimum) throw new ParameterError(`${parameter.name} must be ${parameter.minimum} or more, not ${number}`);
+			return number;
 		}
 		case 'quantity':
 			if (!/^\d+(\.\d+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/.test(text)) throw new ParameterError(`${parameter.name} must be a Kubernetes quantity such as 250m, 512Mi or 1, not "${text}"`);

@@ -23,6 +23,8 @@ export const ParameterSchema = z
 		type: z.enum(['integer', 'string', 'quantity', 'enum', 'yaml']),
 		values: z.array(z.string()).optional(),
 		default: z.union([z.string(), z.number()]).optional(),
+		/** For an integer: the smallest value accepted (1 for a user id that must not be root). */
+		minimum: z.number().int().optional(),
 		/** Needed only when the current state asks for it (runAsUser when the container runs as uid 0). */
 		required: z.enum(['always', 'never', 'when-root']).default('always'),
 		/** Where a suggested value may come from; the operator still confirms it. */

@@ -103,6 +103,11 @@ test('a playbook that needs a value says so and the others still apply', async (
 	assert.equal(result.code, 0, result.stderr);
 	assert.match(result.stderr, /isolation.run-as-non-root: needs runAsUser/);
 	assert.match(readFileSync(other, 'utf8'), /allowPrivilegeEscalation: false/);
+	// A user id of 0 is root again: refused as a value, and nothing is written.
+	const asRoot = await runCli(['fix', '--manifests', other, '--write', '--checks', 'isolation.run-as-root', '--set', 'runAsUser=0']);
+	assert.equal(asRoot.code, 0, asRoot.stderr);
+	assert.match(asRoot.stderr, /needs-parameters: runAsUser must be 1 or more, not 0/);
+	assert.doesNotMatch(readFileSync(other, 'utf8'), /runAsNonRoot/);
 	const withValue = await runCli(['fix', '--manifests', other, '--write', '--checks', 'isolation.run-as-root', '--set', 'runAsUser=10001']);
 	assert.equal(withValue.code, 0, withValue.stderr);
 	assert.match(readFileSync(other, 'utf8'), /runAsNonRoot: true\n\s+runAsUser: 10001/);
