@@ -1,4 +1,4 @@
-import {ConnectionError, isUsageError} from './model/errors.js';
+import {ConnectionError, isUsageError, setCommandName} from './model/errors.js';
 import {printable, printableLines} from './model/printable.js';
 import {version} from './version.js';
 import {didYouMean} from './model/suggest.js';
@@ -36,6 +36,7 @@ async function dispatch(argv: readonly string[]): Promise<number> {
 		const {handleInterrupts} = await import('./commands/interrupt.js');
 		handleInterrupts(command === 'fix' ? `fix ${rest.find((arg) => /^--(plan|apply|export-policies|manifests)/.test(arg))!.replace(/=.*$/, '')}` : command);
 	}
+	setCommandName(command && commands.includes(command) ? command : undefined);
 	switch (command) {
 		case 'audit':
 			return (await import('./commands/audit.js')).auditCommand(rest);

@@ -1,5 +1,5 @@
 import {parseArgs, type ParseArgsConfig} from 'node:util';
-import {UsageError} from '../model/errors.js';
+import {optionHelp, UsageError} from '../model/errors.js';
 import {severities, sections, type Section, type Severity} from '../model/status.js';
 import {didYouMean} from '../model/suggest.js';
 
@@ -83,14 +83,14 @@ export function sectionsOption(value: string | undefined): Section[] | undefined
 
 export function severityOption(value: string | undefined, fallback: Severity): Severity {
 	if (value === undefined) return fallback;
-	if (!(severities as readonly string[]).includes(value)) throw new UsageError(`--fail-on must be one of ${severities.join(', ')}, not "${value}"`, 'see `aks-harden audit --help`');
+	if (!(severities as readonly string[]).includes(value)) throw new UsageError(`--fail-on must be one of ${severities.join(', ')}, not "${value}"`, optionHelp());
 	return value as Severity;
 }
 
 export function positiveInt(name: string, value: string | undefined, fallback: number): number {
 	if (value === undefined) return fallback;
 	const number = Number(value);
-	if (!Number.isInteger(number) || number <= 0) throw new UsageError(`--${name} must be a positive whole number, not "${value}"`, 'see `aks-harden audit --help`');
+	if (!Number.isInteger(number) || number <= 0) throw new UsageError(`--${name} must be a positive whole number, not "${value}"`, optionHelp());
 	return number;
 }
 
@@ -98,7 +98,7 @@ export function positiveInt(name: string, value: string | undefined, fallback: n
 export function durationOption(value: string | undefined, fallbackMs: number): number {
 	if (value === undefined) return fallbackMs;
 	const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
-	if (!match) throw new UsageError(`--timeout must be a duration like 30s or 2m, not "${value}"`, 'see `aks-harden audit --help`');
+	if (!match) throw new UsageError(`--timeout must be a duration like 30s or 2m, not "${value}"`, optionHelp());
 	const amount = Number(match[1]);
 	const unit = match[2] ?? 's';
 	return Math.round(unit === 'ms' ? amount : unit === 'm' ? amount * 60_000 : amount * 1000);

@@ -11,6 +11,18 @@ export class UsageError extends Error {
 	}
 }
 
+let commandName: string | undefined;
+
+/** The command being run (none for the walkthrough), so an option's error points to its own help. */
+export function setCommandName(name: string | undefined): void {
+	commandName = name;
+}
+
+/** The next step of a bad option value: the help of the command it was given to. */
+export function optionHelp(): string {
+	return commandName ? `see \`aks-harden ${commandName} --help\`` : 'see `aks-harden --help`';
+}
+
 export function isUsageError(error: unknown): error is UsageError {
 	return error instanceof UsageError;
 }

@@ -1,5 +1,5 @@
 import {z} from 'zod';
-import {UsageError} from './errors.js';
+import {optionHelp, UsageError} from './errors.js';
 
 /**
  * The Pod Security Standards as Pod Security Admission (k8s.io/pod-security-admission/policy)
@@ -54,7 +54,7 @@ export function pssVersionOption(value: string | undefined): number | 'latest' |
 	if (value === undefined) return undefined;
 	if (value === 'latest') return 'latest';
 	const minor = parsePssMinor(value);
-	if (minor === undefined) throw new UsageError(`--pss-version must be latest or v1.N (like v1.30), not "${value}"`, 'see `aks-harden audit --help`');
+	if (minor === undefined) throw new UsageError(`--pss-version must be latest or v1.N (like v1.30), not "${value}"`, optionHelp());
 	return Math.min(minor, newestPssMinor);
 }
 

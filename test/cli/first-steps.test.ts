@@ -49,6 +49,12 @@ test('a mistyped flag, command, check id or section: "did you mean", exit 2', as
 	expectOneLine(await runCli(['completion', 'bsh']), /no completion for "bsh"; did you mean bash\?/);
 });
 
+test('a bad option value points to the help of the command it was given to', async () => {
+	expectOneLine(await runCli(['undo', 'chg-x', '--ssh-port', '0']), /--ssh-port must be a positive whole number, not "0"/, /next: see `aks-harden undo --help`/);
+	expectOneLine(await runCli(['fix', '--plan', 'p.json', '--timeout', '5q']), /--timeout must be a duration/, /next: see `aks-harden fix --help`/);
+	expectOneLine(await runCli(['audit', '--demo', '--pss-version', '1.30']), /--pss-version must be latest or v1\.N/, /next: see `aks-harden audit --help`/);
+});
+
 test('--format lists the formats and says what to do for a PDF', async () => {
 	const result = await runCli(['audit', '--demo', '--format', 'pdf']);
 	expectOneLine(result, /--format must be one of json, markdown, md, html, junit, sarif, csv, not "pdf"/, /next: for a PDF, write --format html and print it/);
