@@ -1,9 +1,10 @@
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync} from 'node:fs';
 import {isDeepStrictEqual} from 'node:util';
 import {isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq} from 'yaml';
 import type {Decisions} from '../engine/decisions.js';
 import {SettingsFileSchema} from '../model/settings.js';
 import {writeAtomically} from './write-output.js';
+import {readTextFile} from '../transports/input-file.js';
 
 type Keyed = {readonly check: string; readonly target: string};
 
@@ -69,7 +70,7 @@ function syncNotes(doc: Document, notes: Readonly<Record<string, string>>): void
  * checked against the settings schema before it replaces the file, whole or not at all.
  */
 export function saveDecisionsFile(path: string, decisions: Decisions): void {
-	const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+	const text = existsSync(path) ? readTextFile(path) : '';
 	const doc: Document = parseDocument(text);
 	if (doc.errors.length) throw new Error(`${path} does not parse as YAML: ${doc.errors[0]!.message.split('\n')[0]}`);
 	if (!isMap(doc.contents)) doc.contents = doc.createNode({});

@@ -1,10 +1,10 @@
-import {mkdirSync, readFileSync} from 'node:fs';
+import {mkdirSync} from 'node:fs';
 import {join} from 'node:path';
 import {createInterface} from 'node:readline/promises';
 import {loadCatalog, type Catalog} from '../catalog/load.js';
 import {runAudit} from '../engine/run.js';
 import {decide} from '../engine/decisions.js';
-import {UsageError} from '../model/errors.js';
+import {fileProblem, UsageError} from '../model/errors.js';
 import type {Finding} from '../model/finding.js';
 import {version} from '../version.js';
 import {applyPlan, confirmationNeeded} from '../fix/apply.js';
@@ -31,6 +31,8 @@ import {stateDir} from '../paths.js';
 import {demoCluster, isDemoCluster} from '../demo/context.js';
 import {checkOutputTarget, writeAtomically} from './write-output.js';
 import {printable, reportSkipped, writeErr, writeOut} from './terminal.js';
+import {readTextFile} from '../transports/input-file.js';
+import {maxManifestBytes} from '../transports/manifest-files.js';
 
 export const fixHelp = `Usage: aks-harden fix [options]
 
@@ -116,9 +118,9 @@ export function parameterOption(list: readonly string[] | undefined): Record<str
 		let value = item.slice(at + 1);
 		if (value.startsWith('@')) {
 			try {
-				value = readFileSync(value.slice(1), 'utf8');
+				value = readTextFile(value.slice(1));
 			} catch (error) {
-				throw new UsageError(`--set ${name}: cannot read ${value.slice(1)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'check the path');
+				throw new UsageError(`--set ${name}: cannot read ${value.slice(1)}: ${fileProblem(error)}`, 'check the path');
 			}
 		}
 		out[name] = value;
@@ -387,7 +389,7 @@ async function manifestsCommand(values: Values): Promise<number> {
 	});
 	const findings = decide(result.report.findings, settingsFile, new Date()).findings;
 	const files = new Map<string, string>();
-	for (const location of locations.values()) if (!files.has(location.file)) files.set(location.file, readFileSync(location.file, 'utf8'));
+	for (const location of locations.values()) if (!files.has(location.file)) files.set(location.file, readTextFile(location.file, maxManifestBytes));
 	const located = objects.map((object) => ({object, location: locations.get(object)!}));
 	const {edits, notes} = planManifestFixes(files, located, findings, playbooks, parameterOption(values.set));
 	if (values.write && edits.length) {

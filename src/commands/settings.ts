@@ -1,9 +1,10 @@
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync} from 'node:fs';
 import {parseYamlFile, validate} from '../catalog/yaml-source.js';
 import {SettingsFileSchema, type SettingsFile} from '../model/settings.js';
-import {UsageError} from '../model/errors.js';
+import {fileProblem, UsageError} from '../model/errors.js';
 import type {AuditSettings} from '../engine/facts.js';
 import type {PlatformExceptions} from '../model/exceptions.js';
+import {readTextFile} from '../transports/input-file.js';
 
 export const defaultSettingsFile = '.aks-harden.yaml';
 
@@ -16,9 +17,9 @@ export function readSettingsFile(path: string | undefined): SettingsFile {
 	}
 	let text: string;
 	try {
-		text = readFileSync(file, 'utf8');
+		text = readTextFile(file);
 	} catch (error) {
-		throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'check the file permissions');
+		throw new UsageError(`cannot read ${file}: ${fileProblem(error)}`, 'pass the settings file itself (YAML; see README "Settings: `.aks-harden.yaml`")');
 	}
 	if (!text.trim()) return {waivers: [], attestations: [], notes: {}};
 	return validate(parseYamlFile(file, text), SettingsFileSchema, 'settings');

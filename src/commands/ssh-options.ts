@@ -1,8 +1,7 @@
-import {readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
 import type {NodeInfo} from '../model/report.js';
-import {UsageError} from '../model/errors.js';
+import {fileProblem, UsageError} from '../model/errors.js';
 import {InventorySchema, type InventoryEntry} from '../model/inventory.js';
 import {parseYamlFile, validate} from '../catalog/yaml-source.js';
 import {expandHome} from '../paths.js';
@@ -10,6 +9,7 @@ import {parseProxyJump} from '../transports/ssh-config.js';
 import type {SshOptions, SshTarget} from '../transports/ssh.js';
 import {durationOption, positiveInt} from './options.js';
 import type {ConnectionValues} from './environment.js';
+import {readTextFile} from '../transports/input-file.js';
 
 /** AKS hybrid's users: clouduser on Linux nodes, Administrator on Windows nodes. */
 export function defaultUser(os: NodeInfo['os']): string {
@@ -19,9 +19,9 @@ export function defaultUser(os: NodeInfo['os']): string {
 export function readInventory(path: string): InventoryEntry[] {
 	let text: string;
 	try {
-		text = readFileSync(path, 'utf8');
+		text = readTextFile(path);
 	} catch (error) {
-		throw new UsageError(`cannot read inventory ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'check the --inventory path');
+		throw new UsageError(`cannot read inventory ${path}: ${fileProblem(error)}`, 'check the --inventory path (a YAML file; see README "Nodes over SSH")');
 	}
 	return validate(parseYamlFile(path, text), InventorySchema, 'inventory').nodes.map((entry) => (entry.key ? {...entry, key: expandHome(entry.key)} : entry));
 }

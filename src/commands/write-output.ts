@@ -1,15 +1,8 @@
 import {closeSync, lstatSync, openSync, writeSync, type Stats} from 'node:fs';
 import writeFileAtomic from 'write-file-atomic';
-import {UsageError} from '../model/errors.js';
+import {fileProblem, UsageError} from '../model/errors.js';
+import {kindOf} from '../transports/input-file.js';
 
-function kindOf(stats: Stats): string {
-	if (stats.isSymbolicLink()) return 'a symbolic link';
-	if (stats.isDirectory()) return 'a folder';
-	if (stats.isFIFO()) return 'a named pipe';
-	if (stats.isSocket()) return 'a socket';
-	if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
-	return 'not a regular file';
-}
 
 /**
  * Refuses a target that is not a regular file (or not there yet). The write renames a new file
@@ -23,7 +16,7 @@ export function checkOutputTarget(path: string): void {
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'ENOENT') return;
-		throw new UsageError(`cannot write ${path}: ${code ?? String(error)}`, 'check the path and its permissions');
+		throw new UsageError(`cannot write ${path}: ${fileProblem(error)}`, 'check the path and its permissions');
 	}
 	if (!stats.isFile()) throw new UsageError(`cannot write ${path}: it is ${kindOf(stats)}, and aks-harden writes only regular files`, 'pass the path of a regular file (or of one to create)');
 }

@@ -1,8 +1,8 @@
-import {readFileSync} from 'node:fs';
 import {z} from 'zod';
-import {UsageError} from '../model/errors.js';
+import {fileProblem, UsageError} from '../model/errors.js';
 import {canonicalJson, sha256} from './digest.js';
 import {PlanSchema, type Plan} from './model.js';
+import {readTextFile, reportFileBytes} from '../transports/input-file.js';
 
 /**
  * `fix --plan FILE` writes this; a reviewer reads it; `fix --apply FILE` applies exactly its
@@ -80,9 +80,9 @@ function tampering(raw: Raw, cluster: PlanFile['cluster']): string | undefined {
 export function readPlanFile(path: string): PlanFile {
 	let text: string;
 	try {
-		text = readFileSync(path, 'utf8');
+		text = readTextFile(path, reportFileBytes);
 	} catch (error) {
-		throw new UsageError(`cannot read plan ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'write one first with `aks-harden fix --plan FILE`');
+		throw new UsageError(`cannot read plan ${path}: ${fileProblem(error)}`, 'pass a plan file written by `aks-harden fix --plan FILE`');
 	}
 	let json: unknown;
 	try {

@@ -1,8 +1,8 @@
-import {readFileSync} from 'node:fs';
 import {z} from 'zod';
 import {fileProblem, UsageError} from '../model/errors.js';
 import {NodeInfoSchema, type Report} from '../model/report.js';
 import {Section, Severity, Status} from '../model/status.js';
+import {readTextFile, reportFileBytes} from '../transports/input-file.js';
 
 const Target = z.union([
 	z.looseObject({cluster: z.literal(true)}),
@@ -70,7 +70,7 @@ export function parseAudit(value: unknown, file: string): Report {
 export function readAuditFile(file: string): Report {
 	let text: string;
 	try {
-		text = readFileSync(file, 'utf8');
+		text = readTextFile(file, reportFileBytes);
 	} catch (error) {
 		throw new UsageError(`${file}: ${fileProblem(error)}`, nextStep);
 	}

@@ -1,11 +1,12 @@
 // The files behind --manifests. A manifest folder is anyone's git checkout, so it is read with
 // suspicion: only regular files, and symlinks to regular files or folders inside the folders
 // given; a FIFO would block the read forever and /dev/zero would fill the memory, so neither is
-// ever opened for reading (O_NONBLOCK, then fstat on the open descriptor). Whatever is left out is
+// ever read (input-file.ts: O_NONBLOCK, then fstat on the open descriptor). Whatever is left out is
 // reported, never silently dropped.
-import {closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, realpathSync, statSync, type Stats} from 'node:fs';
+import {lstatSync, readdirSync, realpathSync, statSync, type Stats} from 'node:fs';
 import {join, relative, isAbsolute} from 'node:path';
 import {fileProblem, UsageError} from '../model/errors.js';
+import {InputFileError, kindOf, readRegularFile} from './input-file.js';
 
 export const manifestFile = /\.(ya?ml|json)$/i;
 
@@ -20,56 +21,24 @@ function code(error: unknown): string {
 	return (error as NodeJS.ErrnoException).code ?? String(error);
 }
 
-function kindOf(stat: Stats): string {
-	if (stat.isFIFO()) return 'a FIFO';
-	if (stat.isCharacterDevice()) return 'a character device';
-	if (stat.isBlockDevice()) return 'a block device';
-	if (stat.isSocket()) return 'a socket';
-	if (stat.isDirectory()) return 'a folder';
-	return 'not a regular file';
-}
-
-const megabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
-
 function tooBig(path: string): UsageError {
-	return new UsageError(`${path}: over the ${megabytes(maxManifestBytes)} limit for one manifest file`, 'split the file, or pass the folders that hold the manifests you mean');
+	return new UsageError(`${path}: over the ${Math.round(maxManifestBytes / (1024 * 1024))} MB limit for one manifest file`, 'split the file, or pass the folders that hold the manifests you mean');
 }
 
 /**
- * Reads one file that was a regular file when listed. Opened non-blocking and checked again on
- * the descriptor, so a file swapped for a FIFO or a device in between is refused, not read.
+ * Reads one file that was a regular file when listed; one swapped for a FIFO or a device in
+ * between is reported and skipped, not read (readRegularFile checks the open descriptor).
  */
 function readRegular(path: string, onSkip: (skipped: SkippedPath) => void): string | undefined {
-	let fd: number;
 	try {
-		fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+		return readRegularFile(path, maxManifestBytes).toString('utf8');
 	} catch (error) {
-		throw new UsageError(`${path}: cannot read: ${fileProblem(error)}`, 'check the file permissions');
-	}
-	try {
-		const stat = fstatSync(fd);
-		if (!stat.isFile()) {
-			onSkip({path, reason: `${kindOf(stat)}, not a regular file`});
+		if (error instanceof InputFileError && error.reason === 'too-big') throw tooBig(path);
+		if (error instanceof InputFileError) {
+			onSkip({path, reason: `${error.message.replace(/^it is /, '')}`});
 			return undefined;
 		}
-		if (stat.size > maxManifestBytes) throw tooBig(path);
-		// Read to the end, but never past the limit: the file may grow while it is read.
-		const chunks: Buffer[] = [];
-		let total = 0;
-		for (;;) {
-			const chunk = Buffer.alloc(Math.min(1024 * 1024, maxManifestBytes + 1 - total));
-			const read = readSync(fd, chunk, 0, chunk.length, null);
-			if (read === 0) break;
-			total += read;
-			if (total > maxManifestBytes) throw tooBig(path);
-			chunks.push(chunk.subarray(0, read));
-		}
-		return Buffer.concat(chunks).toString('utf8');
-	} catch (error) {
-		if (error instanceof UsageError) throw error;
 		throw new UsageError(`${path}: cannot read: ${fileProblem(error)}`, 'check the file permissions');
-	} finally {
-		closeSync(fd);
 	}
 }
 

@@ -1,9 +1,10 @@
 // The subset of ~/.ssh/config the node transport honours, with OpenSSH's rules: the first
 // value obtained for a keyword wins (so specific Host blocks go first), IdentityFile
 // accumulates, Host patterns take `*`, `?` and `!negation`.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { patternListMatches, wildcardMatch } from './ssh-known-hosts.js';
+import { readTextFile } from './input-file.js';
 
 export type HostConfig = {
   readonly hostName?: string;
@@ -217,7 +218,7 @@ export function fileIncludeReader(homeDir: string): (pattern: string) => string[
     }
     return names.flatMap((name) => {
       try {
-        return [readFileSync(path.join(dir, name), 'utf8')];
+        return [readTextFile(path.join(dir, name))];
       } catch {
         return [];
       }

@@ -1,10 +1,10 @@
 // Which private keys to offer a node, in the order an AKS hybrid operator expects: keys named
 // on the command line, then the agent, then ~/.ssh/config, then the usual ~/.ssh/id_* files and,
 // on Windows, the key the AksHci PowerShell module generates.
-import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import ssh2, { type ParsedKey } from 'ssh2';
+import { InputFileError, readRegularFile, smallFileBytes } from './input-file.js';
 
 const { utils } = ssh2;
 
@@ -77,8 +77,10 @@ const isEncryptedError = (error: Error) => /encrypted/i.test(error.message) && /
 export async function loadKey(file: string, passphrase?: (keyPath: string) => Promise<string | undefined>): Promise<LoadedKey> {
   let data: Buffer;
   try {
-    data = await readFile(file);
-  } catch {
+    data = readRegularFile(file, smallFileBytes);
+  } catch (error) {
+    // A FIFO or /dev/zero given as a key is no key: said so, never read.
+    if (error instanceof InputFileError) return { kind: 'invalid', path: file, message: error.message };
     return { kind: 'missing', path: file };
   }
   const first = parse(data);

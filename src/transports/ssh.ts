@@ -15,6 +15,7 @@ import { checkHostKey, fingerprintOf, formatKnownHostsLine, keyTypeOf, knownKeyT
 import { printable } from '../model/printable.js';
 import { candidateKeyPaths, loadKey, pickAgent, type KeyCandidate, type LoadedKey, type Platform } from './ssh-keys.js';
 import type { NodeShell, RunOptions, RunResult } from './interfaces.js';
+import { readTextFile } from './input-file.js';
 
 const { Client } = ssh2;
 
@@ -107,7 +108,7 @@ const HOST_KEY_ALGORITHMS: Record<string, string[]> = {
 
 async function readKnownHosts(file: string): Promise<readonly KnownHostEntry[]> {
   try {
-    return parseKnownHosts(await readFile(file, 'utf8')).entries;
+    return parseKnownHosts(readTextFile(file)).entries;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw new SshError('host-key-unknown', `cannot read known_hosts ${file}: ${(error as Error).message}`);
@@ -213,7 +214,7 @@ async function readConfigText(o: SshOptions): Promise<string> {
   const file = o.sshConfigPath === undefined ? path.join(platformOf(o).homeDir, '.ssh', 'config') : o.sshConfigPath;
   if (file === null) return '';
   try {
-    return await readFile(file, 'utf8');
+    return readTextFile(file);
   } catch {
     return '';
   }
