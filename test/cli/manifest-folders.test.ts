@@ -50,14 +50,14 @@ test('a FIFO and a symlink to /dev/zero named *.yaml are reported and skipped; t
 	assert.equal(result.code, 0, result.stderr);
 	const report = JSON.parse(result.stdout) as Report;
 	assert.deepEqual([...new Set(report.findings.map((finding) => 'name' in finding.target && finding.target.name))], ['web']);
-	assert.match(result.stderr, new RegExp(`skipped ${join(root, 'pipe.yaml')}: a FIFO, not a regular file`));
+	assert.match(result.stderr, new RegExp(`skipped ${join(root, 'pipe.yaml')}: a named pipe, not a regular file`));
 	assert.match(result.stderr, new RegExp(`skipped ${join(root, 'zero.yaml')}: a symlink to /dev/zero, outside the --manifests paths`));
 	process.stdout.write(`# FIFO + /dev/zero folder: exit ${result.code} after ${result.seconds.toFixed(1)} s\n`);
 });
 
 test('a device given as --manifests is refused: one line, exit 2', async () => {
 	const result = await audit(['/dev/zero']);
-	expectLimit(result, '/dev/zero', /a character device, not a manifest file or folder/);
+	expectLimit(result, '/dev/zero', /a device, not a manifest file or folder/);
 });
 
 test('symlinked folders: inside the root followed once, outside or looping reported, never dropped', async () => {
