@@ -9,6 +9,7 @@ import type {ClusterSource} from '../engine/source.js';
 import {getCredentials} from './kubeconfig.js';
 import {boundExecPlugins} from './exec-credential.js';
 import {kubeRequest} from './kube-request.js';
+import {boundedHttpLibrary, maxResponseBytes} from './bounded-http.js';
 
 /** Default bound of each request to the API server, connection and whole answer included. */
 export const defaultApiTimeoutMs = 60_000;
@@ -43,6 +44,9 @@ export function connectionError(server: string, error: unknown, timeoutMs = defa
 	const cause = causeOf(error);
 	if (cause.code === 'ETIMEDOUT' || cause.code === 'UND_ERR_HEADERS_TIMEOUT' || cause.code === 'UND_ERR_BODY_TIMEOUT') {
 		return new ConnectionError(`the API server at ${server} did not answer within ${Math.round(timeoutMs / 1000)} s`, 'check the cluster\'s health and the network path to it (`kubectl get --raw /readyz`), or raise --timeout');
+	}
+	if (cause.code === 'ERESPONSETOOLARGE') {
+		return new ConnectionError(`the API server at ${server} sent an answer over ${maxResponseBytes / (1024 * 1024)} MB to one request; no Kubernetes answer is that large`, 'check that the kubeconfig\'s server is the cluster\'s API server (`kubectl cluster-info`)');
 	}
 	if (cause.code && tlsCodes.test(cause.code)) {
 		return new ConnectionError(`TLS verification of ${server} failed: ${cause.code}`, 'the kubeconfig\'s certificate-authority does not match the API server; fetch a fresh kubeconfig');
@@ -192,6 +196,7 @@ export function boundedConfiguration(config: KubeConfig, timeoutMs: number): Con
 	return createConfiguration({
 		baseServer: new ServerConfiguration(config.getCurrentCluster()!.server, {}),
 		authMethods: {default: config},
+		httpApi: boundedHttpLibrary(),
 		promiseMiddleware: [
 			{
 				pre: async (context: RequestContext) => {

@@ -5,6 +5,7 @@ import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
 import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer, type Server, type Socket} from 'node:net';
+import {createServer as createHttpsServer} from 'node:https';
 import {createServer as createTlsServer} from 'node:tls';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -86,6 +87,27 @@ test('an API server that accepts TLS and never answers: exit 2 soon after --time
 	expectOneLine(result, new RegExp(`^aks-harden: the API server at https://127\\.0\\.0\\.1:${port} did not answer within 3 s$`));
 	assert.ok(result.seconds < 3 + 4, `exited after ${result.seconds} s`);
 	process.stdout.write(`# TLS server that never answers: exit ${result.code} after ${result.seconds.toFixed(1)} s with --timeout 3s\n`);
+});
+
+test('an API server whose answer never ends: one line naming the limit, well before --timeout', async () => {
+	const pki = await createDemoPki();
+	const megabyte = Buffer.alloc(1024 * 1024, 0x61);
+	const endless = createHttpsServer({cert: pki.server.certPem, key: pki.server.keyPem}, (request, response) => {
+		response.writeHead(200, {'content-type': 'application/json'});
+		response.write('{"kind":"');
+		const pump = () => {
+			while (!response.destroyed && response.write(megabyte));
+			if (!response.destroyed) response.once('drain', pump);
+		};
+		pump();
+		request.on('close', () => response.destroy());
+	});
+	const port = await listen(endless);
+	const file = join(dir, 'endless-kubeconfig');
+	writeFileSync(file, kubeconfigYaml({server: `https://127.0.0.1:${port}`, caPem: pki.ca.certPem, token: 'any'}));
+	const result = await runCli(['audit', '--kubeconfig', file, '--no-nodes', '--timeout', '60s', '--format', 'json'], {timeoutMs: 90_000});
+	// Without the limit the body was read until --timeout (60 s here), past 5 GB on loopback.
+	expectOneLine(result, new RegExp(`^aks-harden: the API server at https://127\\.0\\.0\\.1:${port} sent an answer over 64 MB to one request; no Kubernetes answer is that large$`));
 });
 
 function pluginKubeconfig(name: string, script: string): string {
