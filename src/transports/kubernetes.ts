@@ -17,6 +17,12 @@ export const defaultApiTimeoutMs = 60_000;
 /** Page size: large enough to keep round trips few, small enough to keep the API server's memory flat. */
 const pageSize = 500;
 
+/**
+ * Objects of one kind, at most. An AKS hybrid cluster's largest list (pods, ReplicaSets) is tens
+ * of thousands; a server that hands out `continue` tokens without end is not listing a cluster.
+ */
+export const maxListedObjects = 100_000;
+
 type Cause = {code?: string; message?: string};
 
 function causeOf(error: unknown): Cause {
@@ -124,6 +130,9 @@ export class KubernetesSource implements ClusterSource {
 					items.push({...(item as object), apiVersion: resource.apiVersion, kind: resource.kind} as KubeObject);
 				}
 				token = page.metadata?._continue || undefined;
+				if (token && items.length >= maxListedObjects) {
+					return {items: [], error: `listing ${resource.plural} stopped after ${maxListedObjects.toLocaleString('en-US')} objects with more to come: no cluster this tool audits holds that many, so none were judged`};
+				}
 			} while (token);
 		} catch (error) {
 			if (error instanceof ApiException && error.code === 403) return {items: [], error: forbiddenReason(resource)};
