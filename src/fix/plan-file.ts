@@ -2,7 +2,7 @@ import {z} from 'zod';
 import {fileProblem, UsageError} from '../model/errors.js';
 import {canonicalJson, sha256} from './digest.js';
 import {PlanSchema, type Plan} from './model.js';
-import {readTextFile, reportFileBytes} from '../transports/input-file.js';
+import {maxJsonDepth, nestedDeeperThan, readTextFile, reportFileBytes} from '../transports/input-file.js';
 
 /**
  * `fix --plan FILE` writes this; a reviewer reads it; `fix --apply FILE` applies exactly its
@@ -90,6 +90,7 @@ export function readPlanFile(path: string): PlanFile {
 	} catch (error) {
 		throw new UsageError(`${path} is not JSON: ${error instanceof Error ? error.message : String(error)}`, 'pass a file written by `aks-harden fix --plan`');
 	}
+	if (nestedDeeperThan(json)) throw new UsageError(`${path}: nested more than ${maxJsonDepth} levels deep (limit); no plan is`, 'pass a file written by `aks-harden fix --plan`');
 	const result = PlanFileSchema.safeParse(json);
 	if (!result.success) {
 		const issue = result.error.issues[0]!;

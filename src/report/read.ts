@@ -2,7 +2,7 @@ import {z} from 'zod';
 import {fileProblem, UsageError} from '../model/errors.js';
 import {NodeInfoSchema, type Report} from '../model/report.js';
 import {Section, Severity, Status} from '../model/status.js';
-import {readTextFile, reportFileBytes} from '../transports/input-file.js';
+import {maxJsonDepth, nestedDeeperThan, readTextFile, reportFileBytes} from '../transports/input-file.js';
 
 const Target = z.union([
 	z.looseObject({cluster: z.literal(true)}),
@@ -80,5 +80,6 @@ export function readAuditFile(file: string): Report {
 	} catch (error) {
 		throw new UsageError(`${file}: not valid JSON: ${error instanceof Error ? error.message : String(error)}`, nextStep);
 	}
+	if (nestedDeeperThan(value)) throw new UsageError(`${file}: nested more than ${maxJsonDepth} levels deep (limit); no aks-harden audit is`, nextStep);
 	return parseAudit(value, file);
 }

@@ -64,3 +64,22 @@ export function readRegularFile(path: string, maxBytes: number): Buffer {
 export function readTextFile(path: string, maxBytes = smallFileBytes): string {
 	return readRegularFile(path, maxBytes).toString('utf8');
 }
+
+/** How deep a JSON file we read may nest: no plan or audit comes near it (manifests share it). */
+export const maxJsonDepth = 200;
+
+/**
+ * Whether a parsed JSON value nests deeper than `limit`, found without recursion: JSON.parse
+ * takes any depth, but the code that walks the value afterwards (digests, renderers) recurses,
+ * and a hostile file 200,000 levels deep would overflow its stack.
+ */
+export function nestedDeeperThan(value: unknown, limit = maxJsonDepth): boolean {
+	const stack: Array<{value: unknown; depth: number}> = [{value, depth: 0}];
+	while (stack.length) {
+		const {value: current, depth} = stack.pop()!;
+		if (current === null || typeof current !== 'object') continue;
+		if (depth >= limit) return true;
+		for (const child of Array.isArray(current) ? current : Object.values(current)) if (child !== null && typeof child === 'object') stack.push({value: child, depth: depth + 1});
+	}
+	return false;
+}

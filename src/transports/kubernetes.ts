@@ -10,6 +10,7 @@ import {getCredentials} from './kubeconfig.js';
 import {boundExecPlugins} from './exec-credential.js';
 import {kubeRequest} from './kube-request.js';
 import {boundedHttpLibrary, maxResponseBytes} from './bounded-http.js';
+import {maxJsonDepth, nestedDeeperThan} from './input-file.js';
 
 /** Default bound of each request to the API server, connection and whole answer included. */
 export const defaultApiTimeoutMs = 60_000;
@@ -125,6 +126,10 @@ export class KubernetesSource implements ClusterSource {
 		try {
 			do {
 				const page = await this.#objects.list(resource.apiVersion, resource.kind, undefined, undefined, undefined, undefined, undefined, undefined, pageSize, token);
+				// An object nested past any real one would overflow the stack of the code that walks it.
+				if (page.items.some((item) => nestedDeeperThan(item))) {
+					return {items: [], error: `listing ${resource.plural}: an object nests more than ${maxJsonDepth} levels deep, which no Kubernetes object does; none were judged`};
+				}
 				for (const item of page.items) {
 					// Typed lists omit apiVersion/kind on items; restore them so targets name their kind.
 					items.push({...(item as object), apiVersion: resource.apiVersion, kind: resource.kind} as KubeObject);

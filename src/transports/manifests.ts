@@ -5,6 +5,7 @@ import type {KubeObject, SourceLocation} from '../model/kube.js';
 import {memorySource} from '../engine/memory-source.js';
 import type {ClusterSource} from '../engine/source.js';
 import {manifestFiles, maxManifestBytes, type SkippedPath} from './manifest-files.js';
+import {maxJsonDepth} from './input-file.js';
 
 export type {SkippedPath};
 
@@ -18,7 +19,7 @@ export const manifestLimits = {
 	/** Alias expansions per document (the `yaml` library's guard against billion-laughs). */
 	aliases: maxAliasCount,
 	/** Nesting of mappings and sequences; a CRD's deepest schema is a few dozen. */
-	depth: 200,
+	depth: maxJsonDepth,
 	/** YAML nodes (mappings, sequences, scalars) in one file. */
 	nodes: 1_000_000,
 	/** Kubernetes objects in one run. */

@@ -96,3 +96,14 @@ test("the kubeconfig's certificate-authority file: read for the context in use, 
 	assert.ok(JSON.parse(works.stdout).findings.length > 0, 'the audit reached the API server through the CA file');
 	await refused(['audit', '--kubeconfig', kubeconfig(fifo), '--no-nodes'], new RegExp(`kubeconfig .*kubeconfig: cannot read its certificate-authority ${escape(fifo)}: it is a named pipe, not a regular file`));
 });
+
+test('a plan or a saved audit nested 20,000 levels deep: one line naming the limit, not a stack overflow', async () => {
+	const levels = 20_000;
+	const deep = `${'{"x":'.repeat(levels)}1${'}'.repeat(levels)}`;
+	const plan = join(dir, 'deep-plan.json');
+	writeFileSync(plan, `{"version":"1","cluster":null,"plans":[{"id":"p","changes":[{"type":"kube","body":${deep}}]}]}`);
+	await refused(['fix', '--apply', plan], /deep-plan\.json: nested more than 200 levels deep \(limit\); no plan is/);
+	const audit = join(dir, 'deep-audit.json');
+	writeFileSync(audit, `{"findings":[{"evidence":${deep}}]}`);
+	await refused(['report', audit, '--format', 'markdown'], /deep-audit\.json: nested more than 200 levels deep \(limit\); no aks-harden audit is/);
+});

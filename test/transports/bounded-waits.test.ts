@@ -110,35 +110,62 @@ test('an API server whose answer never ends: one line naming the limit, well bef
 	expectOneLine(result, new RegExp(`^aks-harden: the API server at https://127\\.0\\.0\\.1:${port} sent an answer over 64 MB to one request; no Kubernetes answer is that large$`));
 });
 
-test('an API server that hands out continue tokens without end: that list stops at 100,000 objects and its checks are error', async () => {
+/** A bare API server that knows namespaces and pods; `podPage` answers each pods list request. */
+async function fakeApiServer(name: string, podPage: (page: number, limit: number) => {items: unknown[]; continue?: string} | {raw: string}) {
 	const pki = await createDemoPki();
 	let pages = 0;
 	const json = (response: import('node:http').ServerResponse, status: number, body: unknown) => {
 		response.writeHead(status, {'content-type': 'application/json'});
 		response.end(JSON.stringify(body));
 	};
-	const resource = (name: string, kind: string) => ({name, singularName: '', namespaced: name !== 'namespaces', kind, verbs: ['list', 'get']});
-	const looping = createHttpsServer({cert: pki.server.certPem, key: pki.server.keyPem}, (request, response) => {
+	const resource = (plural: string, kind: string) => ({name: plural, singularName: '', namespaced: plural !== 'namespaces', kind, verbs: ['list', 'get']});
+	const server = createHttpsServer({cert: pki.server.certPem, key: pki.server.keyPem}, (request, response) => {
 		const url = new URL(request.url ?? '/', 'https://x');
 		if (url.pathname === '/api/v1') return json(response, 200, {kind: 'APIResourceList', groupVersion: 'v1', resources: [resource('namespaces', 'Namespace'), resource('pods', 'Pod')]});
 		if (url.pathname === '/api/v1/namespaces') return json(response, 200, {kind: 'NamespaceList', apiVersion: 'v1', metadata: {}, items: [{metadata: {name: 'shop'}}]});
 		if (url.pathname === '/api/v1/pods') {
-			pages++;
-			const items = Array.from({length: Number(url.searchParams.get('limit') ?? 500)}, (_, index) => ({metadata: {name: `p${pages}-${index}`, namespace: 'shop'}, spec: {containers: [{name: 'c', image: 'x'}]}}));
-			return json(response, 200, {kind: 'PodList', apiVersion: 'v1', metadata: {continue: `page-${pages}`}, items});
+			const answer = podPage(++pages, Number(url.searchParams.get('limit') ?? 500));
+			if ('raw' in answer) {
+				response.writeHead(200, {'content-type': 'application/json'});
+				return response.end(answer.raw);
+			}
+			return json(response, 200, {kind: 'PodList', apiVersion: 'v1', metadata: answer.continue ? {continue: answer.continue} : {}, items: answer.items});
 		}
 		return json(response, 404, {kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: 'not found'});
 	});
-	const port = await listen(looping);
-	const file = join(dir, 'looping-kubeconfig');
+	const port = await listen(server);
+	const file = join(dir, `${name}-kubeconfig`);
 	writeFileSync(file, kubeconfigYaml({server: `https://127.0.0.1:${port}`, caPem: pki.ca.certPem, token: 'any'}));
-	const result = await runCli(['audit', '--kubeconfig', file, '--no-nodes', '--checks', 'isolation.privileged', '--format', 'json'], {timeoutMs: 120_000});
+	return {file, pages: () => pages};
+}
+
+const pod = (name: string, extra: Record<string, unknown> = {}) => ({metadata: {name, namespace: 'shop'}, spec: {containers: [{name: 'c', image: 'x'}]}, ...extra});
+
+async function privilegedFindings(kubeconfig: string) {
+	const result = await runCli(['audit', '--kubeconfig', kubeconfig, '--no-nodes', '--checks', 'isolation.privileged', '--format', 'json'], {timeoutMs: 120_000});
 	assert.ok(result.code === 0 || result.code === 1, `exit ${result.code}: ${result.stderr}`);
 	const report = JSON.parse(result.stdout) as {findings: Array<{checkId: string; status: string; message?: string}>};
-	const judged = report.findings.filter((finding) => finding.checkId === 'isolation.privileged');
+	return report.findings.filter((finding) => finding.checkId === 'isolation.privileged');
+}
+
+test('an API server that hands out continue tokens without end: that list stops at 100,000 objects and its checks are error', async () => {
+	const fake = await fakeApiServer('looping', (page, limit) => ({items: Array.from({length: limit}, (_, index) => pod(`p${page}-${index}`)), continue: `page-${page}`}));
+	const judged = await privilegedFindings(fake.file);
 	assert.ok(judged.length > 0 && judged.every((finding) => finding.status === 'error'), JSON.stringify(judged.slice(0, 3)));
 	assert.ok(judged.some((finding) => /listing pods stopped after 100,000 objects with more to come/.test(finding.message ?? '')), JSON.stringify(judged.slice(0, 3)));
-	assert.equal(pages, 200, 'one page more would have gone past the limit');
+	assert.equal(fake.pages(), 200, 'one page more would have gone past the limit');
+});
+
+test('an object nested 20,000 levels deep in a list: that list is error, not an internal error', async () => {
+	// Written as text: JSON.stringify itself cannot go this deep.
+	const levels = 20_000;
+	const deep = `${'{"next":'.repeat(levels)}{}${'}'.repeat(levels)}`;
+	const deepPod = JSON.stringify({...pod('deep'), metadata: {name: 'deep', namespace: 'shop', managedFields: [{manager: 'x', operation: 'Apply', fieldsV1: 'DEEP'}]}}).replace('"DEEP"', deep);
+	// managedFields' fieldsV1 is free-form JSON, kept as sent by the client's typed decoding.
+	const fake = await fakeApiServer('deep', () => ({raw: `{"kind":"PodList","apiVersion":"v1","metadata":{},"items":[${JSON.stringify(pod('plain'))},${deepPod}]}`}));
+	const judged = await privilegedFindings(fake.file);
+	assert.ok(judged.length > 0 && judged.every((finding) => finding.status === 'error'), JSON.stringify(judged.slice(0, 3)));
+	assert.ok(judged.some((finding) => /listing pods: an object nests more than 200 levels deep/.test(finding.message ?? '')), JSON.stringify(judged.slice(0, 3)));
 });
 
 function pluginKubeconfig(name: string, script: string): string {
