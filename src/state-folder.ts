@@ -3,9 +3,10 @@
 // time (a second run on the same cluster saves to a file of its own and says so, instead of both
 // overwriting each other's notes), and a line of the audit log is written whole under a lock, so
 // lines of two runs never interleave.
-import {closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync} from 'node:fs';
+import {closeSync, constants, fstatSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {basename, dirname, join} from 'node:path';
+import {InputFileError, kindOf} from './transports/input-file.js';
 
 function isAlive(pid: number): boolean {
 	try {
@@ -119,7 +120,7 @@ export function withFileLock<T>(file: string, write: () => T): T {
 export function appendLine(file: string, line: string): void {
 	mkdirSync(dirname(file), {recursive: true});
 	withFileLock(file, () => {
-		const fd = openSync(file, 'a', 0o600);
+		const fd = openAppendable(file);
 		try {
 			const bytes = Buffer.from(line, 'utf8');
 			for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
@@ -128,3 +129,19 @@ export function appendLine(file: string, line: string): void {
 		}
 	});
 }
+
+/**
+ * Opens a file to append to, creating it (0600) if need be, and only if it is a regular file:
+ * non-blocking, so a named pipe with no reader fails at once (ENXIO) instead of hanging, and
+ * checked on the descriptor, so a device such as /dev/full is refused before a byte is written.
+ */
+export function openAppendable(file: string): number {
+	const fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NONBLOCK ?? 0), 0o600);
+	const stat = fstatSync(fd);
+	if (!stat.isFile()) {
+		closeSync(fd);
+		throw new InputFileError('not-regular', `it is ${kindOf(stat)}, not a regular file`);
+	}
+	return fd;
+}
+

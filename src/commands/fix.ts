@@ -251,6 +251,7 @@ async function applyCommand(path: string, values: Values): Promise<number> {
 
 async function applyReady(ready: readonly Plan[], context: FixContext, cluster: {context: string | null; server: string | null} | undefined, values: Values): Promise<number> {
 	const log = AuditLog.at(stateDir(), values.log);
+	log.check();
 	const results: ChangeResult[] = [];
 	let isStopped = false;
 	interrupts.stopGently = () => {
@@ -276,14 +277,23 @@ async function applyReady(ready: readonly Plan[], context: FixContext, cluster: 
 		process.stderr.write(interrupts.message());
 		return 130;
 	}
-	return exitCode(results);
+	return unrecorded(log) ?? exitCode(results);
+}
+
+/** Changes made but not all recorded: said in one line, and the run did not fully do its job (exit 2). */
+export function unrecorded(log: AuditLog): number | undefined {
+	const message = log.failureMessage();
+	if (!message) return undefined;
+	process.stderr.write(`aks-harden: ${printable(message)}\n  next: free the disk or fix the log file, then add the output above to your change record\n`);
+	return 2;
 }
 
 /** On a terminal: each plan shown whole, each change (each stage) confirmed before it is applied. */
 async function interactiveCommand(values: Values): Promise<number> {
+	const log = AuditLog.at(stateDir(), values.log);
+	log.check();
 	const session = await auditForFixes(values);
 	const prompt = createInterface({input: process.stdin, output: process.stdout});
-	const log = AuditLog.at(stateDir(), values.log);
 	const results: ChangeResult[] = [];
 	try {
 		const plans = await planFixes(session.findings, session.context);
@@ -303,7 +313,7 @@ async function interactiveCommand(values: Values): Promise<number> {
 					// Ctrl+D or Ctrl+C at the prompt: stop asking, apply nothing more.
 					if ((error as Error).name === 'AbortError') {
 						writeOut('\nstopped: nothing more applied\n');
-						return exitCode(results);
+						return unrecorded(log) ?? exitCode(results);
 					}
 					throw error;
 				}
@@ -326,7 +336,7 @@ async function interactiveCommand(values: Values): Promise<number> {
 				if (planResults.some((result) => result.outcome !== 'applied' && result.outcome !== 'nothing-to-do')) break;
 			}
 		}
-		return exitCode(results);
+		return unrecorded(log) ?? exitCode(results);
 	} finally {
 		prompt.close();
 		await session.close();

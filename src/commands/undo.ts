@@ -7,7 +7,7 @@ import {interrupts} from './interrupt.js';
 import type {FixContext, FixTransport} from '../fix/context.js';
 import {loadPlaybooks} from '../fix/load.js';
 import {describeUndo, undoable, undoChange} from '../fix/undo.js';
-import {fixTransport} from './fix.js';
+import {fixTransport, unrecorded} from './fix.js';
 import {connectionSettings, openEnvironment} from './environment.js';
 import {connectionOptions, parse} from './options.js';
 import {auditSettings, readSettingsFile} from './settings.js';
@@ -43,6 +43,7 @@ export async function undoCommand(args: readonly string[]): Promise<number> {
 	if (!id || positionals.length > 1) throw new UsageError('undo needs one change id', 'the ids are in the output of `aks-harden fix` and in the audit log');
 	const connection = connectionSettings(values);
 	const log = AuditLog.at(stateDir(), values.log);
+	log.check();
 	const found = undoable(log, id);
 	if ('problem' in found) {
 		if (!log.find(id).entry) throw new UsageError(found.problem, 'check the id; the log is JSON lines, one change per line');
@@ -108,5 +109,5 @@ async function confirmAndUndo(entry: LogEntry, values: UndoValues, {transport, l
 		process.stderr.write(interrupts.message());
 		return 130;
 	}
-	return result.outcome === 'undone' ? 0 : 1;
+	return unrecorded(log) ?? (result.outcome === 'undone' ? 0 : 1);
 }

@@ -1,9 +1,14 @@
-import {existsSync, readFileSync} from 'node:fs';
+import {closeSync, existsSync, mkdirSync} from 'node:fs';
 import {userInfo} from 'node:os';
-import {join} from 'node:path';
-import {appendLine} from '../state-folder.js';
+import {dirname, join} from 'node:path';
+import {appendLine, openAppendable} from '../state-folder.js';
+import {fileProblem, UsageError} from '../model/errors.js';
+import {readTextFile} from '../transports/input-file.js';
 import {z} from 'zod';
 import {FindingRefSchema, NodeRefSchema, ObjectRefSchema, PatchTypeSchema, RestartSchema, UnitStateSchema, WindowsSettingSchema} from './model.js';
+
+/** Years of changes fit; a log past this is no log of ours (and would not fit in memory). */
+const logFileBytes = 1024 * 1024 * 1024;
 
 /**
  * The record of every change: JSON lines in the user's state folder (and `--log FILE`), one per
@@ -84,10 +89,31 @@ export function operatorName(): string {
 	}
 }
 
+/** A log file that could not take an entry: the change happened, its record did not. */
+export type LogFailure = {readonly file: string; readonly id: string; readonly reason: string};
+
 export class AuditLog {
 	readonly files: readonly string[];
+	/** Entries some file did not take (disk full, a file swapped for a device): said at the end of the run. */
+	readonly failures: LogFailure[] = [];
 	constructor(files: readonly string[]) {
 		this.files = [...new Set(files)];
+	}
+
+	/**
+	 * Before anything is changed: every log file can be appended to and is a regular file (a
+	 * `--log` that is a named pipe would block the run after its first change, /dev/full would
+	 * fail it). Throws a UsageError naming the file.
+	 */
+	check(): void {
+		for (const file of this.files) {
+			try {
+				mkdirSync(dirname(file), {recursive: true});
+				closeSync(openAppendable(file));
+			} catch (error) {
+				throw new UsageError(`cannot write the audit log ${file}: ${fileProblem(error)}`, 'pass --log a regular file you can write (or leave --log out); nothing was changed');
+			}
+		}
 	}
 
 	static at(stateFolder: string, extra?: string): AuditLog {
@@ -100,7 +126,22 @@ export class AuditLog {
 	 */
 	append(entry: LogEntry): void {
 		const line = `${JSON.stringify(LogEntrySchema.parse({...entry, run: entry.run ?? runId}))}\n`;
-		for (const file of this.files) appendLine(file, line);
+		for (const file of this.files) {
+			try {
+				appendLine(file, line);
+			} catch (error) {
+				// The change is made: write the other files, and let the run say which record is missing.
+				this.failures.push({file, id: entry.id, reason: fileProblem(error)});
+			}
+		}
+	}
+
+	/** One line for the end of a run whose changes were not all recorded, or undefined. */
+	failureMessage(): string | undefined {
+		if (!this.failures.length) return undefined;
+		const files = [...new Set(this.failures.map((failure) => `${failure.file} (${failure.reason})`))];
+		const ids = [...new Set(this.failures.map((failure) => failure.id))];
+		return `the audit log could not be written: ${files.join(', ')}; not recorded there: ${ids.join(', ')}. Keep this output, it is the record of those changes`;
 	}
 
 	/** Entries of the first log file; a damaged line is skipped, not fatal, and reported. */
@@ -108,7 +149,7 @@ export class AuditLog {
 		if (!existsSync(file)) return {entries: [], damaged: []};
 		const entries: LogEntry[] = [];
 		const damaged: number[] = [];
-		readFileSync(file, 'utf8')
+		readTextFile(file, logFileBytes)
 			.split('\n')
 			.forEach((line, index) => {
 				if (!line.trim()) return;

@@ -14,6 +14,7 @@ export function recordChange(
 ): string | undefined {
 	if (!options.log) return undefined;
 	const id = newId('chg');
+	const failed = options.log.failures.length;
 	options.log.append({
 		id,
 		time: (options.context.now ?? (() => new Date()))().toISOString(),
@@ -32,7 +33,11 @@ export function recordChange(
 		message,
 		...extra,
 	});
-	return id;
+	const missing = options.log.failures.slice(failed);
+	if (!missing.length) return id;
+	for (const failure of missing) options.onEvent?.({type: 'step', changeId: change.id, step: 'record', message: `NOT recorded in ${failure.file}: ${failure.reason}`});
+	// Without the first file (the state folder's) there is nothing for `undo ID` to find.
+	return missing.some((failure) => failure.file === options.log!.files[0]) ? undefined : id;
 }
 
 /** One line naming what a change touches, as every log entry names it. */

@@ -40,6 +40,7 @@ const fileProblems: Readonly<Record<string, string>> = {
 	EROFS: 'the file system is read-only',
 	EBUSY: 'the file is busy',
 	EEXIST: 'it already exists',
+	ENXIO: 'nothing behind it to write to (a named pipe with no reader?)',
 };
 
 /** A file system error in words ("permission denied"), never a raw errno code. */
