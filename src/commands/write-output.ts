@@ -32,9 +32,15 @@ export function writeAtomically(path: string, text: string): void {
 	try {
 		writeFileAtomic.sync(path, text, {encoding: 'utf8'});
 	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code ?? String(error);
-		throw new UsageError(`cannot write ${path}: ${code}`, 'check that the folder exists and is writable');
+		throw writeFailure(path, error);
 	}
+}
+
+/** A failed write in words, with the next step that fits it; nothing was left behind. */
+function writeFailure(path: string, error: unknown): UsageError {
+	const code = (error as NodeJS.ErrnoException).code;
+	const next = code === 'ENOSPC' || code === 'EDQUOT' ? 'free some space there, or pass --output a path on another disk; nothing was written' : code === 'EROFS' ? 'pass --output a path on a writable file system; nothing was written' : 'check that the folder exists and is writable; nothing was written';
+	return new UsageError(`cannot write ${path}: ${fileProblem(error)}`, next);
 }
 
 /** Pieces are gathered to about this size before each write: fewer system calls, little held. */
@@ -69,8 +75,7 @@ export function writeChunksAtomically(path: string, chunks: Iterable<string>): v
 		});
 	} catch (error) {
 		// A failure to make the pieces is not a file problem: it keeps its own message.
-		const code = (error as NodeJS.ErrnoException).code;
-		if (!code) throw error;
-		throw new UsageError(`cannot write ${path}: ${code}`, 'check that the folder exists and is writable');
+		if (!(error as NodeJS.ErrnoException).code) throw error;
+		throw writeFailure(path, error);
 	}
 }

@@ -37,6 +37,7 @@ const fileProblems: Readonly<Record<string, string>> = {
 	ENAMETOOLONG: 'the path is too long',
 	EMFILE: 'too many open files',
 	ENOSPC: 'no space left on the device',
+	EDQUOT: 'the disk quota is used up',
 	EROFS: 'the file system is read-only',
 	EBUSY: 'the file is busy',
 	EEXIST: 'it already exists',

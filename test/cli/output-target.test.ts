@@ -105,4 +105,16 @@ describe('--output', () => {
 		assert.ok(caught > 0, 'the signal never landed during the write');
 		rmSync(big);
 	});
+
+	test('a full disk: one line that says so and what to do, the old file kept, no temp file', {skip: !isRoot && 'mounting a small tmpfs needs root (run the test as root)'}, async () => {
+		const folder = mkdtempSync(join(dir, 'full-'));
+		// A 16 KB tmpfs holding the old report and filled to the last block, in a private mount namespace.
+		const script = `mount -t tmpfs -o size=16k tmpfs "$1" && printf 'old\\n' > "$1/report.md" && (cat /dev/zero > "$1/fill" 2>/dev/null; true) && "$2" "$3" report "$4" --format markdown --output "$1/report.md"; code=$?; ls -A "$1"; cat "$1/report.md"; exit $code`;
+		const run = await execa('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', folder, process.execPath, binPath, audit], {reject: false, env: {NO_COLOR: '1'}, timeout: 60_000});
+		assert.equal(run.exitCode, 2, run.stdout + run.stderr);
+		assert.match(run.stderr, /^aks-harden: cannot write .*report\.md: no space left on the device$/m);
+		assert.match(run.stderr, /^ {2}next: free some space there, or pass --output a path on another disk; nothing was written$/m);
+		assert.ok(hasNoStack(run.stderr), run.stderr);
+		assert.deepEqual(run.stdout.trim().split('\n'), ['fill', 'report.md', 'old'], 'only the two files, and the old report whole');
+	});
 });
