@@ -31,7 +31,7 @@ const fileProblems: Readonly<Record<string, string>> = {
 	ENOENT: 'no such file or folder',
 	EACCES: 'permission denied',
 	EPERM: 'operation not permitted',
-	EISDIR: 'it is a folder, not a file',
+	EISDIR: 'it is a folder, not a regular file',
 	ENOTDIR: 'a part of the path is not a folder',
 	ELOOP: 'too many symbolic links (a loop?)',
 	ENAMETOOLONG: 'the path is too long',

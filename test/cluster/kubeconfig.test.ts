@@ -54,7 +54,7 @@ test('an unreadable kubeconfig is a usage error with a next step', () => {
 	chmodSync(file, 0o000);
 	if (process.getuid?.() === 0) {
 		// root reads anything: use a folder instead, which no one can read as a file.
-		assert.throws(() => loadKubeconfig({kubeconfig: dir}), /cannot read kubeconfig .*: it is a folder, not a file/);
+		assert.throws(() => loadKubeconfig({kubeconfig: dir}), /cannot read kubeconfig .*: it is a folder, not a regular file/);
 	} else {
 		assert.throws(() => loadKubeconfig({kubeconfig: file}), /cannot read kubeconfig .*: permission denied/);
 	}
