@@ -9,6 +9,7 @@ import {join} from 'node:path';
 import {execa} from 'execa';
 import {fixtureReport} from '../report/fixture.js';
 import {binPath, hasNoStack, runCli} from '../support/cli.js';
+import {missing} from '../support/prerequisites.js';
 
 const isRoot = process.getuid?.() === 0;
 let dir: string;
@@ -106,7 +107,7 @@ describe('--output', () => {
 		rmSync(big);
 	});
 
-	test('a full disk: one line that says so and what to do, the old file kept, no temp file', {skip: !isRoot && 'mounting a small tmpfs needs root (run the test as root)'}, async () => {
+	test('a full disk: one line that says so and what to do, the old file kept, no temp file', {skip: missing('root')}, async () => {
 		const folder = mkdtempSync(join(dir, 'full-'));
 		// A 16 KB tmpfs holding the old report and filled to the last block, in a private mount namespace.
 		const script = `mount -t tmpfs -o size=16k tmpfs "$1" && printf 'old\\n' > "$1/report.md" && (cat /dev/zero > "$1/fill" 2>/dev/null; true) && "$2" "$3" report "$4" --format markdown --output "$1/report.md"; code=$?; ls -A "$1"; cat "$1/report.md"; exit $code`;
