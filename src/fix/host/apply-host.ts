@@ -5,18 +5,15 @@ import type {ApplyOptions, ChangeResult, StepName} from '../events.js';
 import type {FileChange, ModeChange, Plan} from '../model.js';
 import {recordChange} from '../record.js';
 import {unifiedDiff, unshownLines} from '../text-diff.js';
-import {finishApplied} from './finish.js';
+import {finishApplied, endingOf} from './finish.js';
 import {auditRulesProblem} from './audit-rules.js';
 import {parseCheck} from './formats.js';
 import {validateDaemonConfig} from './rollout.js';
 import {modeDigest} from './plan-host.js';
 import {missingSysctlKeys, readRemoteFile, reloadService, restoreFile, setMode, statFile, validateSshd, replaceFile} from './remote.js';
+import {messageOf, openNodeSession} from './node-session.js';
 
 type HostChange = FileChange | ModeChange;
-
-function messageOf(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * A file change on a node, in the order research §5.1 asks for: read and compare digests →
@@ -26,10 +23,11 @@ function messageOf(error: unknown): string {
  */
 export async function applyFileChange(plan: Plan, change: FileChange, options: ApplyOptions): Promise<ChangeResult> {
 	const base = {changeId: change.id, summary: change.summary};
+	const end = endingOf(change, (result, message, extra) => record(plan, change, options, result, message, extra));
 	const step = (name: StepName, message: string) => options.onEvent?.({type: 'step', changeId: change.id, step: name, message});
 	const where = `${change.node.name}:${change.path}`;
 	if (sha256(change.content) !== change.afterDigest) return {...base, outcome: 'refused', message: `the plan's content for ${where} does not match its digest: the plan file was edited; plan again`};
-	const session = await openSession(change.node, options);
+	const session = await openNodeSession(change.node, options.context);
 	if (typeof session === 'string') return {...base, outcome: 'failed', message: session};
 	try {
 		const current = await readRemoteFile(session, change.path);
@@ -52,8 +50,7 @@ export async function applyFileChange(plan: Plan, change: FileChange, options: A
 			const check = change.validate === 'sshd' ? await validateSshd(session) : undefined;
 			step('restore', backup ? `${backup} put back` : `${change.path} removed`);
 			const message = `${where} failed validation (${invalid}); ${backup ? `the backup ${backup} was put back` : 'the new file was removed'}${check && !check.ok ? `, but sshd -t still fails: ${check.output}` : ', and the node is as it was'}`;
-			const logId = record(plan, change, options, 'rolled-back', message, {...(backup ? {undo: {type: 'file-restore', node: change.node, path: change.path, backup}} : {})});
-			return {...base, outcome: 'rolled-back', message, ...(logId ? {logId} : {})};
+			return end('rolled-back', message, {...(backup ? {undo: {type: 'file-restore', node: change.node, path: change.path, backup}} : {})});
 		}
 		step('validate', change.validate === 'none' ? 'nothing to validate' : 'valid');
 
@@ -70,8 +67,7 @@ export async function applyFileChange(plan: Plan, change: FileChange, options: A
 					await reloadService(session, 'sshd', change.path);
 					step('restore', `a new SSH login failed after the reload (${lockout}); ${backup ?? change.path} restored and sshd reloaded`);
 					const message = `after reloading sshd a new login to ${change.node.name} failed (${lockout}); the change was rolled back`;
-					const logId = record(plan, change, options, 'rolled-back', message, {});
-					return {...base, outcome: 'rolled-back', message, ...(logId ? {logId} : {})};
+					return end('rolled-back', message);
 				}
 			}
 		}
@@ -80,8 +76,7 @@ export async function applyFileChange(plan: Plan, change: FileChange, options: A
 		return await finish(plan, change, options, session, undo, notes);
 	} catch (error) {
 		const message = `${where}: ${messageOf(error)}`;
-		const logId = record(plan, change, options, 'failed', message, {});
-		return {...base, outcome: 'failed', message, ...(logId ? {logId} : {})};
+		return end('failed', message);
 	} finally {
 		session.close();
 	}
@@ -144,8 +139,9 @@ async function validate(session: NodeShell, change: FileChange): Promise<string 
 
 export async function applyModeChange(plan: Plan, change: ModeChange, options: ApplyOptions): Promise<ChangeResult> {
 	const base = {changeId: change.id, summary: change.summary};
+	const end = endingOf(change, (result, message, extra) => record(plan, change, options, result, message, extra));
 	const step = (name: StepName, message: string) => options.onEvent?.({type: 'step', changeId: change.id, step: name, message});
-	const session = await openSession(change.node, options);
+	const session = await openNodeSession(change.node, options.context);
 	if (typeof session === 'string') return {...base, outcome: 'failed', message: session};
 	const where = `${change.node.name}:${change.path}`;
 	try {
@@ -163,8 +159,7 @@ export async function applyModeChange(plan: Plan, change: ModeChange, options: A
 		return await finish(plan, change, options, session, {type: 'mode', node: change.node, path: change.path, mode: change.before.mode, owner: change.before.owner, group: change.before.group}, []);
 	} catch (error) {
 		const message = `${where}: ${messageOf(error)}`;
-		const logId = record(plan, change, options, 'failed', message, {});
-		return {...base, outcome: 'failed', message, ...(logId ? {logId} : {})};
+		return end('failed', message);
 	} finally {
 		session.close();
 	}
@@ -184,13 +179,3 @@ function record(plan: Plan, change: HostChange, options: ApplyOptions, result: L
 	return recordChange(plan, change, options, result, message, {...(wrote ? {sent} : {}), ...extra});
 }
 
-/** The node's SSH session, or why there is none. */
-async function openSession(node: HostChange['node'], options: ApplyOptions): Promise<NodeShell | string> {
-	const open = options.context.transport.openNode;
-	if (!open) return 'no SSH connection to nodes (pass the SSH options)';
-	try {
-		return await open(node);
-	} catch (error) {
-		return `cannot reach ${node.name}: ${messageOf(error)}`;
-	}
-}

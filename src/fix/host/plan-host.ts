@@ -17,6 +17,7 @@ import {planServiceState} from './services.js';
 import {planAuditRules} from './audit-rules.js';
 import {planWindowsState} from './windows-state.js';
 import {planWindowsSshd} from './windows-sshd.js';
+import {openNodeSession} from './node-session.js';
 
 const durabilityNote = 'ephemeral: an AKS hybrid upgrade, scale-out or node reimage replaces the node image and discards this edit; raise it with the image owner too';
 
@@ -33,13 +34,8 @@ export async function planHost(items: readonly PlanItem[], context: FixContext):
 	if (loaded.playbook.risk === 'manual' || loaded.playbook.risk === 'never') {
 		return withStatus(plan, loaded.playbook.risk === 'manual' ? 'manual' : 'refused', loaded.playbook.why?.trim() ?? '', {instructions: instructionsOf(loaded)});
 	}
-	if (!context.transport.openNode) return withStatus(plan, 'error', 'no SSH connection to nodes (pass the SSH options)');
-	let session: NodeShell;
-	try {
-		session = await context.transport.openNode(node);
-	} catch (error) {
-		return withStatus(plan, 'error', `cannot reach ${nodeName}: ${error instanceof Error ? error.message : String(error)}`);
-	}
+	const session = await openNodeSession(node, context);
+	if (typeof session === 'string') return withStatus(plan, 'error', session);
 	try {
 		const probes = [...new Set(loaded.playbook.fixes.flatMap((id) => {
 			const compiled = context.catalog.byId.get(id);

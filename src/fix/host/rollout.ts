@@ -15,8 +15,8 @@ import {verifyOnNode, type Verified} from '../recheck.js';
 import {containerdConfigProblem, kubeletConfigProblem} from './daemon-config.js';
 import {drain, nodeReady, preflight, setCordon} from './node-drain.js';
 import {readRemoteFile, restoreFile, run, replaceFile} from './remote.js';
+import {messageOf, openNodeSession} from './node-session.js';
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Where the node's file stands, so a lost connection can say which file the node has. */
@@ -103,14 +103,8 @@ export async function applyRolloutChange(plan: Plan, change: FileChange, options
 	if (sha256(change.content) !== change.afterDigest) return {...base, outcome: 'refused', message: `the plan's content for ${where} does not match its digest: the plan file was edited; plan again`};
 	const kube = options.context.transport.kube;
 	if (!kube) return {...base, outcome: 'refused', message: `restarting ${restart.unit} needs the cluster: the node is cordoned and drained through the API first (pass --kubeconfig / --context)`};
-	const open = options.context.transport.openNode;
-	if (!open) return {...base, outcome: 'failed', message: 'no SSH connection to nodes (pass the SSH options)'};
-	let session: NodeShell;
-	try {
-		session = await open(change.node);
-	} catch (error) {
-		return {...base, outcome: 'failed', message: `cannot reach ${change.node.name}: ${messageOf(error)}`};
-	}
+	const session = await openNodeSession(change.node, options.context);
+	if (typeof session === 'string') return {...base, outcome: 'failed', message: session};
 	let phase: Phase = 'untouched';
 	let cordoned = false;
 	let backup: string | undefined;

@@ -13,16 +13,13 @@ import {newId, type PlanItem} from '../plan-base.js';
 import type {ServiceState} from '../playbook.js';
 import {recordChange} from '../record.js';
 import {recheckNode, type Verified} from '../recheck.js';
-import {finishApplied} from './finish.js';
+import {finishApplied, endingOf} from './finish.js';
 import {protectedReason} from './protected-units.js';
 import {RemoteError} from './remote.js';
 import {isRunning, maskedStates, maskUnits, readUnitInfo, readUnitStates, restoreUnits, statesDigest, type UnitInfo, type UnitState} from './unit-remote.js';
+import {messageOf, openNodeSession} from './node-session.js';
 
 const durabilityNote = 'ephemeral: the package stays installed, and a reimage or upgrade brings the image\'s units back; raise it with the image owner too';
-
-function messageOf(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * The units the check names now, judged afresh from the facts just gathered with the check's own
@@ -119,16 +116,6 @@ export async function planServiceState(
 	return {changes, notes};
 }
 
-async function openSession(node: NodeRef, context: FixContext): Promise<NodeShell | string> {
-	const open = context.transport.openNode;
-	if (!open) return 'no SSH connection to nodes (pass the SSH options)';
-	try {
-		return await open(node);
-	} catch (error) {
-		return `cannot reach ${node.name}: ${messageOf(error)}`;
-	}
-}
-
 /**
  * Applies one unit: the states read now must be the planned ones; then stop + disable + mask in
  * one go, read back (masked and stopped, or the prior state is put back), re-run the check, record.
@@ -138,11 +125,12 @@ export async function applyServiceChange(plan: Plan, change: ServiceChange, opti
 	const step = (name: StepName, message: string) => options.onEvent?.({type: 'step', changeId: change.id, step: name, message});
 	const where = `${change.node.name}:${change.unit}`;
 	const record = (result: LogEntry['result'], message: string, extra: Partial<LogEntry> = {}) => recordChange(plan, change, options, result, message, extra);
+	const end = endingOf(change, record);
 	// The plan file may have been edited: the protected list is applied again here.
 	const guarded = change.units.map((unit) => [unit, protectedReason(unit)] as const).find(([, reason]) => reason);
 	if (guarded) return {...base, outcome: 'refused', message: `${guarded[0]} is protected (${guarded[1]}): aks-harden does not stop it`};
 	if (statesDigest(change.before) !== change.beforeDigest) return {...base, outcome: 'refused', message: `the plan's recorded state of ${where} does not match its digest: the plan file was edited; plan again`};
-	const session = await openSession(change.node, options.context);
+	const session = await openNodeSession(change.node, options.context);
 	if (typeof session === 'string') return {...base, outcome: 'failed', message: session};
 	try {
 		const now = await readUnitStates(session, change.units);
@@ -157,8 +145,7 @@ export async function applyServiceChange(plan: Plan, change: ServiceChange, opti
 			const back = statesDigest(await readUnitStates(session, change.units).catch(() => [])) === change.beforeDigest;
 			const message = `${where}: ${messageOf(error)}; ${back ? 'its prior state was put back' : 'putting its prior state back did not complete: check it by hand'}`;
 			step('restore', message);
-			const logId = record('rolled-back', message);
-			return {...base, outcome: 'rolled-back', message, ...(logId ? {logId} : {})};
+			return end('rolled-back', message);
 		}
 		const after = await readUnitStates(session, change.units);
 		step('apply', after.map((state) => `${state.unit} ${state.enabled} ${state.active}`).join(', '));
@@ -166,20 +153,21 @@ export async function applyServiceChange(plan: Plan, change: ServiceChange, opti
 		const undo: Undo = {type: 'service-state', node: change.node, states: change.before.map((state) => ({...state, links: [...state.links]}))};
 		if (stuck.length) {
 			const message = `${where}: after masking, ${stuck.map((state) => `${state.unit} is ${state.enabled}, ${state.active}`).join('; ')}`;
-			const logId = record('failed', message, {undo});
-			return {...base, outcome: 'failed', message, ...(logId ? {logId} : {})};
+			return end('failed', message, {undo});
 		}
 		return await finishApplied(change, options, session, {what: `${change.units.join(', ')} stopped, disabled and masked on ${change.node.name}`, undo}, record);
 	} catch (error) {
 		const message = `${where}: ${messageOf(error)}`;
-		const logId = record('failed', message);
-		return {...base, outcome: 'failed', message, ...(logId ? {logId} : {})};
+		return end('failed', message);
 	} finally {
 		session.close();
 	}
 }
 
-export type UndoDone = (beforeDigest: string, afterDigest: string, diff: string, verified: readonly Verified[] | undefined, notes?: readonly string[]) => {outcome: 'undone' | 'refused' | 'failed'; message: string; logId?: string};
+export type UndoDone = (beforeDigest: string, afterDigest: string, diff: string, verified: readonly Verified[] | undefined, notes?: readonly string[]) => UndoOutcome;
+
+/** What an undo returns: the same for every kind of host change. */
+export type UndoOutcome = {outcome: 'undone' | 'refused' | 'failed'; message: string; logId?: string};
 
 /**
  * Undo: the units must still be as the fix left them (masked, stopped) unless forced; then the
@@ -192,7 +180,7 @@ export async function undoServiceState(
 	force: boolean,
 	done: UndoDone,
 ): Promise<{outcome: 'undone' | 'refused' | 'failed'; message: string; logId?: string}> {
-	const session = await openSession(undo.node, context);
+	const session = await openNodeSession(undo.node, context);
 	if (typeof session === 'string') return {outcome: 'failed', message: session};
 	const units = undo.states.map((state) => state.unit);
 	try {

@@ -18,10 +18,11 @@ import {newId, type PlanItem} from '../plan-base.js';
 import type {FileSet, WindowsSshd} from '../playbook.js';
 import {recordChange} from '../record.js';
 import {recheckNode} from '../recheck.js';
-import {finishApplied} from './finish.js';
+import {finishApplied, endingOf} from './finish.js';
 import {unifiedDiff} from '../text-diff.js';
 import {setSshdKeywords, setSshdMatchKeywords, type Setting} from './formats.js';
-import type {UndoDone} from './services.js';
+import type {UndoDone, UndoOutcome} from './services.js';
+import {messageOf, openNodeSession} from './node-session.js';
 
 /** Where Win32-OpenSSH reads its configuration; the probe and the fix both use this one path. */
 export const windowsSshdConfig = 'C:\\ProgramData\\ssh\\sshd_config';
@@ -156,22 +157,9 @@ export async function planWindowsSshd(
 	};
 }
 
-function messageOf(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}
-
-async function open(node: NodeRef, context: FixContext): Promise<NodeShell | string> {
-	if (!context.transport.openNode) return 'no SSH connection to nodes (pass the SSH options)';
-	try {
-		return await context.transport.openNode(node);
-	} catch (error) {
-		return `cannot reach ${node.name}: ${messageOf(error)}`;
-	}
-}
-
 /** A new connection and a read of the file: proof that sshd still lets the platform in. */
 async function freshLogin(node: NodeRef, context: FixContext): Promise<string | undefined> {
-	const session = await open(node, context);
+	const session = await openNodeSession(node, context);
 	if (typeof session === 'string') return session;
 	try {
 		await readWindowsSshdConfig(session);
@@ -187,11 +175,12 @@ export async function applyWindowsSshd(plan: Plan, change: WindowsChange, option
 	const base = {changeId: change.id, summary: change.summary};
 	const step = (name: StepName, message: string) => options.onEvent?.({type: 'step', changeId: change.id, step: name, message});
 	const record = (result: LogEntry['result'], message: string, extra: Partial<LogEntry> = {}) => recordChange(plan, change, options, result, message, extra);
+	const end = endingOf(change, record);
 	const content = change.content;
 	if (change.name !== windowsSshdConfig || content === undefined || sha256(content) !== change.afterDigest) {
 		return {...base, outcome: 'refused', message: 'the plan\'s sshd_config change does not match its digest: the plan file was edited; plan again'};
 	}
-	const session = await open(change.node, options.context);
+	const session = await openNodeSession(change.node, options.context);
 	if (typeof session === 'string') return {...base, outcome: 'failed', message: session};
 	try {
 		const current = await readWindowsSshdConfig(session);
@@ -205,8 +194,7 @@ export async function applyWindowsSshd(plan: Plan, change: WindowsChange, option
 		if (wrote['ok'] !== true) {
 			const message = `sshd -t refused the new file (${str(wrote['error']) || 'no reason given'}); the backup was put back and sshd was not restarted`;
 			step('validate', message);
-			const logId = record('rolled-back', message);
-			return {...base, outcome: 'rolled-back', message, ...(logId ? {logId} : {})};
+			return end('rolled-back', message);
 		}
 		step('validate', 'sshd -t accepts it; sshd restarted');
 		const login = await freshLogin(change.node, options.context);
@@ -214,23 +202,18 @@ export async function applyWindowsSshd(plan: Plan, change: WindowsChange, option
 			const back = await runBlock(session, restoreBlock(backup)).then((value) => value['ok'] === true, () => false);
 			const message = `a fresh login failed after the restart (${login}); ${back ? 'the backup was put back and sshd restarted' : 'putting the backup back did not complete: fix it from the console'}`;
 			step('restore', message);
-			const logId = record('rolled-back', message);
-			return {...base, outcome: 'rolled-back', message, ...(logId ? {logId} : {})};
+			return end('rolled-back', message);
 		}
 		step('reload', 'a fresh login works');
 		const undo: Undo = {type: 'windows-state', node: change.node, setting: 'sshd-config', name: windowsSshdConfig, state: {backup, sha256: change.beforeDigest}};
 		return await finishApplied(change, options, session, {what: `${windowsSshdConfig} changed on ${change.node.name}, validated, sshd restarted and a fresh login works`, undo}, record);
 	} catch (error) {
 		const message = `${change.node.name}:${windowsSshdConfig}: ${messageOf(error)}`;
-		const logId = record('failed', message);
-		return {...base, outcome: 'failed', message, ...(logId ? {logId} : {})};
+		return end('failed', message);
 	} finally {
 		session.close();
 	}
 }
-
-/** What an undo returns: the same for every kind of host change (services.ts). */
-type UndoOutcome = Awaited<ReturnType<UndoDone>>;
 
 export async function undoWindowsSshd(
 	entry: LogEntry,
@@ -241,7 +224,7 @@ export async function undoWindowsSshd(
 ): Promise<UndoOutcome> {
 	const backup = undo.state['backup'] ?? '';
 	if (undo.name !== windowsSshdConfig || !backupPattern.test(backup)) return {outcome: 'refused', message: `${entry.id} records no backup of ${windowsSshdConfig} aks-harden made`};
-	const session = await open(undo.node, context);
+	const session = await openNodeSession(undo.node, context);
 	if (typeof session === 'string') return {outcome: 'failed', message: session};
 	try {
 		const now = await readWindowsSshdConfig(session);

@@ -18,9 +18,10 @@ import {newId, type PlanItem} from '../plan-base.js';
 import type {WindowsState} from '../playbook.js';
 import {recordChange} from '../record.js';
 import {recheckNode} from '../recheck.js';
-import {finishApplied} from './finish.js';
+import {finishApplied, endingOf} from './finish.js';
 import {applyWindowsSshd, undoWindowsSshd} from './windows-sshd.js';
-import type {UndoDone} from './services.js';
+import type {UndoDone, UndoOutcome} from './services.js';
+import {messageOf, openNodeSession} from './node-session.js';
 
 export type WindowsSetting = WindowsChange['setting'];
 export type SettingState = Readonly<Record<string, string>>;
@@ -185,20 +186,6 @@ export async function planWindowsState(session: NodeShell, node: NodeRef, step: 
 	return {changes, notes};
 }
 
-function messageOf(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}
-
-async function openSession(node: NodeRef, context: FixContext): Promise<NodeShell | string> {
-	const open = context.transport.openNode;
-	if (!open) return 'no SSH connection to nodes (pass the SSH options)';
-	try {
-		return await open(node);
-	} catch (error) {
-		return `cannot reach ${node.name}: ${messageOf(error)}`;
-	}
-}
-
 /** Applies one setting: the state read now must be the planned one; set, read back (else put back), re-check, record. */
 export async function applyWindowsChange(plan: Plan, change: WindowsChange, options: ApplyOptions): Promise<ChangeResult> {
 	if (change.setting === 'sshd-config') return applyWindowsSshd(plan, change, options);
@@ -206,12 +193,13 @@ export async function applyWindowsChange(plan: Plan, change: WindowsChange, opti
 	const step = (name: StepName, message: string) => options.onEvent?.({type: 'step', changeId: change.id, step: name, message});
 	const where = `${change.node.name}:${change.name}`;
 	const record = (result: LogEntry['result'], message: string, extra: Partial<LogEntry> = {}) => recordChange(plan, change, options, result, message, extra);
+	const end = endingOf(change, record);
 	const problem = nameProblem(change.setting, change.name);
 	if (problem) return {...base, outcome: 'refused', message: problem};
 	if (stateDigest(change.setting, change.name, change.before) !== change.beforeDigest || stateDigest(change.setting, change.name, change.after) !== change.afterDigest) {
 		return {...base, outcome: 'refused', message: `the plan's recorded state of ${where} does not match its digest: the plan file was edited; plan again`};
 	}
-	const session = await openSession(change.node, options.context);
+	const session = await openNodeSession(change.node, options.context);
 	if (typeof session === 'string') return {...base, outcome: 'failed', message: session};
 	try {
 		const now = await runWindowsState(session, change.setting, change.name);
@@ -227,27 +215,21 @@ export async function applyWindowsChange(plan: Plan, change: WindowsChange, opti
 			const back = await runWindowsState(session, change.setting, change.name, change.before).then((state) => stateDigest(change.setting, change.name, state) === change.beforeDigest, () => false);
 			const message = `${where}: ${messageOf(error)}; ${back ? 'its prior state was put back' : 'putting its prior state back did not complete: check it by hand'}`;
 			step('restore', message);
-			const logId = record('rolled-back', message);
-			return {...base, outcome: 'rolled-back', message, ...(logId ? {logId} : {})};
+			return end('rolled-back', message);
 		}
 		step('apply', describe(change.setting, change.name, after));
 		if (stateDigest(change.setting, change.name, after) !== change.afterDigest) {
 			const message = `${where}: after the change it reads ${describe(change.setting, change.name, after)}`;
-			const logId = record('failed', message, {undo});
-			return {...base, outcome: 'failed', message, ...(logId ? {logId} : {})};
+			return end('failed', message, {undo});
 		}
 		return await finishApplied(change, options, session, {what: `${describe(change.setting, change.name, after)} on ${change.node.name}`, undo}, record);
 	} catch (error) {
 		const message = `${where}: ${messageOf(error)}`;
-		const logId = record('failed', message);
-		return {...base, outcome: 'failed', message, ...(logId ? {logId} : {})};
+		return end('failed', message);
 	} finally {
 		session.close();
 	}
 }
-
-/** What an undo returns: the same for every kind of host change (services.ts). */
-type UndoOutcome = Awaited<ReturnType<UndoDone>>;
 
 /** Undo: the setting must still be as the fix left it unless forced; then the recorded state is set and read back. */
 export async function undoWindowsState(
@@ -261,7 +243,7 @@ export async function undoWindowsState(
 	const problem = nameProblem(undo.setting, undo.name);
 	// A protected service may be started again: only stopping it is refused.
 	if (problem && !(undo.setting === 'service' && protectedService(undo.name))) return {outcome: 'refused', message: problem};
-	const session = await openSession(undo.node, context);
+	const session = await openNodeSession(undo.node, context);
 	if (typeof session === 'string') return {outcome: 'failed', message: session};
 	try {
 		const now = await runWindowsState(session, undo.setting, undo.name);
