@@ -121,13 +121,24 @@ export class TmuxSession {
 		}
 	}
 
+	/** `q`, and `y` if the walkthrough asks "Quit?" (it does when there is unsaved work): the exit status. */
+	async quit(): Promise<number> {
+		await this.send('q');
+		return Promise.race([
+			this.waitForExit({timeoutMs: 15_000}),
+			this.waitForText('Quit?', {timeoutMs: 15_000}).then(async () => {
+				await this.send('y');
+				return this.waitForExit();
+			}),
+		]);
+	}
+
 	async resize(columns: number, rows: number): Promise<void> {
 		await this.tmux('resize-window', '-t', this.target, '-x', String(columns), '-y', String(rows));
 	}
 
-	/** Stop the whole private tmux server (and the program, if it still runs). */
 	/**
-	 * Ends the pane's programs and waits until they have exited: a program still closing after its
+	 * Stops the whole private tmux server. Ends the pane's programs and waits until they have exited: a program still closing after its
 	 * terminal went away (saving, releasing a lock) would otherwise meet the next test's program.
 	 */
 	async kill(): Promise<void> {

@@ -9,6 +9,7 @@ import type {NodeInfo, Report} from '../../src/model/report.js';
 import type {Status} from '../../src/model/status.js';
 import type {Target} from '../../src/model/target.js';
 import {summarize} from '../../src/engine/summary.js';
+import {auditReducer, initialAuditState, type AuditState} from '../../src/ui/state/audit-state.js';
 import type {AuditOptions, ExportFormat, WalkthroughDeps} from '../../src/ui/deps.js';
 import {memoryPrefs} from '../../src/commands/prefs.js';
 import {fileSessionStore} from '../../src/commands/session-store.js';
@@ -112,6 +113,17 @@ export function sampleFindings(): Map<string, Finding[]> {
 		['monitoring.audit-logging', [finding(byId('monitoring.audit-logging'), 'manual', {cluster: true})]],
 		['certificates.apiserver-cert', [finding(byId('certificates.apiserver-cert'), 'pass', {cluster: true})]],
 	]);
+}
+
+/** The audit state once every sample check has run and the run has finished. */
+export function finishedAudit(): AuditState {
+	const events: EngineEvent[] = [{type: 'run-started', checkIds: sampleChecks.map((check) => check.id)}];
+	for (const [checkId, list] of sampleFindings()) {
+		for (const item of list) events.push({type: 'finding', finding: item});
+		events.push({type: 'check-finished', checkId, scope: 'cluster'});
+	}
+	events.push({type: 'run-finished', report: {} as never});
+	return auditReducer(initialAuditState(sampleNodes), {type: 'engine', run: {kind: 'audit'}, events});
 }
 
 export type FakeEngine = {

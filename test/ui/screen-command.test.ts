@@ -1,27 +1,16 @@
 // Unit tests for what each key does on each screen, as data (the input hook only carries it out).
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import type {EngineEvent} from '../../src/model/events.js';
 import {auditReducer, initialAuditState, type AuditState} from '../../src/ui/state/audit-state.js';
 import {effectiveFindings} from '../../src/ui/state/derive.js';
 import {screenCommand} from '../../src/ui/state/screen-command.js';
 import {screenModel} from '../../src/ui/state/screen-model.js';
 import type {Route} from '../../src/ui/state/view-state.js';
 import type {Action} from '../../src/ui/keymap.js';
-import {makeCatalog, sampleChecks, sampleFindings, sampleNodes} from './fixtures.js';
+import {finishedAudit, makeCatalog, sampleChecks, sampleNodes} from './fixtures.js';
 
 const catalog = makeCatalog(sampleChecks);
 const body = {width: 80, height: 22};
-
-function finished(): AuditState {
-	const events: EngineEvent[] = [{type: 'run-started', checkIds: sampleChecks.map((check) => check.id)}];
-	for (const [checkId, list] of sampleFindings()) {
-		for (const item of list) events.push({type: 'finding', finding: item});
-		events.push({type: 'check-finished', checkId, scope: 'cluster'});
-	}
-	events.push({type: 'run-finished', report: {} as never});
-	return auditReducer(initialAuditState(sampleNodes), {type: 'engine', run: {kind: 'audit'}, events});
-}
 
 const command = (action: Action, route: Route, state: AuditState) =>
 	screenCommand({action, route, state, body, model: screenModel(route, catalog, state, effectiveFindings(state, '2026-05-01'))});
@@ -35,18 +24,18 @@ test('Enter on the connect screen starts the audit once and shows the sections',
 		{kind: 'start-audit'},
 		{kind: 'view', action: {type: 'push', route: {screen: 'sections', cursor: 0}}},
 	]);
-	const done = finished();
+	const done = finishedAudit();
 	assert.deepEqual(command('start', {screen: 'connect', cursor: 0}, done), [{kind: 'view', action: {type: 'push', route: {screen: 'sections', cursor: 0}}}], 'a finished audit is not run again');
 });
 
 test('space leaves the selected node out, only before the audit starts', () => {
 	const idle = initialAuditState(sampleNodes);
 	assert.deepEqual(command('toggle-node', {screen: 'connect', cursor: 1}, idle), [{kind: 'toggle-node', name: sampleNodes[1]!.name}]);
-	assert.deepEqual(command('toggle-node', {screen: 'connect', cursor: 1}, finished()), []);
+	assert.deepEqual(command('toggle-node', {screen: 'connect', cursor: 1}, finishedAudit()), []);
 });
 
 test('on a check: f, w and n open their dialogs about the selected target; a is not offered for a failing one', () => {
-	const state = finished();
+	const state = finishedAudit();
 	assert.deepEqual(command('fix', privileged, state), [{kind: 'view', action: {type: 'open-dialog', dialog: {kind: 'fix', checkId: 'isolation.privileged', target: 'Deployment/shop/web:app'}}}]);
 	assert.deepEqual(command('waive', privileged, state), [{kind: 'view', action: {type: 'open-dialog', dialog: {kind: 'waive', checkId: 'isolation.privileged', target: 'Deployment/shop/web:app'}}}]);
 	assert.deepEqual(command('note', privileged, state), [{kind: 'view', action: {type: 'open-dialog', dialog: {kind: 'note', checkId: 'isolation.privileged'}}}]);
@@ -55,7 +44,7 @@ test('on a check: f, w and n open their dialogs about the selected target; a is 
 });
 
 test('r re-runs the check and says so; s opens the summary; ? opens help about this screen', () => {
-	const state = finished();
+	const state = finishedAudit();
 	assert.deepEqual(command('rerun', isolation, state), [
 		{kind: 'rerun', checkId: 'isolation.privileged'},
 		{kind: 'view', action: {type: 'flash', text: 're-running isolation.privileged…'}},
@@ -66,14 +55,14 @@ test('r re-runs the check and says so; s opens the summary; ? opens help about t
 });
 
 test('Enter opens the selected row; paging moves by the body height', () => {
-	const state = finished();
+	const state = finishedAudit();
 	assert.deepEqual(command('open', isolation, state), [{kind: 'view', action: {type: 'push', route: privileged}}]);
 	const [page] = command('page-down', {screen: 'sections', cursor: 0}, state);
 	assert.deepEqual(page, {kind: 'view', action: {type: 'move', delta: body.height - 4, count: 7}});
 });
 
 test('q quits at once when nothing would be lost, else asks with the reasons', () => {
-	const state = finished();
+	const state = finishedAudit();
 	assert.deepEqual(command('quit', isolation, state), [{kind: 'quit'}]);
 	const running = auditReducer(initialAuditState(sampleNodes), {type: 'audit-started', at: '2026-05-01T10:00:00.000Z'});
 	const [asked] = command('quit', {screen: 'connect', cursor: 0}, running);

@@ -1,29 +1,18 @@
 // Unit tests for what a key can do on the current screen (drives both handling and the footer).
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import type {EngineEvent} from '../../src/model/events.js';
 import {auditReducer, initialAuditState, type AuditState} from '../../src/ui/state/audit-state.js';
 import {effectiveFindings} from '../../src/ui/state/derive.js';
 import {isActionAvailable, screenModel, selectedSubject, unsavedWork} from '../../src/ui/state/screen-model.js';
 import type {Route} from '../../src/ui/state/view-state.js';
-import {makeCatalog, sampleChecks, sampleFindings, sampleNodes} from './fixtures.js';
+import {finishedAudit, makeCatalog, sampleChecks, sampleFindings, sampleNodes} from './fixtures.js';
 
 const catalog = makeCatalog(sampleChecks);
-
-function finished(): AuditState {
-	const events: EngineEvent[] = [{type: 'run-started', checkIds: sampleChecks.map((check) => check.id)}];
-	for (const [checkId, list] of sampleFindings()) {
-		for (const item of list) events.push({type: 'finding', finding: item});
-		events.push({type: 'check-finished', checkId, scope: 'cluster'});
-	}
-	events.push({type: 'run-finished', report: {} as never});
-	return auditReducer(initialAuditState(sampleNodes), {type: 'engine', run: {kind: 'audit'}, events});
-}
 
 const model = (route: Route, state: AuditState) => screenModel(route, catalog, state, effectiveFindings(state, '2026-05-01'));
 
 test('on the check screen, actions follow the selected target', () => {
-	const state = finished();
+	const state = finishedAudit();
 	const check = (cursor: number): Route => ({screen: 'check', checkId: 'isolation.privileged', cursor, scroll: 0, filter: 'all'});
 	const failing = model(check(0), state);
 	assert.equal(selectedSubject(failing)?.target, 'Deployment/shop/web:app');
@@ -37,7 +26,7 @@ test('on the check screen, actions follow the selected target', () => {
 });
 
 test('on the section screen, actions cover the whole selected check', () => {
-	const state = finished();
+	const state = finishedAudit();
 	const section = model({screen: 'section', section: 'images', cursor: 1, filter: 'all', query: ''}, state);
 	assert.deepEqual(selectedSubject(section), {checkId: 'images.scanning', target: '*', findings: sampleFindings().get('images.scanning')});
 	assert.ok(isActionAvailable('attest', section, state));
@@ -55,7 +44,7 @@ test('nodes can be left out only before the audit; re-run only once the check is
 });
 
 test('the filter and the search narrow the section screen', () => {
-	const state = finished();
+	const state = finishedAudit();
 	const failing = model({screen: 'section', section: 'resources', cursor: 0, filter: 'failing', query: ''}, state);
 	assert.equal(failing.count, 0);
 	const search = model({screen: 'section', section: 'isolation', cursor: 0, filter: 'all', query: 'ROOT'}, state);
@@ -63,9 +52,9 @@ test('the filter and the search narrow the section screen', () => {
 });
 
 test('unsaved work: a running audit, a re-run, decisions not exported', () => {
-	assert.deepEqual(unsavedWork(finished()), []);
+	assert.deepEqual(unsavedWork(finishedAudit()), []);
 	const running = auditReducer(initialAuditState([]), {type: 'audit-started', at: 'now'});
 	assert.equal(unsavedWork(running).length, 1);
-	const decided = auditReducer(finished(), {type: 'note', checkId: 'images.scanning', text: 'x'});
+	const decided = auditReducer(finishedAudit(), {type: 'note', checkId: 'images.scanning', text: 'x'});
 	assert.match(unsavedWork(decided)[0]!, /1 decision\(s\)/);
 });
